@@ -1,0 +1,5 @@
+import sys
+
+from furthest.cli import main
+
+sys.exit(main())

@@ -1,0 +1,5 @@
+"""The furthest exception family; every message names file, row or feature, column and what was expected."""
+
+from furthest._core import ConfigError, Error, GeometryError, InputError, OutputError
+
+__all__ = ["ConfigError", "Error", "GeometryError", "InputError", "OutputError"]

@@ -1,0 +1,38 @@
+// furthest._core: the private native module. The public API is the pure-Python package on top.
+#include "bind_run.hpp"
+
+#include "furthest/errors.hpp"
+#include "furthest/version.hpp"
+
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "furthest native core (private; use the furthest package)";
+    m.attr("__version__") = FURTHEST_VERSION;
+
+    // One Python exception per C++ type, so `except furthest.InputError` works.
+    static py::exception<furthest::Error> error(m, "Error", PyExc_RuntimeError);
+    static py::exception<furthest::InputError> input_error(m, "InputError", error.ptr());
+    static py::exception<furthest::ConfigError> config_error(m, "ConfigError", error.ptr());
+    static py::exception<furthest::GeometryError> geometry_error(m, "GeometryError", error.ptr());
+    static py::exception<furthest::OutputError> output_error(m, "OutputError", error.ptr());
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const furthest::InputError& e) {
+            py::set_error(input_error, e.what());
+        } catch (const furthest::ConfigError& e) {
+            py::set_error(config_error, e.what());
+        } catch (const furthest::GeometryError& e) {
+            py::set_error(geometry_error, e.what());
+        } catch (const furthest::OutputError& e) {
+            py::set_error(output_error, e.what());
+        } catch (const furthest::Error& e) {
+            py::set_error(error, e.what());
+        }
+    });
+
+    furthest::python::bind_run(m);
+}

@@ -1,0 +1,10 @@
+/// @brief The front door: include this to use furthest from C++.
+#pragma once
+
+#include "furthest/config.hpp"
+#include "furthest/crosswalk.hpp"
+#include "furthest/errors.hpp"
+#include "furthest/run.hpp"
+#include "furthest/scoring.hpp"
+#include "furthest/table.hpp"
+#include "furthest/version.hpp"

@@ -1,0 +1,67 @@
+// GEOS C API plumbing: one context per thread, owned geometries whose deleter knows it.
+#pragma once
+
+#ifndef GEOS_USE_ONLY_R_API
+#define GEOS_USE_ONLY_R_API
+#endif
+#include <geos_c.h>
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace furthest::geography {
+
+/// A GEOS context with a message handler that keeps the last error for our exceptions.
+/// Not shared between threads: each worker makes its own.
+class GeosContext {
+public:
+    GeosContext();
+    ~GeosContext();
+    GeosContext(const GeosContext&) = delete;
+    GeosContext& operator=(const GeosContext&) = delete;
+
+    GEOSContextHandle_t handle() const { return handle_; }
+    const std::string& last_error() const { return last_error_; }
+
+    struct GeometryDeleter {
+        GEOSContextHandle_t context;
+        void operator()(GEOSGeometry* g) const { GEOSGeom_destroy_r(context, g); }
+    };
+    struct PreparedDeleter {
+        GEOSContextHandle_t context;
+        void operator()(const GEOSPreparedGeometry* g) const { GEOSPreparedGeom_destroy_r(context, g); }
+    };
+    struct TreeDeleter {
+        GEOSContextHandle_t context;
+        void operator()(GEOSSTRtree* t) const { GEOSSTRtree_destroy_r(context, t); }
+    };
+    using Geometry = std::unique_ptr<GEOSGeometry, GeometryDeleter>;
+    using Prepared = std::unique_ptr<const GEOSPreparedGeometry, PreparedDeleter>;
+    using Tree = std::unique_ptr<GEOSSTRtree, TreeDeleter>;
+
+    /// Take ownership of a raw result; throws GeometryError with GEOS's message when null.
+    Geometry own(GEOSGeometry* raw, const char* operation) const;
+    Geometry from_wkb(const std::string& wkb) const;
+    std::string to_wkb(const GEOSGeometry* geometry) const;
+    Prepared prepare(const GEOSGeometry* geometry) const;
+    Tree tree(std::size_t node_capacity = 10) const;
+    double area(const GEOSGeometry* geometry) const;
+
+private:
+    static void on_message(const char* message, void* user_data);
+    GEOSContextHandle_t handle_;
+    std::string last_error_;
+};
+
+/// Worker count for `requested` (0 = hardware threads), never more than `items`.
+int worker_count(int requested, std::size_t items);
+
+/// Run `work(begin, end)` over [0, n) in contiguous blocks on `threads` workers. Each block's
+/// output goes to its own slot, so results do not depend on scheduling. Rethrows the first
+/// exception (lowest block).
+void parallel_blocks(std::size_t n, int threads, const std::function<void(std::size_t, std::size_t)>& work);
+
+}  // namespace furthest::geography

@@ -1,0 +1,295 @@
+#include "furthest/errors.hpp"
+#include "io/gdal_session.hpp"
+#include "io/number_parsing.hpp"
+#include "io/readers.hpp"
+#include "io/spelling.hpp"
+
+#include <ogr_geometry.h>
+
+#include <cmath>
+#include <memory>
+
+namespace furthest::io {
+namespace {
+
+std::string where(const std::string& role, const std::filesystem::path& path) {
+    return role + ": '" + path.string() + "'";
+}
+
+// Attribute columns typed after the OGR field definitions.
+struct ColumnBuilder {
+    std::string name;
+    OGRFieldType type;
+    Column::Reals reals;
+    Column::Integers integers;
+    Column::Texts texts;
+    std::vector<bool> valid;
+
+    void append(const OGRFeature& feature, int field) {
+        const bool present = feature.IsFieldSetAndNotNull(field);
+        valid.push_back(present);
+        switch (type) {
+            case OFTInteger:
+            case OFTInteger64:
+                integers.push_back(present ? feature.GetFieldAsInteger64(field) : 0);
+                break;
+            case OFTReal:
+                reals.push_back(present ? feature.GetFieldAsDouble(field) : std::nan(""));
+                break;
+            default:
+                texts.emplace_back(present ? feature.GetFieldAsString(field) : "");
+                break;
+        }
+    }
+
+    Column finish() && {
+        switch (type) {
+            case OFTInteger:
+            case OFTInteger64: return Column::integers(std::move(name), std::move(integers), std::move(valid));
+            case OFTReal: return Column::reals(std::move(name), std::move(reals));
+            default: return Column::texts(std::move(name), std::move(texts), std::move(valid));
+        }
+    }
+};
+
+std::vector<ColumnBuilder> builders_for(OGRLayer& layer) {
+    std::vector<ColumnBuilder> builders;
+    OGRFeatureDefn* definition = layer.GetLayerDefn();
+    for (int i = 0; i < definition->GetFieldCount(); ++i) {
+        const OGRFieldDefn* field = definition->GetFieldDefn(i);
+        builders.push_back({field->GetNameRef(), field->GetType(), {}, {}, {}, {}});
+    }
+    return builders;
+}
+
+bool is_polygonal(OGRwkbGeometryType type) {
+    const auto flat = wkbFlatten(type);
+    return flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon ||
+           flat == wkbMultiSurface || flat == wkbTriangle || flat == wkbPolyhedralSurface || flat == wkbTIN;
+}
+
+std::string to_wkb(const OGRGeometry& geometry) {
+    std::string wkb(static_cast<std::size_t>(geometry.WkbSize()), '\0');
+    geometry.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
+    return wkb;
+}
+
+// Coordinates beyond this are not on Earth in any projected CRS we accept (metres or degrees).
+constexpr double kMaxCoordinate = 1e8;
+
+bool finite_extent(const OGRGeometry& geometry) {
+    OGREnvelope e;
+    geometry.getEnvelope(&e);
+    return std::isfinite(e.MinX) && std::isfinite(e.MaxX) && std::isfinite(e.MinY) && std::isfinite(e.MaxY) &&
+           std::abs(e.MinX) < kMaxCoordinate && std::abs(e.MaxX) < kMaxCoordinate &&
+           std::abs(e.MinY) < kMaxCoordinate && std::abs(e.MaxY) < kMaxCoordinate;
+}
+
+std::string srs_wkt(const OGRSpatialReference& srs) {
+    char* wkt = nullptr;
+    const char* const options[] = {"FORMAT=WKT2_2018", nullptr};
+    srs.exportToWkt(&wkt, options);
+    std::string out = wkt ? wkt : "";
+    CPLFree(wkt);
+    return out;
+}
+
+}  // namespace
+
+Layer read_vector(const VectorRequest& request, const OGRSpatialReference& working_crs) {
+    const std::string at = where(request.role, request.path);
+    auto dataset = open_vector(request.role, request.path, request.allow_network);
+    OGRLayer* layer = pick_layer(*dataset, request.role, request.path, request.layer);
+
+    const OGRSpatialReference* source_crs = layer->GetSpatialRef();
+    if (source_crs == nullptr) {
+        throw InputError(at + " layer '" + layer->GetName() +
+                         "' has no coordinate reference system; expected one (a .prj beside a "
+                         "shapefile, a crs member in GeoJSON, or an SRS in a GeoPackage)");
+    }
+    std::unique_ptr<OGRCoordinateTransformation> transform;
+    if (!source_crs->IsSame(&working_crs)) {
+        ScopedErrorCollector errors;
+        transform.reset(OGRCreateCoordinateTransformation(source_crs, &working_crs));
+        if (!transform) {
+            throw InputError(at + ": cannot transform from its CRS to the working CRS: " + errors.last_error());
+        }
+    }
+
+    Layer out;
+    out.name = layer->GetName();
+    out.crs_wkt = srs_wkt(working_crs);
+    auto builders = builders_for(*layer);
+    ScopedErrorCollector errors;
+    layer->ResetReading();
+    std::size_t feature_number = 0;
+    for (auto& feature : *layer) {
+        ++feature_number;
+        const std::string feature_at =
+            at + " feature " + std::to_string(feature_number) + " (FID " + std::to_string(feature->GetFID()) + ")";
+        OGRGeometry* geometry = feature->GetGeometryRef();
+        if (geometry == nullptr || geometry->IsEmpty()) {
+            throw InputError(feature_at + ": geometry is missing or empty; expected a " +
+                             std::string(request.family == GeometryFamily::Polygonal ? "polygon" : "point"));
+        }
+        const auto type = geometry->getGeometryType();
+        if (request.family == GeometryFamily::Polygonal && !is_polygonal(type)) {
+            throw InputError(feature_at + ": geometry is " + OGRGeometryTypeToName(type) +
+                             "; expected Polygon or MultiPolygon");
+        }
+        if (request.family == GeometryFamily::Point && wkbFlatten(type) != wkbPoint) {
+            throw InputError(feature_at + ": geometry is " + OGRGeometryTypeToName(type) + "; expected Point");
+        }
+        std::unique_ptr<OGRGeometry> owned;
+        if (geometry->hasCurveGeometry() || wkbFlatten(type) == wkbPolyhedralSurface ||
+            wkbFlatten(type) == wkbTIN || wkbFlatten(type) == wkbTriangle) {
+            owned.reset(OGRGeometryFactory::forceToMultiPolygon(geometry->getLinearGeometry()));
+            geometry = owned.get();
+        }
+        geometry->flattenTo2D();
+        if (!finite_extent(*geometry)) {
+            throw InputError(feature_at + ": coordinates are not finite or implausibly large (beyond 1e8); "
+                             "expected coordinates in the layer's CRS");
+        }
+        if (transform && geometry->transform(transform.get()) != OGRERR_NONE) {
+            throw InputError(feature_at + ": cannot be transformed to the working CRS (" +
+                             (errors.last_error().empty() ? "coordinates outside the CRS's area" : errors.last_error()) + ")");
+        }
+        if (!finite_extent(*geometry)) {
+            throw InputError(feature_at + ": coordinates are outside the working CRS's area of use");
+        }
+        out.wkb.push_back(to_wkb(*geometry));
+        for (int i = 0; i < static_cast<int>(builders.size()); ++i) builders[static_cast<std::size_t>(i)].append(*feature, i);
+    }
+    if (!errors.last_error().empty()) {
+        throw InputError(at + ": reading stopped after " + std::to_string(feature_number) +
+                         " features: " + errors.last_error());
+    }
+    if (out.wkb.empty()) {
+        throw InputError(at + " layer '" + out.name + "' has no features; expected at least one");
+    }
+    for (auto& builder : builders) out.columns.push_back(std::move(builder).finish());
+    return out;
+}
+
+Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer_name,
+                 bool allow_network) {
+    const std::string at = where(role, path);
+    auto dataset = open_vector(role, path, allow_network);
+    OGRLayer* layer = pick_layer(*dataset, role, path, layer_name);
+    Layer out;
+    out.name = layer->GetName();
+    auto builders = builders_for(*layer);
+    ScopedErrorCollector errors;
+    layer->ResetReading();
+    std::size_t rows = 0;
+    for (auto& feature : *layer) {
+        ++rows;
+        for (int i = 0; i < static_cast<int>(builders.size()); ++i) builders[static_cast<std::size_t>(i)].append(*feature, i);
+    }
+    if (!errors.last_error().empty()) {
+        throw InputError(at + ": reading stopped after row " + std::to_string(rows) + ": " + errors.last_error());
+    }
+    if (rows == 0) throw InputError(at + " has no rows; expected a header and at least one row");
+    for (auto& builder : builders) out.columns.push_back(std::move(builder).finish());
+    return out;
+}
+
+Layer points_from_columns(Layer table, const std::string& role, const std::filesystem::path& path,
+                          const std::string& x, const std::string& y, const OGRSpatialReference& crs,
+                          const OGRSpatialReference& working_crs) {
+    const auto xs = numeric_values(require_column(table, role, path, x), role, path);
+    const auto ys = numeric_values(require_column(table, role, path, y), role, path);
+    std::unique_ptr<OGRCoordinateTransformation> transform;
+    if (!crs.IsSame(&working_crs)) {
+        transform.reset(OGRCreateCoordinateTransformation(&crs, &working_crs));
+        if (!transform) throw InputError(where(role, path) + ": cannot transform its coordinates to the working CRS");
+    }
+    table.crs_wkt = srs_wkt(working_crs);
+    table.wkb.reserve(xs.size());
+    for (std::size_t row = 0; row < xs.size(); ++row) {
+        const std::string row_at = where(role, path) + " row " + std::to_string(row + 1);
+        if (std::isnan(xs[row]) || std::isnan(ys[row])) {
+            throw InputError(row_at + ": coordinate column '" + (std::isnan(xs[row]) ? x : y) +
+                             "' is blank; expected a number");
+        }
+        OGRPoint point(xs[row], ys[row]);
+        if (!finite_extent(point) || (transform && point.transform(transform.get()) != OGRERR_NONE) ||
+            !finite_extent(point)) {
+            throw InputError(row_at + ": point (" + std::to_string(xs[row]) + ", " + std::to_string(ys[row]) +
+                             ") in columns '" + x + "', '" + y + "' cannot be placed in the working CRS; "
+                             "check the crs and the x/y order");
+        }
+        table.wkb.push_back(to_wkb(point));
+    }
+    return table;
+}
+
+const Column& require_column(const Layer& layer, const std::string& role, const std::filesystem::path& path,
+                             const std::string& column) {
+    if (const Column* found = layer.find(column)) return *found;
+    std::vector<std::string> names;
+    for (const auto& c : layer.columns) names.push_back(c.name);
+    throw InputError(where(role, path) + " has no column '" + column + "'" + did_you_mean(column, names) +
+                     "; columns: " + join_names(names));
+}
+
+std::string key_text(const Column& column, std::size_t row) {
+    if (!column.is_valid(row)) return {};
+    return std::visit(
+        [row](const auto& values) -> std::string {
+            using T = std::decay_t<decltype(values)>;
+            if constexpr (std::is_same_v<T, Column::Texts>) {
+                std::string_view s = values[row];
+                while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+                while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+                return std::string(s);
+            } else if constexpr (std::is_same_v<T, Column::Integers>) {
+                return std::to_string(values[row]);
+            } else {
+                const double v = values[row];
+                if (std::isnan(v)) return {};
+                if (v == std::floor(v) && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+                char buffer[32];
+                std::snprintf(buffer, sizeof buffer, "%.17g", v);
+                return buffer;
+            }
+        },
+        column.values);
+}
+
+double numeric_value(const Column& column, std::size_t row, const std::string& role, const std::filesystem::path& path) {
+    if (!column.is_valid(row)) return std::nan("");
+    return std::visit(
+        [&](const auto& values) -> double {
+            using T = std::decay_t<decltype(values)>;
+            if constexpr (std::is_same_v<T, Column::Texts>) {
+                double value = 0.0;
+                switch (parse_number(values[row], value)) {
+                    case ParsedNumber::Value: return value;
+                    case ParsedNumber::Blank: return std::nan("");
+                    case ParsedNumber::NotANumber: break;
+                }
+                throw InputError(where(role, path) + " row " + std::to_string(row + 1) + ", column '" + column.name +
+                                 "': '" + values[row] + "' is not a number; expected a finite decimal number "
+                                 "(thousands separators allowed) or a blank cell");
+            } else if constexpr (std::is_same_v<T, Column::Integers>) {
+                return static_cast<double>(values[row]);
+            } else {
+                if (!std::isfinite(values[row])) {
+                    throw InputError(where(role, path) + " row " + std::to_string(row + 1) + ", column '" +
+                                     column.name + "': value is infinite; expected a finite number");
+                }
+                return values[row];
+            }
+        },
+        column.values);
+}
+
+std::vector<double> numeric_values(const Column& column, const std::string& role, const std::filesystem::path& path) {
+    std::vector<double> out(column.size());
+    for (std::size_t row = 0; row < out.size(); ++row) out[row] = numeric_value(column, row, role, path);
+    return out;
+}
+
+}  // namespace furthest::io

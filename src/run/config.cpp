@@ -1,0 +1,261 @@
+#include "furthest/config.hpp"
+#include "furthest/errors.hpp"
+#include "io/spelling.hpp"
+#include "run/config_toml.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace furthest {
+namespace {
+
+using run_detail::config_from_table;
+
+std::string line_of(const toml::node& node) {
+    const auto& begin = node.source().begin;
+    return begin.line ? " (line " + std::to_string(begin.line) + ")" : std::string();
+}
+
+class Reader {
+public:
+    Reader(std::string source, std::filesystem::path base_dir) : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
+
+    [[noreturn]] void fail(const std::string& message) const { throw ConfigError("config " + source_ + ": " + message); }
+
+    void check_keys(const toml::table& table, const std::string& section, const std::vector<std::string>& known) const {
+        for (const auto& [key, node] : table) {
+            const std::string name(key.str());
+            if (std::find(known.begin(), known.end(), name) == known.end()) {
+                fail("unknown key '" + name + "' in " + section + line_of(node) + io::did_you_mean(name, known) +
+                     "; known keys: " + io::join_names(known));
+            }
+        }
+    }
+
+    const toml::table& section(const toml::table& root, const std::string& name, bool required) const {
+        const toml::node* node = root.get(name);
+        if (node == nullptr) {
+            if (required) fail("missing section [" + name + "]");
+            static const toml::table empty;
+            return empty;
+        }
+        if (!node->is_table()) fail("[" + name + "] must be a table" + line_of(*node));
+        return *node->as_table();
+    }
+
+    std::string text(const toml::table& table, const std::string& section, const std::string& key, bool required,
+                     const std::string& expected) const {
+        const toml::node* node = table.get(key);
+        if (node == nullptr) {
+            if (required) fail(section + " is missing '" + key + "'; expected " + expected);
+            return {};
+        }
+        if (!node->is_string()) fail("'" + key + "' in " + section + line_of(*node) + " must be a string; expected " + expected);
+        std::string value = node->as_string()->get();
+        if (required && value.empty()) fail("'" + key + "' in " + section + line_of(*node) + " is empty; expected " + expected);
+        return value;
+    }
+
+    std::filesystem::path path(const toml::table& table, const std::string& section, const std::string& key,
+                               bool required = true) const {
+        const std::string raw = text(table, section, key, required, "a file path");
+        if (raw.empty()) return {};
+        std::filesystem::path p(expand(raw, section, key));
+        if (p.string().rfind("/vsi", 0) == 0 || p.string().find("://") != std::string::npos) return p;
+        return (p.is_relative() ? base_dir_ / p : p).lexically_normal();
+    }
+
+    double number(const toml::table& table, const std::string& section, const std::string& key, double fallback) const {
+        const toml::node* node = table.get(key);
+        if (node == nullptr) return fallback;
+        if (auto v = node->value<double>()) return *v;
+        fail("'" + key + "' in " + section + line_of(*node) + " must be a number");
+    }
+
+    // ${NAME} from the environment; ${FURTHEST_DATA} falls back to a shared/data folder found
+    // beside the config's ancestors (the layout of the project's checkouts).
+    std::string expand(const std::string& raw, const std::string& section, const std::string& key) const {
+        std::string out;
+        std::size_t i = 0;
+        while (i < raw.size()) {
+            if (raw.compare(i, 2, "${") == 0) {
+                const std::size_t close = raw.find('}', i);
+                if (close == std::string::npos) fail("'" + key + "' in " + section + ": unclosed '${' in '" + raw + "'");
+                const std::string name = raw.substr(i + 2, close - i - 2);
+                std::string value;
+                if (const char* env = std::getenv(name.c_str()); env && *env) {
+                    value = env;
+                } else if (name == "FURTHEST_DATA") {
+                    value = default_data_dir(base_dir_).string();
+                    if (value.empty())
+                        fail("'" + key + "' in " + section + " uses ${FURTHEST_DATA}, but the environment variable is "
+                             "not set and no shared/data folder was found beside the config's folders");
+                } else {
+                    fail("'" + key + "' in " + section + " uses ${" + name + "}, which is not set in the environment");
+                }
+                out += value;
+                i = close + 1;
+            } else {
+                out += raw[i++];
+            }
+        }
+        return out;
+    }
+
+private:
+    std::string source_;
+    std::filesystem::path base_dir_;
+};
+
+Direction parse_direction(const Reader& reader, const std::string& section, const std::string& value) {
+    if (value == "higher_is_more_need") return Direction::HigherIsMoreNeed;
+    if (value == "lower_is_more_need") return Direction::LowerIsMoreNeed;
+    const std::vector<std::string> known = {"higher_is_more_need", "lower_is_more_need"};
+    reader.fail("'direction' in " + section + " is '" + value + "'" + io::did_you_mean(value, known) +
+                "; expected 'higher_is_more_need' or 'lower_is_more_need'");
+}
+
+MissingPolicy parse_missing(const Reader& reader, const std::string& section, const std::string& value) {
+    if (value.empty() || value == "error") return MissingPolicy::Error;
+    if (value == "mean") return MissingPolicy::Mean;
+    if (value == "median") return MissingPolicy::Median;
+    const std::vector<std::string> known = {"error", "mean", "median"};
+    reader.fail("'missing' in " + section + " is '" + value + "'" + io::did_you_mean(value, known) +
+                "; expected 'error', 'mean' or 'median'");
+}
+
+}  // namespace
+
+namespace run_detail {
+
+RunConfig config_from_table(const toml::table& root, const std::filesystem::path& base_dir, const std::string& source_name) {
+    Reader reader(source_name, base_dir);
+    reader.check_keys(root, "the top level", {"run", "zones", "areas", "indicators", "partners", "output"});
+    RunConfig config;
+
+    const auto& run = reader.section(root, "run", false);
+    reader.check_keys(run, "[run]", {"crs", "threads", "allow_network"});
+    if (auto crs = reader.text(run, "[run]", "crs", false, "a CRS such as \"EPSG:27700\""); !crs.empty())
+        config.working_crs = crs;
+    if (const toml::node* threads = run.get("threads")) {
+        auto value = threads->value<std::int64_t>();
+        if (!value || *value < 0 || *value > 1024) reader.fail("'threads' in [run] must be a whole number from 0 (all cores) to 1024");
+        config.threads = static_cast<int>(*value);
+    }
+    if (const toml::node* network = run.get("allow_network")) {
+        auto value = network->value<bool>();
+        if (!value) reader.fail("'allow_network' in [run] must be true or false");
+        config.allow_network = *value;
+    }
+
+    const auto& zones = reader.section(root, "zones", true);
+    reader.check_keys(zones, "[zones]", {"path", "layer", "id"});
+    config.zones.path = reader.path(zones, "[zones]", "path");
+    config.zones.layer = reader.text(zones, "[zones]", "layer", false, "a layer name");
+    config.zones.id = reader.text(zones, "[zones]", "id", true, "the name of the zone id column");
+
+    const auto& areas = reader.section(root, "areas", true);
+    reader.check_keys(areas, "[areas]", {"path", "layer", "id", "name"});
+    config.areas.path = reader.path(areas, "[areas]", "path");
+    config.areas.layer = reader.text(areas, "[areas]", "layer", false, "a layer name");
+    config.areas.id = reader.text(areas, "[areas]", "id", true, "the name of the area id column");
+    config.areas.name = reader.text(areas, "[areas]", "name", false, "the name of the area name column");
+
+    const toml::node* indicators = root.get("indicators");
+    if (indicators == nullptr) reader.fail("no [[indicators]]; expected at least one indicator table");
+    if (!indicators->is_array_of_tables())
+        reader.fail("'indicators' must be an array of tables, written [[indicators]]" + line_of(*indicators));
+    std::set<std::string> names;
+    int number = 0;
+    for (const auto& node : *indicators->as_array()) {
+        ++number;
+        const auto& table = *node.as_table();
+        const std::string section = "[[indicators]] #" + std::to_string(number) + line_of(node);
+        reader.check_keys(table, section, {"path", "layer", "key", "column", "name", "direction", "weight", "missing"});
+        IndicatorSpec spec;
+        spec.path = reader.path(table, section, "path");
+        spec.layer = reader.text(table, section, "layer", false, "a layer name");
+        spec.key = reader.text(table, section, "key", true, "the column holding the zone id");
+        spec.column = reader.text(table, section, "column", true, "the indicator's numeric column");
+        spec.name = reader.text(table, section, "name", false, "an output column name");
+        if (spec.name.empty()) spec.name = spec.column;
+        spec.direction = parse_direction(reader, section, reader.text(table, section, "direction", true,
+                                                                       "'higher_is_more_need' or 'lower_is_more_need'"));
+        spec.weight = reader.number(table, section, "weight", 1.0);
+        if (!(spec.weight >= 0.0) || !std::isfinite(spec.weight)) reader.fail("'weight' in " + section + " must be a finite number >= 0");
+        spec.missing = parse_missing(reader, section, reader.text(table, section, "missing", false, "'error', 'mean' or 'median'"));
+        if (!names.insert(spec.name).second)
+            reader.fail(section + ": indicator name '" + spec.name + "' is used twice; give one of them a distinct 'name'");
+        config.indicators.push_back(std::move(spec));
+    }
+
+    if (root.get("partners")) {
+        const auto& partners = reader.section(root, "partners", false);
+        reader.check_keys(partners, "[partners]", {"path", "layer", "x", "y", "crs"});
+        PartnersSpec spec;
+        spec.path = reader.path(partners, "[partners]", "path");
+        spec.layer = reader.text(partners, "[partners]", "layer", false, "a layer name");
+        spec.x = reader.text(partners, "[partners]", "x", false, "the x (longitude/easting) column");
+        spec.y = reader.text(partners, "[partners]", "y", false, "the y (latitude/northing) column");
+        spec.crs = reader.text(partners, "[partners]", "crs", false, "the CRS of x and y, e.g. \"EPSG:4326\"");
+        if (spec.x.empty() != spec.y.empty()) reader.fail("[partners] needs both 'x' and 'y', or neither (for a point layer)");
+        if (!spec.x.empty() && spec.crs.empty()) reader.fail("[partners] gives 'x' and 'y' but no 'crs'; expected e.g. crs = \"EPSG:4326\"");
+        config.partners = std::move(spec);
+    }
+
+    const auto& output = reader.section(root, "output", true);
+    reader.check_keys(output, "[output]", {"path"});
+    config.output.path = reader.path(output, "[output]", "path");
+    if (config.output.path.extension() != ".gpkg")
+        reader.fail("'path' in [output] is '" + config.output.path.string() + "'; expected a GeoPackage path ending in .gpkg");
+
+    std::ostringstream json;
+    json << toml::json_formatter{root};
+    config.config_json = json.str();
+    return config;
+}
+
+}  // namespace run_detail
+
+RunConfig parse_config(const std::string& toml_text, const std::filesystem::path& base_dir, const std::string& source_name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source_name);
+    } catch (const toml::parse_error& error) {
+        const auto& at = error.source().begin;
+        throw ConfigError("config " + source_name + " line " + std::to_string(at.line) + ", column " +
+                          std::to_string(at.column) + ": " + std::string(error.description()));
+    }
+    return config_from_table(root, base_dir, source_name);
+}
+
+RunConfig load_config(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw ConfigError("config '" + path.string() + "' does not exist or is not a file");
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) throw ConfigError("config '" + path.string() + "' cannot be read");
+    const auto absolute = std::filesystem::absolute(path).lexically_normal();
+    RunConfig config = parse_config(text.str(), absolute.parent_path(), "'" + path.string() + "'");
+    config.config_path = absolute;
+    return config;
+}
+
+std::filesystem::path default_data_dir(const std::filesystem::path& start) {
+    if (const char* env = std::getenv("FURTHEST_DATA"); env && *env) return env;
+    std::error_code ec;
+    for (auto folder = std::filesystem::absolute(start, ec); !folder.empty(); folder = folder.parent_path()) {
+        const auto candidate = folder / "shared" / "data";
+        if (std::filesystem::is_directory(candidate, ec)) return candidate;
+        if (folder == folder.parent_path()) break;
+    }
+    return {};
+}
+
+}  // namespace furthest

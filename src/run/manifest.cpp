@@ -1,0 +1,46 @@
+#include "run/manifest.hpp"
+
+#include "furthest/version.hpp"
+#include "io/gdal_session.hpp"
+#include "io/sha256.hpp"
+
+#include <gdal.h>
+#include <geos_c.h>
+#include <nlohmann/json.hpp>
+
+namespace furthest::run_detail {
+
+std::string manifest_json(const ManifestFacts& facts) {
+    using nlohmann::ordered_json;
+    ordered_json manifest;
+    manifest["furthest_version"] = FURTHEST_VERSION;
+    manifest["libraries"] = {{"gdal", GDALVersionInfo("RELEASE_NAME")}, {"geos", GEOSversion()}};
+    manifest["config_path"] = facts.config->config_path.string();
+    manifest["config"] = ordered_json::parse(facts.config->config_json.empty() ? "{}" : facts.config->config_json);
+    ordered_json inputs = ordered_json::array();
+    for (const auto& input : facts.inputs) {
+        ordered_json entry = {{"role", input.role}, {"path", input.path.string()}};
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(input.path, ec)) {
+            entry["size_bytes"] = std::filesystem::file_size(input.path, ec);
+            entry["sha256"] = io::sha256_file(input.path);
+        }
+        inputs.push_back(std::move(entry));
+    }
+    manifest["inputs"] = std::move(inputs);
+    manifest["working_crs"] = {{"input", facts.config->working_crs}, {"wkt", facts.working_crs_wkt}};
+    manifest["method"] = facts.method;
+    ordered_json counts = ordered_json::object();
+    for (const auto& [name, value] : facts.counts) counts[name] = value;
+    manifest["counts"] = std::move(counts);
+    manifest["indicators"] = facts.indicator_notes;
+    manifest["coverage_shortfalls"] = facts.coverage_shortfalls;
+    manifest["warnings"] = facts.warnings;
+    manifest["output"] = facts.output_path.string();
+    ordered_json timings = ordered_json::object();
+    for (const auto& [stage, seconds] : facts.timings) timings[stage] = seconds;
+    manifest["timings_seconds"] = std::move(timings);
+    return manifest.dump(2) + "\n";
+}
+
+}  // namespace furthest::run_detail

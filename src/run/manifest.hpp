@@ -1,0 +1,34 @@
+// The run manifest: what went in (with checksums), how, what came out, and how long it took.
+#pragma once
+
+#include "furthest/config.hpp"
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace furthest::run_detail {
+
+struct InputRecord {
+    std::string role;
+    std::filesystem::path path;
+};
+
+struct ManifestFacts {
+    const RunConfig* config = nullptr;
+    std::vector<InputRecord> inputs;
+    std::string working_crs_wkt;
+    std::vector<std::pair<std::string, long long>> counts;
+    std::vector<std::pair<std::string, double>> timings;  ///< seconds per stage
+    std::vector<std::string> warnings;
+    std::vector<std::string> indicator_notes;  ///< per indicator: rows matched, unmatched, imputed
+    std::vector<std::string> coverage_shortfalls;  ///< zones whose area shares do not sum to one
+    std::filesystem::path output_path;
+    std::string method;  ///< plain words a report can quote
+};
+
+/// JSON text of the manifest (inputs checksummed here).
+std::string manifest_json(const ManifestFacts& facts);
+
+}  // namespace furthest::run_detail

@@ -1,0 +1,394 @@
+// The run: read -> join by partnership boundary -> score -> roll up -> write.
+// Geometry work happens once, when the crosswalk is built; the rest is linear algebra.
+#include "furthest/crosswalk.hpp"
+#include "furthest/errors.hpp"
+#include "furthest/run.hpp"
+#include "furthest/scoring.hpp"
+#include "geography/repair.hpp"
+#include "io/gdal_session.hpp"
+#include "io/readers.hpp"
+#include "io/writers.hpp"
+#include "plan/rollup.hpp"
+#include "run/manifest.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace furthest {
+namespace {
+
+using run_detail::ManifestFacts;
+
+// Columns the run adds to the zones layer; inputs may not use these names.
+const std::set<std::string> kZoneOutputColumns = {"score", "rank", "decile", "area_id", "area_name",
+                                                  "area_share", "area_coverage", "n_partners"};
+
+// Coverage below 1 - this is reported as a shortfall (gaps between generalised boundaries).
+constexpr double kCoverageTolerance = 1e-6;
+
+class Stopwatch {
+public:
+    explicit Stopwatch(ManifestFacts& facts, const RunOptions& options) : facts_(facts), options_(options) {}
+    void stage(const std::string& name) {
+        finish();
+        current_ = name;
+        start_ = std::chrono::steady_clock::now();
+        if (options_.progress) options_.progress(name);
+    }
+    void finish() {
+        if (current_.empty()) return;
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
+        facts_.timings.emplace_back(current_, elapsed.count());
+        current_.clear();
+    }
+
+private:
+    ManifestFacts& facts_;
+    const RunOptions& options_;
+    std::string current_;
+    std::chrono::steady_clock::time_point start_;
+};
+
+// Zone or area ids as text, unique and present.
+std::vector<std::string> unique_ids(const Layer& layer, const std::string& role, const std::filesystem::path& path,
+                                    const std::string& column_name) {
+    const Column& column = io::require_column(layer, role, path, column_name);
+    std::vector<std::string> ids(layer.rows());
+    std::unordered_map<std::string, std::size_t> seen;
+    for (std::size_t row = 0; row < ids.size(); ++row) {
+        ids[row] = io::key_text(column, row);
+        const std::string at = role + ": '" + path.string() + "' feature " + std::to_string(row + 1) + ", column '" + column_name + "'";
+        if (ids[row].empty()) throw InputError(at + ": id is blank; expected a unique id");
+        auto [it, inserted] = seen.emplace(ids[row], row);
+        if (!inserted)
+            throw InputError(at + ": id '" + ids[row] + "' repeats feature " + std::to_string(it->second + 1) +
+                             "; expected unique ids");
+    }
+    return ids;
+}
+
+std::string list_some(const std::vector<std::string>& items, std::size_t limit = 10) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < limit; ++i) out += (i ? ", " : "") + items[i];
+    if (items.size() > limit) out += ", ... (" + std::to_string(items.size()) + " in all)";
+    return out;
+}
+
+double median_of(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const std::size_t mid = values.size() / 2;
+    return values.size() % 2 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
+// One indicator column joined onto the zones by key. Every zone must find exactly one row.
+Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const Layer& table, const std::vector<std::string>& zone_ids,
+                               ManifestFacts& facts, std::vector<std::string>& warnings) {
+    const std::string role = "indicator '" + spec.name + "'";
+    const Column& key = io::require_column(table, role, spec.path, spec.key);
+    const Column& values = io::require_column(table, role, spec.path, spec.column);
+    std::unordered_map<std::string, std::size_t> row_of;
+    row_of.reserve(table.rows());
+    for (std::size_t row = 0; row < table.rows(); ++row) {
+        std::string k = io::key_text(key, row);
+        if (k.empty()) continue;
+        auto [it, inserted] = row_of.emplace(k, row);
+        if (!inserted)
+            throw InputError(role + ": '" + spec.path.string() + "' rows " + std::to_string(it->second + 1) + " and " +
+                             std::to_string(row + 1) + " both have key '" + k + "' in column '" + spec.key +
+                             "'; expected one row per zone");
+    }
+    Eigen::VectorXd x(static_cast<Eigen::Index>(zone_ids.size()));
+    std::vector<std::string> unmatched, blank;
+    for (std::size_t z = 0; z < zone_ids.size(); ++z) {
+        auto it = row_of.find(zone_ids[z]);
+        if (it == row_of.end()) {
+            unmatched.push_back(zone_ids[z]);
+            continue;
+        }
+        x(static_cast<Eigen::Index>(z)) = io::numeric_value(values, it->second, role, spec.path);
+        if (std::isnan(x(static_cast<Eigen::Index>(z)))) blank.push_back(zone_ids[z] + " (row " + std::to_string(it->second + 1) + ")");
+    }
+    if (!unmatched.empty())
+        throw InputError(role + ": '" + spec.path.string() + "' has no row for " + std::to_string(unmatched.size()) + " of " +
+                         std::to_string(zone_ids.size()) + " zones in key column '" + spec.key + "': " + list_some(unmatched) +
+                         "; expected one row per zone");
+    if (!blank.empty()) {
+        if (spec.missing == MissingPolicy::Error)
+            throw InputError(role + ": '" + spec.path.string() + "' column '" + spec.column + "' is blank for " +
+                             std::to_string(blank.size()) + " zones: " + list_some(blank) +
+                             "; expected a number (or set missing = \"mean\" or \"median\" to impute)");
+        std::vector<double> present;
+        for (Eigen::Index z = 0; z < x.size(); ++z)
+            if (!std::isnan(x(z))) present.push_back(x(z));
+        if (present.empty())
+            throw InputError(role + ": '" + spec.path.string() + "' column '" + spec.column + "' is blank for every zone");
+        double fill = 0.0;
+        if (spec.missing == MissingPolicy::Mean) {
+            for (double v : present) fill += v;
+            fill /= static_cast<double>(present.size());
+        } else {
+            fill = median_of(present);
+        }
+        for (Eigen::Index z = 0; z < x.size(); ++z)
+            if (std::isnan(x(z))) x(z) = fill;
+        warnings.push_back(role + ": imputed " + std::to_string(blank.size()) + " blank values with the " +
+                           (spec.missing == MissingPolicy::Mean ? "mean" : "median") + " " + std::to_string(fill) +
+                           ": " + list_some(blank));
+    }
+    facts.indicator_notes.push_back(spec.name + ": column '" + spec.column + "' of '" + spec.path.string() + "' joined on '" +
+                                    spec.key + "'; " + std::to_string(zone_ids.size()) + " zones matched, " +
+                                    std::to_string(row_of.size() - zone_ids.size()) + " table rows not among the zones, " +
+                                    std::to_string(blank.size()) + " imputed; direction " +
+                                    (spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need") +
+                                    ", weight " + std::to_string(spec.weight));
+    return x;
+}
+
+Column index_texts(const std::string& name, const std::vector<Eigen::Index>& index, const std::vector<std::string>& labels) {
+    Column::Texts values(index.size());
+    std::vector<bool> valid(index.size(), false);
+    for (std::size_t i = 0; i < index.size(); ++i) {
+        if (index[i] < 0) continue;
+        values[i] = labels[static_cast<std::size_t>(index[i])];
+        valid[i] = true;
+    }
+    return Column::texts(name, std::move(values), std::move(valid));
+}
+
+void check_input_names(const RunConfig& config, const Layer& zones) {
+    for (const auto& spec : config.indicators) {
+        if (kZoneOutputColumns.count(spec.name) || spec.name == config.zones.id)
+            throw ConfigError("indicator name '" + spec.name + "' clashes with an output column of the zones layer; "
+                              "give it another 'name' in its [[indicators]] entry");
+    }
+    if (kZoneOutputColumns.count(config.zones.id))
+        throw ConfigError("zones: id column '" + config.zones.id + "' clashes with an output column; rename it in '" +
+                          config.zones.path.string() + "'");
+    (void)zones;
+}
+
+}  // namespace
+
+RunResult run(const RunConfig& config, const RunOptions& options) {
+    RunResult result;
+    ManifestFacts facts;
+    facts.config = &config;
+    Stopwatch clock(facts, options);
+
+    clock.stage("reading zones");
+    const OGRSpatialReference working_crs = io::spatial_reference(config.working_crs, "[run] crs");
+    if (!working_crs.IsProjected())
+        throw ConfigError("[run] crs '" + config.working_crs + "' is not projected; areas and distances need a projected "
+                          "CRS in metres, e.g. \"EPSG:27700\"");
+    Layer zones = io::read_vector({"zones", config.zones.path, config.zones.layer, io::GeometryFamily::Polygonal,
+                                   config.allow_network}, working_crs);
+    facts.inputs.push_back({"zones", config.zones.path});
+    const auto zone_ids = unique_ids(zones, "zones", config.zones.path, config.zones.id);
+    check_input_names(config, zones);
+    for (const auto& repair : geography::repair_polygons(zones.wkb, "zones", zone_ids, config.threads))
+        result.warnings.push_back("zones: feature " + std::to_string(repair.index + 1) + " (" + zone_ids[repair.index] +
+                                  ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
+
+    clock.stage("reading areas");
+    Layer areas = io::read_vector({"areas", config.areas.path, config.areas.layer, io::GeometryFamily::Polygonal,
+                                   config.allow_network}, working_crs);
+    facts.inputs.push_back({"areas", config.areas.path});
+    const auto area_ids = unique_ids(areas, "areas", config.areas.path, config.areas.id);
+    std::vector<std::string> area_names = area_ids;
+    if (!config.areas.name.empty()) {
+        const Column& names = io::require_column(areas, "areas", config.areas.path, config.areas.name);
+        for (std::size_t a = 0; a < area_names.size(); ++a)
+            if (auto name = io::key_text(names, a); !name.empty()) area_names[a] = name;
+    }
+    for (const auto& repair : geography::repair_polygons(areas.wkb, "areas", area_ids, config.threads))
+        result.warnings.push_back("areas: feature " + std::to_string(repair.index + 1) + " (" + area_ids[repair.index] +
+                                  ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
+
+    clock.stage("joining indicators");
+    const auto n_zones = static_cast<Eigen::Index>(zone_ids.size());
+    const auto n_indicators = static_cast<Eigen::Index>(config.indicators.size());
+    Eigen::MatrixXd indicators(n_zones, n_indicators);
+    Eigen::VectorXd sign(n_indicators), weights(n_indicators);
+    std::map<std::pair<std::string, std::string>, Layer> tables;  // each file read once
+    for (Eigen::Index j = 0; j < n_indicators; ++j) {
+        const IndicatorSpec& spec = config.indicators[static_cast<std::size_t>(j)];
+        const auto table_key = std::make_pair(spec.path.string(), spec.layer);
+        auto it = tables.find(table_key);
+        if (it == tables.end()) {
+            it = tables.emplace(table_key, io::read_table("indicator '" + spec.name + "'", spec.path, spec.layer,
+                                                          config.allow_network)).first;
+            facts.inputs.push_back({"indicator table", spec.path});
+        }
+        indicators.col(j) = join_indicator(spec, it->second, zone_ids, facts, result.warnings);
+        sign(j) = spec.direction == Direction::HigherIsMoreNeed ? 1.0 : -1.0;
+        weights(j) = spec.weight;
+    }
+
+    clock.stage("overlaying zones on areas");
+    const Crosswalk zone_to_area = overlay_crosswalk(zones.wkb, areas.wkb, config.threads);
+    const auto main_area = zone_to_area.main_target();
+    const Eigen::VectorXd uncovered = zone_to_area.uncovered();
+    std::vector<std::string> no_area;
+    for (std::size_t z = 0; z < zone_ids.size(); ++z) {
+        const double shortfall = uncovered(static_cast<Eigen::Index>(z));
+        if (main_area[z] < 0) no_area.push_back(zone_ids[z]);
+        if (shortfall > kCoverageTolerance) {
+            char share[32];
+            std::snprintf(share, sizeof share, "%.3g", shortfall);
+            facts.coverage_shortfalls.push_back(zone_ids[z] + ": " + share + " of its area lies in no area");
+        }
+    }
+    if (!facts.coverage_shortfalls.empty())
+        result.warnings.push_back("areas: " + std::to_string(facts.coverage_shortfalls.size()) +
+                                  " zones are not wholly covered by the areas (shares sum to less than 1 - 1e-6): " +
+                                  list_some(facts.coverage_shortfalls, 5));
+    if (!no_area.empty())
+        result.warnings.push_back("areas: " + std::to_string(no_area.size()) + " zones overlap no area and have no area_id: " +
+                                  list_some(no_area));
+
+    clock.stage("scoring");
+    const CompositeScore composite = composite_zscore(indicators, sign, weights);
+
+    std::vector<Eigen::Index> partner_zone, partner_area;
+    if (config.partners) {
+        clock.stage("locating partners");
+        const PartnersSpec& spec = *config.partners;
+        if (!spec.x.empty()) {
+            const OGRSpatialReference crs = io::spatial_reference(spec.crs, "[partners] crs");
+            result.partners = io::points_from_columns(io::read_table("partners", spec.path, spec.layer, config.allow_network),
+                                                      "partners", spec.path, spec.x, spec.y, crs, working_crs);
+        } else {
+            result.partners = io::read_vector({"partners", spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network},
+                                              working_crs);
+        }
+        result.partners.name = "partners";
+        facts.inputs.push_back({"partners", spec.path});
+        partner_zone = locate_points(result.partners.wkb, zones.wkb, config.threads);
+        partner_area = locate_points(result.partners.wkb, areas.wkb, config.threads);
+        const auto outside = std::count(partner_zone.begin(), partner_zone.end(), Eigen::Index{-1});
+        if (outside > 0)
+            result.warnings.push_back("partners: " + std::to_string(outside) + " of " + std::to_string(partner_zone.size()) +
+                                      " partner sites lie in no zone (kept, with blank zone_id)");
+        for (const char* name : {"zone_id", "area_id"})
+            if (result.partners.find(name)) throw InputError("partners: '" + spec.path.string() + "' already has a column '" +
+                                                             std::string(name) + "'; rename it");
+        result.partners.columns.push_back(index_texts("zone_id", partner_zone, zone_ids));
+        result.partners.columns.push_back(index_texts("area_id", partner_area, area_ids));
+    }
+
+    clock.stage("rolling up by area");
+    const auto rollup = plan::roll_up(area_ids.size(), main_area, composite.score, composite.decile, partner_area);
+
+    // zones layer: id as given, indicator inputs, then the run's columns.
+    result.zones.name = "zones";
+    result.zones.wkb = std::move(zones.wkb);
+    result.zones.crs_wkt = zones.crs_wkt;
+    result.zones.columns.push_back(io::require_column(zones, "zones", config.zones.path, config.zones.id));
+    for (Eigen::Index j = 0; j < n_indicators; ++j) {
+        const Eigen::VectorXd column = indicators.col(j);
+        result.zones.columns.push_back(Column::reals(config.indicators[static_cast<std::size_t>(j)].name,
+                                                     Column::Reals(column.data(), column.data() + column.size())));
+    }
+    result.zones.columns.push_back(Column::reals("score", Column::Reals(composite.score.data(), composite.score.data() + n_zones)));
+    result.zones.columns.push_back(Column::integers("rank", composite.rank));
+    result.zones.columns.push_back(Column::integers("decile", composite.decile));
+    result.zones.columns.push_back(index_texts("area_id", main_area, area_ids));
+    result.zones.columns.push_back(index_texts("area_name", main_area, area_names));
+    Column::Reals main_share(zone_ids.size(), 0.0), coverage(zone_ids.size());
+    const auto& w = zone_to_area.weights();
+    for (std::size_t z = 0; z < zone_ids.size(); ++z) {
+        coverage[z] = 1.0 - uncovered(static_cast<Eigen::Index>(z));
+        if (main_area[z] >= 0) main_share[z] = w.coeff(static_cast<Eigen::Index>(z), main_area[z]);
+    }
+    result.zones.columns.push_back(Column::reals("area_share", std::move(main_share)));
+    result.zones.columns.push_back(Column::reals("area_coverage", std::move(coverage)));
+    if (config.partners) {
+        Column::Integers count(zone_ids.size(), 0);
+        for (Eigen::Index z : partner_zone)
+            if (z >= 0) ++count[static_cast<std::size_t>(z)];
+        result.zones.columns.push_back(Column::integers("n_partners", std::move(count)));
+    }
+
+    result.areas.name = "areas";
+    result.areas.wkb = std::move(areas.wkb);
+    result.areas.crs_wkt = areas.crs_wkt;
+    result.areas.columns.push_back(Column::texts("area_id", area_ids));
+    result.areas.columns.push_back(Column::texts("area_name", area_names));
+    result.areas.columns.push_back(Column::integers("n_zones", rollup.n_zones));
+    result.areas.columns.push_back(Column::reals("score_mean", rollup.score_mean));
+    result.areas.columns.push_back(Column::reals("score_median", rollup.score_median));
+    result.areas.columns.push_back(Column::integers("n_top_decile", rollup.n_top_decile));
+    if (config.partners) result.areas.columns.push_back(Column::integers("n_partners", rollup.n_partners));
+
+    result.zone_areas.name = "zone_areas";
+    Column::Texts pair_zone, pair_area;
+    Column::Reals pair_share;
+    for (Eigen::Index z = 0; z < w.outerSize(); ++z)
+        for (Crosswalk::Matrix::InnerIterator it(w, z); it; ++it) {
+            pair_zone.push_back(zone_ids[static_cast<std::size_t>(z)]);
+            pair_area.push_back(area_ids[static_cast<std::size_t>(it.col())]);
+            pair_share.push_back(it.value());
+        }
+    result.zone_areas.columns.push_back(Column::texts("zone_id", std::move(pair_zone)));
+    result.zone_areas.columns.push_back(Column::texts("area_id", std::move(pair_area)));
+    result.zone_areas.columns.push_back(Column::reals("share", std::move(pair_share)));
+
+    facts.working_crs_wkt = result.zones.crs_wkt;
+    facts.counts = {{"zones", static_cast<long long>(zone_ids.size())},
+                    {"zones_scored", static_cast<long long>(composite.score.size())},
+                    {"areas", static_cast<long long>(area_ids.size())},
+                    {"zones_without_area", static_cast<long long>(no_area.size())},
+                    {"zones_with_coverage_shortfall", static_cast<long long>(facts.coverage_shortfalls.size())},
+                    {"zone_area_pairs", static_cast<long long>(w.nonZeros())},
+                    {"indicators", static_cast<long long>(n_indicators)},
+                    {"partners", static_cast<long long>(result.partners.rows())}};
+    facts.method =
+        "Each indicator was joined to the zones by key and standardised as a z-score over all zones (sample standard "
+        "deviation), with its sign flipped where a lower value means more need. The need score is the weighted "
+        "arithmetic mean of the z-scores (weights normalised to sum to one), so a high value on one indicator can offset "
+        "a low value on another (fully compensatory). Rank 1 is the zone in most need; decile 1 holds the tenth of zones "
+        "in most need. Zones were assigned to partnership areas by area-weighted polygon overlay in the working CRS: a "
+        "zone's main area is the one holding the largest share of its area, and every share is kept in the zone_areas "
+        "table.";
+
+    clock.finish();
+    facts.warnings = result.warnings;
+    if (options.write) {
+        io::StagedOutputs staged;
+        const auto manifest_path = config.output.path.parent_path() / (config.output.path.stem().string() + ".manifest.json");
+        const auto gpkg_tmp = staged.stage(config.output.path);
+        const auto manifest_tmp = staged.stage(manifest_path);
+        const auto write_start = std::chrono::steady_clock::now();
+        if (options.progress) options.progress("writing " + config.output.path.string());
+        std::vector<const Layer*> layers = {&result.zones, &result.areas};
+        if (config.partners) layers.push_back(&result.partners);
+        layers.push_back(&result.zone_areas);
+        io::write_geopackage(gpkg_tmp, layers);
+        facts.timings.emplace_back("writing", std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count());
+        facts.output_path = config.output.path;
+        result.manifest_json = run_detail::manifest_json(facts);
+        io::write_text_file(manifest_tmp, result.manifest_json);
+        staged.commit();
+        result.output_path = config.output.path;
+        result.manifest_path = manifest_path;
+    } else {
+        result.manifest_json = run_detail::manifest_json(facts);
+    }
+    return result;
+}
+
+RunResult run(const std::filesystem::path& config_path, const RunOptions& options) {
+    return run(load_config(config_path), options);
+}
+
+RunResult validate(const RunConfig& config) {
+    RunOptions options;
+    options.write = false;
+    return run(config, options);
+}
+
+}  // namespace furthest
