@@ -22,7 +22,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
     const std::string* best = nullptr;
-    std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+    // Allow about two edits in five characters: enough for typos, not for unrelated names.
+    std::size_t best_distance = std::max<std::size_t>(2, word.size() * 2 / 5) + 1;
     for (const auto& candidate : candidates) {
         const std::size_t d = edit_distance(word, candidate);
         if (d < best_distance) {

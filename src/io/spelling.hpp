@@ -10,7 +10,7 @@ namespace furthest::io {
 /// Damerau-free Levenshtein distance, case-insensitive.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-/// "; did you mean 'x'?" for the closest candidate within a third of the word's length, else "".
+/// "; did you mean 'x'?" for the closest candidate within about two edits in five characters, else "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 /// "'a', 'b', 'c'" (at most `limit` names, then "... (N in all)").

@@ -1,0 +1,114 @@
+#include "furthest/crosswalk.hpp"
+#include "furthest/errors.hpp"
+#include "geography/repair.hpp"
+
+#include "fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace furthest;
+using fixtures::wkbs;
+
+namespace {
+
+// Two 10x10 target squares side by side; sources: one inside the left, one straddling 30/70,
+// one half outside both (a gap), one wholly outside.
+const auto kTargets = wkbs({"POLYGON((0 0,10 0,10 10,0 10,0 0))", "POLYGON((10 0,20 0,20 10,10 10,10 0))"});
+const auto kSources = wkbs({"POLYGON((1 1,4 1,4 4,1 4,1 1))", "POLYGON((7 0,17 0,17 10,7 10,7 0))",
+                            "POLYGON((15 5,25 5,25 10,15 10,15 5))", "POLYGON((30 30,31 30,31 31,30 31,30 30))"});
+
+}  // namespace
+
+TEST(Overlay, SharesAreAreaFractions) {
+    const Crosswalk w = overlay_crosswalk(kSources, kTargets, 1);
+    ASSERT_EQ(w.sources(), 4);
+    ASSERT_EQ(w.targets(), 2);
+    EXPECT_DOUBLE_EQ(w.weights().coeff(0, 0), 1.0);
+    EXPECT_DOUBLE_EQ(w.weights().coeff(0, 1), 0.0);
+    EXPECT_NEAR(w.weights().coeff(1, 0), 0.3, 1e-12);
+    EXPECT_NEAR(w.weights().coeff(1, 1), 0.7, 1e-12);
+    EXPECT_NEAR(w.weights().coeff(2, 1), 0.5, 1e-12);
+    const Eigen::VectorXd gap = w.uncovered();
+    EXPECT_NEAR(gap(0), 0.0, 1e-12);
+    EXPECT_NEAR(gap(1), 0.0, 1e-12);
+    EXPECT_NEAR(gap(2), 0.5, 1e-12);
+    EXPECT_NEAR(gap(3), 1.0, 1e-12);
+    const auto main = w.main_target();
+    EXPECT_EQ(main, (std::vector<Eigen::Index>{0, 1, 1, -1}));
+}
+
+TEST(Overlay, HolesAndMultipolygonsCount) {
+    // A target with a hole: a source filling the hole is outside it.
+    const auto targets = wkbs({"POLYGON((0 0,10 0,10 10,0 10,0 0),(4 4,6 4,6 6,4 6,4 4))",
+                               "MULTIPOLYGON(((20 0,30 0,30 10,20 10,20 0)),((40 0,50 0,50 10,40 10,40 0)))"});
+    const auto sources = wkbs({"POLYGON((4 4,6 4,6 6,4 6,4 4))", "POLYGON((0 0,10 0,10 10,0 10,0 0))",
+                               "MULTIPOLYGON(((25 0,30 0,30 10,25 10,25 0)),((45 0,55 0,55 10,45 10,45 0)))"});
+    const Crosswalk w = overlay_crosswalk(sources, targets, 1);
+    EXPECT_NEAR(w.uncovered()(0), 1.0, 1e-12);
+    EXPECT_NEAR(w.weights().coeff(1, 0), 0.96, 1e-12);  // 100 - 4 of 100
+    EXPECT_NEAR(w.weights().coeff(2, 1), 100.0 / 150.0, 1e-12);  // 50 + 50 of 150
+}
+
+TEST(Overlay, ExtensiveTotalsAreConservedWhenCovered) {
+    const Crosswalk w = overlay_crosswalk(std::vector<std::string>(kSources.begin(), kSources.begin() + 2), kTargets, 1);
+    Eigen::VectorXd counts(2);
+    counts << 120.0, 1000.0;
+    const Eigen::VectorXd moved = w.apply_extensive(counts);
+    EXPECT_NEAR(moved.sum(), 1120.0, 1e-9);
+    EXPECT_NEAR(moved(0), 120.0 + 300.0, 1e-9);
+    // Intensive: weighted by share x source weight.
+    Eigen::VectorXd rate(2), people(2);
+    rate << 10.0, 20.0;
+    people << 1.0, 1.0;
+    const Eigen::VectorXd mean = w.apply_intensive(rate, people);
+    EXPECT_NEAR(mean(0), (10.0 * 1.0 + 20.0 * 0.3) / 1.3, 1e-12);
+    EXPECT_NEAR(mean(1), 20.0, 1e-12);
+}
+
+TEST(Overlay, SameAnswerForAnyThreadCount) {
+    std::vector<std::string> grid;
+    for (int i = 0; i < 40; ++i)
+        for (int j = 0; j < 40; ++j) {
+            const double x = i * 2.5, y = j * 2.5;
+            grid.push_back(fixtures::wkb("POLYGON((" + std::to_string(x) + " " + std::to_string(y) + "," + std::to_string(x + 2.5) +
+                                        " " + std::to_string(y) + "," + std::to_string(x + 2.5) + " " + std::to_string(y + 2.5) +
+                                        "," + std::to_string(x) + " " + std::to_string(y + 2.5) + "," + std::to_string(x) + " " +
+                                        std::to_string(y) + "))"));
+        }
+    const auto targets = wkbs({"POLYGON((0 0,33 0,47 100,0 100,0 0))", "POLYGON((33 0,100 0,100 100,47 100,33 0))"});
+    const Crosswalk one = overlay_crosswalk(grid, targets, 1);
+    const Crosswalk two = overlay_crosswalk(grid, targets, 2);
+    ASSERT_EQ(one.weights().nonZeros(), two.weights().nonZeros());
+    EXPECT_TRUE(one.weights().isApprox(two.weights(), 0.0));
+    EXPECT_NEAR(one.apply_extensive(Eigen::VectorXd::Ones(1600)).sum(), 1600.0, 1e-9);
+}
+
+TEST(Points, BoundaryPointsGoToTheLowestIndexPolygon) {
+    const auto points = wkbs({"POINT(5 5)", "POINT(10 5)", "POINT(15 5)", "POINT(50 50)", "POINT(0 0)"});
+    const auto owner = locate_points(points, kTargets, 2);
+    EXPECT_EQ(owner, (std::vector<Eigen::Index>{0, 0, 1, -1, 0}));
+}
+
+TEST(Repair, BowTieIsRepairedAndReported) {
+    std::vector<std::string> polygons = wkbs({"POLYGON((0 0,10 10,10 0,0 10,0 0))", "POLYGON((0 0,1 0,1 1,0 1,0 0))"});
+    const auto repairs = geography::repair_polygons(polygons, "zones", {"Z1", "Z2"}, 1);
+    ASSERT_EQ(repairs.size(), 1u);
+    EXPECT_EQ(repairs[0].index, 0u);
+    EXPECT_NE(repairs[0].reason.find("Self-intersection"), std::string::npos) << repairs[0].reason;
+    // The repaired bow-tie keeps both triangles: 2 x 25.
+    const Crosswalk w = overlay_crosswalk(polygons, wkbs({"POLYGON((-1 -1,11 -1,11 11,-1 11,-1 -1))"}), 1);
+    EXPECT_NEAR(w.weights().coeff(0, 0), 1.0, 1e-12);
+}
+
+TEST(Repair, ZeroAreaPolygonIsAGeometryError) {
+    std::vector<std::string> polygons = wkbs({"POLYGON((0 0,10 0,20 0,0 0))"});
+    try {
+        geography::repair_polygons(polygons, "zones", {"E01000001"}, 1);
+        FAIL() << "expected GeometryError";
+    } catch (const GeometryError& e) {
+        EXPECT_NE(std::string(e.what()).find("zones feature 1 (E01000001)"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("zero area"), std::string::npos) << e.what();
+    }
+}

@@ -1,0 +1,111 @@
+#include "furthest/errors.hpp"
+#include "io/number_parsing.hpp"
+#include "io/readers.hpp"
+#include "io/sha256.hpp"
+#include "io/spelling.hpp"
+
+#include "fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+using namespace furthest;
+using furthest::io::ParsedNumber;
+
+TEST(NumberParsing, ReadsPublishedFormats) {
+    double v = 0;
+    EXPECT_EQ(io::parse_number("29,199", v), ParsedNumber::Value);
+    EXPECT_DOUBLE_EQ(v, 29199.0);
+    EXPECT_EQ(io::parse_number(" 1,234,567.25 ", v), ParsedNumber::Value);
+    EXPECT_DOUBLE_EQ(v, 1234567.25);
+    EXPECT_EQ(io::parse_number("-0.427", v), ParsedNumber::Value);
+    EXPECT_DOUBLE_EQ(v, -0.427);
+    EXPECT_EQ(io::parse_number("+3e2", v), ParsedNumber::Value);
+    EXPECT_DOUBLE_EQ(v, 300.0);
+    EXPECT_EQ(io::parse_number(".5", v), ParsedNumber::Value);
+    EXPECT_DOUBLE_EQ(v, 0.5);
+}
+
+TEST(NumberParsing, BlankIsMissingAndJunkIsRefused) {
+    double v = 0;
+    EXPECT_EQ(io::parse_number("", v), ParsedNumber::Blank);
+    EXPECT_EQ(io::parse_number("   ", v), ParsedNumber::Blank);
+    for (const char* junk : {"abc", "n/a", "NaN", "inf", "-Infinity", "1,23", "12,3456", ",123", "1.2.3", "1e999", "--1", "1 2"}) {
+        EXPECT_EQ(io::parse_number(junk, v), ParsedNumber::NotANumber) << junk;
+    }
+}
+
+TEST(Sha256, MatchesFips180Vectors) {
+    EXPECT_EQ(io::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(io::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(io::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(io::sha256_hex(std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Spelling, SuggestsTheClosestKnownName) {
+    EXPECT_EQ(io::did_you_mean("pathh", {"path", "layer", "id"}), "; did you mean 'path'?");
+    EXPECT_EQ(io::did_you_mean("lsoa21cd", {"lsoa21_code", "ward"}), "; did you mean 'lsoa21_code'?");
+    EXPECT_EQ(io::did_you_mean("zzzzzz", {"path", "layer"}), "");
+}
+
+TEST(Readers, CsvWithByteOrderMarkAndThousandsSeparators) {
+    const auto dir = fixtures::scratch("bom");
+    const auto csv = dir / "imd.csv";
+    std::ofstream(csv) << "\xEF\xBB\xBF" << "code,\"Rank, national\",blank\nE01,\"29,199\",\nE02,7,3\n";
+    const Layer table = io::read_table("indicator", csv, "", false);
+    ASSERT_EQ(table.rows(), 2u);
+    const Column& code = io::require_column(table, "indicator", csv, "code");  // BOM stripped from the first header
+    EXPECT_EQ(io::key_text(code, 0), "E01");
+    const auto rank = io::numeric_values(io::require_column(table, "indicator", csv, "Rank, national"), "indicator", csv);
+    EXPECT_DOUBLE_EQ(rank[0], 29199.0);
+    const auto blank = io::numeric_values(io::require_column(table, "indicator", csv, "blank"), "indicator", csv);
+    EXPECT_TRUE(std::isnan(blank[0]));
+    EXPECT_DOUBLE_EQ(blank[1], 3.0);
+}
+
+TEST(Readers, TextInNumericColumnNamesFileRowAndColumn) {
+    const auto dir = fixtures::scratch("text");
+    const auto csv = dir / "values.csv";
+    std::ofstream(csv) << "code,value\nA,1\nB,abc\n";
+    const Layer table = io::read_table("indicator", csv, "", false);
+    try {
+        io::numeric_values(table.at("value"), "indicator", csv);
+        FAIL() << "expected InputError";
+    } catch (const InputError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("values.csv"), std::string::npos) << message;
+        EXPECT_NE(message.find("row 2"), std::string::npos) << message;
+        EXPECT_NE(message.find("column 'value'"), std::string::npos) << message;
+        EXPECT_NE(message.find("'abc' is not a number"), std::string::npos) << message;
+    }
+}
+
+TEST(Readers, MissingColumnSuggestsTheNearOne) {
+    const auto dir = fixtures::scratch("column");
+    const auto csv = dir / "values.csv";
+    std::ofstream(csv) << "lsoa21_code,value\nA,1\n";
+    const Layer table = io::read_table("indicator", csv, "", false);
+    EXPECT_THROW(
+        {
+            try {
+                io::require_column(table, "indicator", csv, "lsoa21_cod");
+            } catch (const InputError& e) {
+                EXPECT_NE(std::string(e.what()).find("did you mean 'lsoa21_code'"), std::string::npos) << e.what();
+                throw;
+            }
+        },
+        InputError);
+}
+
+TEST(Readers, NetworkPathsAreRefusedUnlessAllowed) {
+    EXPECT_THROW(io::read_table("zones", "/vsicurl/https://example.com/zones.csv", "", false), InputError);
+    EXPECT_THROW(io::read_table("zones", "/vsizip//vsicurl/https://example.com/z.zip", "", false), InputError);
+}
+
+TEST(Readers, MissingFileIsAnInputError) {
+    EXPECT_THROW(io::read_table("indicator", "/nonexistent/furthest/table.csv", "", false), InputError);
+}
