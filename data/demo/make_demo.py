@@ -55,6 +55,7 @@ SEED = 20250611
 CRS_BNG = "EPSG:27700"
 CRS_LONLAT = "EPSG:4326"
 GRID = 0.1  # metres: every EPSG:27700 vertex lies on this grid
+LCP_MARGIN_M = 5.0  # metres the LCP outline runs beyond the town outline
 CX, CY = 430000.0, 433000.0  # town centre (British National Grid)
 HALF_W, HALF_H = 6000.0, 5000.0  # half extent of the outline's bounding box
 N_ZONES = 300
@@ -367,7 +368,10 @@ def build(out: Path) -> None:
 
     # Local Care Partnerships
     lcp_seeds = np.array([[CX + dx, CY + dy] for _, _, (dx, dy), _ in LCPS])
-    area_polys = tessellate(lcp_seeds, outline)
+    # LCP boundaries are drawn independently of the zones, as real ones are: they run a few
+    # metres beyond the town's edge, so the round trip through lon/lat (7 dp, ~1 cm) never
+    # opens slivers between the outermost zones and the LCPs.
+    area_polys = tessellate(lcp_seeds, outline.buffer(LCP_MARGIN_M, join_style="mitre"))
     areas_bng = gpd.GeoDataFrame(
         {"lcp_code": [c for c, *_ in LCPS], "lcp_name": [n for _, n, *_ in LCPS]},
         geometry=area_polys,

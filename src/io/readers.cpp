@@ -101,6 +101,11 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     auto dataset = open_vector(request.role, request.path, request.allow_network);
     OGRLayer* layer = pick_layer(*dataset, request.role, request.path, request.layer);
 
+    if (layer->GetLayerDefn()->GetGeomFieldCount() == 0) {
+        throw InputError(at + " layer '" + layer->GetName() + "' has no geometry column; expected " +
+                         (request.family == GeometryFamily::Polygonal ? "Polygon or MultiPolygon" : "Point") +
+                         " features (for a table of coordinates, give x, y and crs)");
+    }
     const OGRSpatialReference* source_crs = layer->GetSpatialRef();
     if (source_crs == nullptr) {
         throw InputError(at + " layer '" + layer->GetName() +
@@ -198,8 +203,8 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
 Layer points_from_columns(Layer table, const std::string& role, const std::filesystem::path& path,
                           const std::string& x, const std::string& y, const OGRSpatialReference& crs,
                           const OGRSpatialReference& working_crs) {
-    const auto xs = numeric_values(require_column(table, role, path, x), role, path);
-    const auto ys = numeric_values(require_column(table, role, path, y), role, path);
+    const auto xs = numeric_values(require_column(table, role, path, x), role, path, false);
+    const auto ys = numeric_values(require_column(table, role, path, y), role, path, false);
     std::unique_ptr<OGRCoordinateTransformation> transform;
     if (!crs.IsSame(&working_crs)) {
         transform.reset(OGRCreateCoordinateTransformation(&crs, &working_crs));
@@ -258,7 +263,8 @@ std::string key_text(const Column& column, std::size_t row) {
         column.values);
 }
 
-double numeric_value(const Column& column, std::size_t row, const std::string& role, const std::filesystem::path& path) {
+double numeric_value(const Column& column, std::size_t row, const std::string& role, const std::filesystem::path& path,
+                     bool blank_allowed) {
     if (!column.is_valid(row)) return std::nan("");
     return std::visit(
         [&](const auto& values) -> double {
@@ -272,7 +278,7 @@ double numeric_value(const Column& column, std::size_t row, const std::string& r
                 }
                 throw InputError(where(role, path) + " row " + std::to_string(row + 1) + ", column '" + column.name +
                                  "': '" + values[row] + "' is not a number; expected a finite decimal number "
-                                 "(thousands separators allowed) or a blank cell");
+                                 "(thousands separators allowed)" + (blank_allowed ? " or a blank cell" : ""));
             } else if constexpr (std::is_same_v<T, Column::Integers>) {
                 return static_cast<double>(values[row]);
             } else {
@@ -286,9 +292,10 @@ double numeric_value(const Column& column, std::size_t row, const std::string& r
         column.values);
 }
 
-std::vector<double> numeric_values(const Column& column, const std::string& role, const std::filesystem::path& path) {
+std::vector<double> numeric_values(const Column& column, const std::string& role, const std::filesystem::path& path,
+                                   bool blank_allowed) {
     std::vector<double> out(column.size());
-    for (std::size_t row = 0; row < out.size(); ++row) out[row] = numeric_value(column, row, role, path);
+    for (std::size_t row = 0; row < out.size(); ++row) out[row] = numeric_value(column, row, role, path, blank_allowed);
     return out;
 }
 

@@ -46,9 +46,10 @@ std::string key_text(const Column& column, std::size_t row);
 
 /// Numeric cell values; blank cells -> NaN, text that is not a number -> InputError with the
 /// 1-based row (the CSV line is row + 1), column and offending value. NaN/Inf text is refused.
+/// `blank_allowed` only changes the message: whether "or a blank cell" is offered.
 double numeric_value(const Column& column, std::size_t row, const std::string& role,
-                     const std::filesystem::path& path);
+                     const std::filesystem::path& path, bool blank_allowed = true);
 std::vector<double> numeric_values(const Column& column, const std::string& role,
-                                   const std::filesystem::path& path);
+                                   const std::filesystem::path& path, bool blank_allowed = true);
 
 }  // namespace furthest::io

@@ -20,6 +20,11 @@ std::string line_of(const toml::node& node) {
     return begin.line ? " (line " + std::to_string(begin.line) + ")" : std::string();
 }
 
+std::string line_of_key(const toml::table& table, const std::string& key) {
+    const toml::node* node = table.get(key);
+    return node ? line_of(*node) : std::string();
+}
+
 class Reader {
 public:
     Reader(std::string source, std::filesystem::path base_dir) : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
@@ -174,7 +179,7 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     for (const auto& node : *indicators->as_array()) {
         ++number;
         const auto& table = *node.as_table();
-        const std::string section = "[[indicators]] #" + std::to_string(number) + line_of(node);
+        const std::string section = "[[indicators]] #" + std::to_string(number);
         reader.check_keys(table, section, {"path", "layer", "key", "column", "name", "direction", "weight", "missing"});
         IndicatorSpec spec;
         spec.path = reader.path(table, section, "path");
@@ -183,11 +188,11 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
         spec.column = reader.text(table, section, "column", true, "the indicator's numeric column");
         spec.name = reader.text(table, section, "name", false, "an output column name");
         if (spec.name.empty()) spec.name = spec.column;
-        spec.direction = parse_direction(reader, section, reader.text(table, section, "direction", true,
+        spec.direction = parse_direction(reader, section + line_of_key(table, "direction"), reader.text(table, section, "direction", true,
                                                                        "'higher_is_more_need' or 'lower_is_more_need'"));
         spec.weight = reader.number(table, section, "weight", 1.0);
         if (!(spec.weight >= 0.0) || !std::isfinite(spec.weight)) reader.fail("'weight' in " + section + " must be a finite number >= 0");
-        spec.missing = parse_missing(reader, section, reader.text(table, section, "missing", false, "'error', 'mean' or 'median'"));
+        spec.missing = parse_missing(reader, section + line_of_key(table, "missing"), reader.text(table, section, "missing", false, "'error', 'mean' or 'median'"));
         if (!names.insert(spec.name).second)
             reader.fail(section + ": indicator name '" + spec.name + "' is used twice; give one of them a distinct 'name'");
         config.indicators.push_back(std::move(spec));

@@ -71,6 +71,10 @@ std::vector<std::string> unique_ids(const Layer& layer, const std::string& role,
     return ids;
 }
 
+std::string count_of(std::size_t n, const std::string& noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string list_some(const std::vector<std::string>& items, std::size_t limit = 10) {
     std::string out;
     for (std::size_t i = 0; i < items.size() && i < limit; ++i) out += (i ? ", " : "") + items[i];
@@ -114,18 +118,18 @@ Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const Layer& table, co
     }
     if (!unmatched.empty())
         throw InputError(role + ": '" + spec.path.string() + "' has no row for " + std::to_string(unmatched.size()) + " of " +
-                         std::to_string(zone_ids.size()) + " zones in key column '" + spec.key + "': " + list_some(unmatched) +
+                         count_of(zone_ids.size(), "zone") + " in key column '" + spec.key + "': " + list_some(unmatched) +
                          "; expected one row per zone");
     if (!blank.empty()) {
         if (spec.missing == MissingPolicy::Error)
             throw InputError(role + ": '" + spec.path.string() + "' column '" + spec.column + "' is blank for " +
-                             std::to_string(blank.size()) + " zones: " + list_some(blank) +
+                             count_of(blank.size(), "zone") + ": " + list_some(blank) +
                              "; expected a number (or set missing = \"mean\" or \"median\" to impute)");
         std::vector<double> present;
         for (Eigen::Index z = 0; z < x.size(); ++z)
             if (!std::isnan(x(z))) present.push_back(x(z));
         if (present.empty())
-            throw InputError(role + ": '" + spec.path.string() + "' column '" + spec.column + "' is blank for every zone");
+            throw InputError(role + ": '" + spec.path.string() + "' column '" + spec.column + "' is blank for every zone; expected at least one number to impute from");
         double fill = 0.0;
         if (spec.missing == MissingPolicy::Mean) {
             for (double v : present) fill += v;
@@ -189,8 +193,9 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     facts.inputs.push_back({"zones", config.zones.path});
     const auto zone_ids = unique_ids(zones, "zones", config.zones.path, config.zones.id);
     check_input_names(config, zones);
-    for (const auto& repair : geography::repair_polygons(zones.wkb, "zones", zone_ids, config.threads))
-        result.warnings.push_back("zones: feature " + std::to_string(repair.index + 1) + " (" + zone_ids[repair.index] +
+    const std::string zones_at = "zones: '" + config.zones.path.string() + "'";
+    for (const auto& repair : geography::repair_polygons(zones.wkb, zones_at, zone_ids, config.threads))
+        result.warnings.push_back(zones_at + " feature " + std::to_string(repair.index + 1) + " (" + zone_ids[repair.index] +
                                   ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
 
     clock.stage("reading areas");
@@ -204,8 +209,9 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
         for (std::size_t a = 0; a < area_names.size(); ++a)
             if (auto name = io::key_text(names, a); !name.empty()) area_names[a] = name;
     }
-    for (const auto& repair : geography::repair_polygons(areas.wkb, "areas", area_ids, config.threads))
-        result.warnings.push_back("areas: feature " + std::to_string(repair.index + 1) + " (" + area_ids[repair.index] +
+    const std::string areas_at = "areas: '" + config.areas.path.string() + "'";
+    for (const auto& repair : geography::repair_polygons(areas.wkb, areas_at, area_ids, config.threads))
+        result.warnings.push_back(areas_at + " feature " + std::to_string(repair.index + 1) + " (" + area_ids[repair.index] +
                                   ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
 
     clock.stage("joining indicators");
