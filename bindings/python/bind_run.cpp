@@ -105,7 +105,8 @@ py::object layer_to_python(const Layer& layer) {
     out["columns"] = column_arrays(layer);
     if (layer.has_geometry()) {
         py::list wkb(layer.wkb.size());
-        for (std::size_t i = 0; i < layer.wkb.size(); ++i) wkb[i] = py::bytes(layer.wkb[i]);
+        for (std::size_t i = 0; i < layer.wkb.size(); ++i)
+            wkb[i] = layer.wkb[i].empty() ? py::object(py::none()) : py::object(py::bytes(layer.wkb[i]));
         out["wkb"] = std::move(wkb);
         out["crs_wkt"] = layer.crs_wkt;
     } else {

@@ -21,12 +21,43 @@ struct ZonesSpec {
     std::string id;     ///< unique zone id column, kept in the outputs as given
 };
 
-/// Partnership areas (LCPs, wards, PCNs ...) drawn as polygons.
+/// Partnership areas (LCPs, wards, PCNs ...): drawn polygons, or defined by member sites
+/// (a PCN or LCP is a group of GP practices) when `x`/`y` are given: then each row of the
+/// table is a member site and the areas' polygons are the zones dissolved by area.
 struct AreasSpec {
     std::filesystem::path path;
     std::string layer;
     std::string id;
     std::string name;  ///< optional; empty means use the id
+    std::string x;     ///< member sites: coordinate columns and their CRS
+    std::string y;
+    std::string crs;
+    std::string assign = "nearest";  ///< member sites: "nearest" or "shared"
+    int k = 3;                       ///< member sites, shared: how many nearest areas share a zone
+    bool from_members() const { return !x.empty(); }
+};
+
+/// Where an indicator table sits on another geography, and how its values reach the zones.
+struct ViaSpec {
+    enum class Kind { Lookup, Points };
+    enum class SplitWeight { Equal, Area, Table };
+    Kind kind = Kind::Lookup;
+    bool extensive = false;  ///< counts are summed; otherwise values are (weighted) means
+    // Lookup: a table mapping the indicator's codes (`from`) to zone ids (`to`).
+    std::filesystem::path lookup;
+    std::string layer;
+    std::string from;
+    std::string to;
+    std::string change;  ///< optional ONS change-code column (U, S, M, X)
+    SplitWeight split_weight = SplitWeight::Equal;
+    std::filesystem::path weight_path;  ///< SplitWeight::Table: zone-keyed weights (e.g. population)
+    std::string weight_key;
+    std::string weight_column;
+    // Points: each row of the indicator table is a point (x, y in crs) with an optional weight.
+    std::string x;
+    std::string y;
+    std::string crs;
+    std::string weight;  ///< points: weight column (premises, people); empty = one each
 };
 
 /// One indicator: a numeric column of a table keyed by zone id.
@@ -39,6 +70,7 @@ struct IndicatorSpec {
     Direction direction = Direction::HigherIsMoreNeed;
     double weight = 1.0;
     MissingPolicy missing = MissingPolicy::Error;
+    std::optional<ViaSpec> via;  ///< when the table is not keyed by zone id
 };
 
 /// Places that already help people: points from x/y columns or from a point layer.

@@ -6,6 +6,7 @@
 #include <ogrsf_frmts.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 
@@ -14,8 +15,11 @@ namespace {
 
 OGRwkbGeometryType layer_geometry_type(const Layer& layer) {
     if (!layer.has_geometry()) return wkbNone;
+    // An empty WKB string is a feature without geometry (an area no zone belongs to).
+    auto sample = std::find_if(layer.wkb.begin(), layer.wkb.end(), [](const std::string& w) { return !w.empty(); });
+    if (sample == layer.wkb.end()) return wkbMultiPolygon;
     OGRGeometry* first = nullptr;
-    OGRGeometryFactory::createFromWkb(layer.wkb.front().data(), nullptr, &first, layer.wkb.front().size());
+    OGRGeometryFactory::createFromWkb(sample->data(), nullptr, &first, sample->size());
     std::unique_ptr<OGRGeometry> owned(first);
     if (!owned) return wkbUnknown;
     const auto flat = wkbFlatten(owned->getGeometryType());
@@ -71,7 +75,7 @@ void write_layer(GDALDataset& dataset, const Layer& layer, const std::filesystem
                 },
                 column.values);
         }
-        if (layer.has_geometry()) {
+        if (layer.has_geometry() && !layer.wkb[row].empty()) {
             OGRGeometry* geometry = nullptr;
             const auto& wkb = layer.wkb[row];
             if (OGRGeometryFactory::createFromWkb(wkb.data(), srs.get(), &geometry, wkb.size()) != OGRERR_NONE)

@@ -133,6 +133,51 @@ MissingPolicy parse_missing(const Reader& reader, const std::string& section, co
                 "; expected 'error', 'mean' or 'median'");
 }
 
+ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
+    reader.check_keys(table, section, {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight"});
+    ViaSpec via;
+    const std::string kind = reader.text(table, section, "kind", false, "'intensive' or 'extensive'");
+    if (!kind.empty() && kind != "intensive" && kind != "extensive")
+        reader.fail("'kind' in " + section + " is '" + kind + "'" + io::did_you_mean(kind, {"intensive", "extensive"}) +
+                    "; expected 'intensive' (rates, scores: weighted mean) or 'extensive' (counts: sum)");
+    via.extensive = kind == "extensive";
+    const bool lookup = table.get("lookup") != nullptr;
+    const bool points = table.get("x") != nullptr || table.get("y") != nullptr;
+    if (lookup == points) reader.fail(section + " needs either 'lookup' (a code lookup table) or 'x', 'y' and 'crs' (points)");
+    if (lookup) {
+        via.kind = ViaSpec::Kind::Lookup;
+        via.lookup = reader.path(table, section, "lookup");
+        via.layer = reader.text(table, section, "layer", false, "a layer name");
+        via.from = reader.text(table, section, "from", true, "the lookup column holding the indicator table's codes");
+        via.to = reader.text(table, section, "to", true, "the lookup column holding zone ids");
+        via.change = reader.text(table, section, "change", false, "the lookup's change-code column (U, S, M, X)");
+        if (const toml::node* split = table.get("split_weight")) {
+            if (auto name = split->value<std::string>()) {
+                if (*name == "equal") via.split_weight = ViaSpec::SplitWeight::Equal;
+                else if (*name == "area") via.split_weight = ViaSpec::SplitWeight::Area;
+                else reader.fail("'split_weight' in " + section + line_of(*split) + " is '" + *name + "'; expected 'equal', "
+                                 "'area' or a table { path = ..., key = ..., column = ... } of zone weights such as population");
+            } else if (const toml::table* weights = split->as_table()) {
+                const std::string where = section + ".split_weight";
+                reader.check_keys(*weights, where, {"path", "key", "column"});
+                via.split_weight = ViaSpec::SplitWeight::Table;
+                via.weight_path = reader.path(*weights, where, "path");
+                via.weight_key = reader.text(*weights, where, "key", true, "the column holding zone ids");
+                via.weight_column = reader.text(*weights, where, "column", true, "the weight column (e.g. population)");
+            } else {
+                reader.fail("'split_weight' in " + section + line_of(*split) + " must be 'equal', 'area' or a table");
+            }
+        }
+    } else {
+        via.kind = ViaSpec::Kind::Points;
+        via.x = reader.text(table, section, "x", true, "the x (longitude/easting) column");
+        via.y = reader.text(table, section, "y", true, "the y (latitude/northing) column");
+        via.crs = reader.text(table, section, "crs", true, "the CRS of x and y, e.g. \"EPSG:4326\"");
+        via.weight = reader.text(table, section, "weight", false, "a weight column (premises, people)");
+    }
+    return via;
+}
+
 }  // namespace
 
 namespace run_detail {
@@ -164,11 +209,30 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     config.zones.id = reader.text(zones, "[zones]", "id", true, "the name of the zone id column");
 
     const auto& areas = reader.section(root, "areas", true);
-    reader.check_keys(areas, "[areas]", {"path", "layer", "id", "name"});
+    reader.check_keys(areas, "[areas]", {"path", "layer", "id", "name", "x", "y", "crs", "assign", "k"});
     config.areas.path = reader.path(areas, "[areas]", "path");
     config.areas.layer = reader.text(areas, "[areas]", "layer", false, "a layer name");
     config.areas.id = reader.text(areas, "[areas]", "id", true, "the name of the area id column");
     config.areas.name = reader.text(areas, "[areas]", "name", false, "the name of the area name column");
+    config.areas.x = reader.text(areas, "[areas]", "x", false, "the member sites' x (longitude/easting) column");
+    config.areas.y = reader.text(areas, "[areas]", "y", false, "the member sites' y (latitude/northing) column");
+    config.areas.crs = reader.text(areas, "[areas]", "crs", false, "the CRS of x and y, e.g. \"EPSG:4326\"");
+    if (config.areas.x.empty() != config.areas.y.empty())
+        reader.fail("[areas] needs both 'x' and 'y' (member sites), or neither (drawn polygons)");
+    if (config.areas.from_members() && config.areas.crs.empty())
+        reader.fail("[areas] gives member-site columns 'x' and 'y' but no 'crs'; expected e.g. crs = \"EPSG:4326\"");
+    if (auto assign = reader.text(areas, "[areas]", "assign", false, "'nearest' or 'shared'"); !assign.empty()) {
+        if (assign != "nearest" && assign != "shared")
+            reader.fail("'assign' in [areas] is '" + assign + "'" + io::did_you_mean(assign, {"nearest", "shared"}) +
+                        "; expected 'nearest' or 'shared'");
+        if (!config.areas.from_members()) reader.fail("'assign' in [areas] only applies to member sites (give x, y and crs)");
+        config.areas.assign = assign;
+    }
+    if (const toml::node* k = areas.get("k")) {
+        auto value = k->value<std::int64_t>();
+        if (!value || *value < 1 || *value > 100) reader.fail("'k' in [areas]" + line_of(*k) + " must be a whole number from 1 to 100");
+        config.areas.k = static_cast<int>(*value);
+    }
 
     const toml::node* indicators = root.get("indicators");
     if (indicators == nullptr) reader.fail("no [[indicators]]; expected at least one indicator table");
@@ -180,11 +244,16 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
         ++number;
         const auto& table = *node.as_table();
         const std::string section = "[[indicators]] #" + std::to_string(number);
-        reader.check_keys(table, section, {"path", "layer", "key", "column", "name", "direction", "weight", "missing"});
+        reader.check_keys(table, section, {"path", "layer", "key", "column", "name", "direction", "weight", "missing", "via"});
         IndicatorSpec spec;
         spec.path = reader.path(table, section, "path");
         spec.layer = reader.text(table, section, "layer", false, "a layer name");
-        spec.key = reader.text(table, section, "key", true, "the column holding the zone id");
+        if (const toml::node* via = table.get("via")) {
+            if (!via->is_table()) reader.fail("'via' in " + section + line_of(*via) + " must be a table, e.g. [indicators.via]");
+            spec.via = parse_via(reader, *via->as_table(), section + ".via");
+        }
+        const bool via_points = spec.via && spec.via->kind == ViaSpec::Kind::Points;
+        spec.key = reader.text(table, section, "key", !via_points, "the column holding the zone id (or the source code with 'via')");
         spec.column = reader.text(table, section, "column", true, "the indicator's numeric column");
         spec.name = reader.text(table, section, "name", false, "an output column name");
         if (spec.name.empty()) spec.name = spec.column;

@@ -10,6 +10,7 @@
 #include "io/writers.hpp"
 #include "plan/rollup.hpp"
 #include "run/manifest.hpp"
+#include "run/stages.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -26,9 +27,6 @@ using run_detail::ManifestFacts;
 // Columns the run adds to the zones layer; inputs may not use these names.
 const std::set<std::string> kZoneOutputColumns = {"score", "rank", "decile", "area_id", "area_name",
                                                   "area_share", "area_coverage", "n_partners"};
-
-// Coverage below 1 - this is reported as a shortfall (gaps between generalised boundaries).
-constexpr double kCoverageTolerance = 1e-6;
 
 class Stopwatch {
 public:
@@ -52,105 +50,6 @@ private:
     std::string current_;
     std::chrono::steady_clock::time_point start_;
 };
-
-// Zone or area ids as text, unique and present.
-std::vector<std::string> unique_ids(const Layer& layer, const std::string& role, const std::filesystem::path& path,
-                                    const std::string& column_name) {
-    const Column& column = io::require_column(layer, role, path, column_name);
-    std::vector<std::string> ids(layer.rows());
-    std::unordered_map<std::string, std::size_t> seen;
-    for (std::size_t row = 0; row < ids.size(); ++row) {
-        ids[row] = io::key_text(column, row);
-        const std::string at = role + ": '" + path.string() + "' feature " + std::to_string(row + 1) + ", column '" + column_name + "'";
-        if (ids[row].empty()) throw InputError(at + ": id is blank; expected a unique id");
-        auto [it, inserted] = seen.emplace(ids[row], row);
-        if (!inserted)
-            throw InputError(at + ": id '" + ids[row] + "' repeats feature " + std::to_string(it->second + 1) +
-                             "; expected unique ids");
-    }
-    return ids;
-}
-
-std::string count_of(std::size_t n, const std::string& noun) {
-    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
-std::string list_some(const std::vector<std::string>& items, std::size_t limit = 10) {
-    std::string out;
-    for (std::size_t i = 0; i < items.size() && i < limit; ++i) out += (i ? ", " : "") + items[i];
-    if (items.size() > limit) out += ", ... (" + std::to_string(items.size()) + " in all)";
-    return out;
-}
-
-double median_of(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const std::size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
-}
-
-// One indicator column joined onto the zones by key. Every zone must find exactly one row.
-Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const Layer& table, const std::vector<std::string>& zone_ids,
-                               ManifestFacts& facts, std::vector<std::string>& warnings) {
-    const std::string role = "indicator '" + spec.name + "'";
-    const Column& key = io::require_column(table, role, spec.path, spec.key);
-    const Column& values = io::require_column(table, role, spec.path, spec.column);
-    std::unordered_map<std::string, std::size_t> row_of;
-    row_of.reserve(table.rows());
-    for (std::size_t row = 0; row < table.rows(); ++row) {
-        std::string k = io::key_text(key, row);
-        if (k.empty()) continue;
-        auto [it, inserted] = row_of.emplace(k, row);
-        if (!inserted)
-            throw InputError(role + ": '" + spec.path.string() + "' rows " + std::to_string(it->second + 1) + " and " +
-                             std::to_string(row + 1) + " both have key '" + k + "' in column '" + spec.key +
-                             "'; expected one row per zone");
-    }
-    Eigen::VectorXd x(static_cast<Eigen::Index>(zone_ids.size()));
-    std::vector<std::string> unmatched, blank;
-    for (std::size_t z = 0; z < zone_ids.size(); ++z) {
-        auto it = row_of.find(zone_ids[z]);
-        if (it == row_of.end()) {
-            unmatched.push_back(zone_ids[z]);
-            continue;
-        }
-        x(static_cast<Eigen::Index>(z)) = io::numeric_value(values, it->second, role, spec.path);
-        if (std::isnan(x(static_cast<Eigen::Index>(z)))) blank.push_back(zone_ids[z] + " (row " + std::to_string(it->second + 1) + ")");
-    }
-    if (!unmatched.empty())
-        throw InputError(role + ": '" + spec.path.string() + "' has no row for " + std::to_string(unmatched.size()) + " of " +
-                         count_of(zone_ids.size(), "zone") + " in key column '" + spec.key + "': " + list_some(unmatched) +
-                         "; expected one row per zone");
-    if (!blank.empty()) {
-        if (spec.missing == MissingPolicy::Error)
-            throw InputError(role + ": '" + spec.path.string() + "' column '" + spec.column + "' is blank for " +
-                             count_of(blank.size(), "zone") + ": " + list_some(blank) +
-                             "; expected a number (or set missing = \"mean\" or \"median\" to impute)");
-        std::vector<double> present;
-        for (Eigen::Index z = 0; z < x.size(); ++z)
-            if (!std::isnan(x(z))) present.push_back(x(z));
-        if (present.empty())
-            throw InputError(role + ": '" + spec.path.string() + "' column '" + spec.column + "' is blank for every zone; expected at least one number to impute from");
-        double fill = 0.0;
-        if (spec.missing == MissingPolicy::Mean) {
-            for (double v : present) fill += v;
-            fill /= static_cast<double>(present.size());
-        } else {
-            fill = median_of(present);
-        }
-        for (Eigen::Index z = 0; z < x.size(); ++z)
-            if (std::isnan(x(z))) x(z) = fill;
-        warnings.push_back(role + ": imputed " + std::to_string(blank.size()) + " blank values with the " +
-                           (spec.missing == MissingPolicy::Mean ? "mean" : "median") + " " + std::to_string(fill) +
-                           ": " + list_some(blank));
-    }
-    facts.indicator_notes.push_back(spec.name + ": column '" + spec.column + "' of '" + spec.path.string() + "' joined on '" +
-                                    spec.key + "'; " + std::to_string(zone_ids.size()) + " zones matched, " +
-                                    std::to_string(row_of.size() - zone_ids.size()) + " table rows not among the zones, " +
-                                    std::to_string(blank.size()) + " imputed; direction " +
-                                    (spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need") +
-                                    ", weight " + std::to_string(spec.weight));
-    return x;
-}
 
 Column index_texts(const std::string& name, const std::vector<Eigen::Index>& index, const std::vector<std::string>& labels) {
     Column::Texts values(index.size());
@@ -191,70 +90,36 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     Layer zones = io::read_vector({"zones", config.zones.path, config.zones.layer, io::GeometryFamily::Polygonal,
                                    config.allow_network}, working_crs);
     facts.inputs.push_back({"zones", config.zones.path});
-    const auto zone_ids = unique_ids(zones, "zones", config.zones.path, config.zones.id);
+    const auto zone_ids = run_detail::unique_ids(zones, "zones", config.zones.path, config.zones.id);
     check_input_names(config, zones);
     const std::string zones_at = "zones: '" + config.zones.path.string() + "'";
     for (const auto& repair : geography::repair_polygons(zones.wkb, zones_at, zone_ids, config.threads))
         result.warnings.push_back(zones_at + " feature " + std::to_string(repair.index + 1) + " (" + zone_ids[repair.index] +
                                   ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
 
-    clock.stage("reading areas");
-    Layer areas = io::read_vector({"areas", config.areas.path, config.areas.layer, io::GeometryFamily::Polygonal,
-                                   config.allow_network}, working_crs);
-    facts.inputs.push_back({"areas", config.areas.path});
-    const auto area_ids = unique_ids(areas, "areas", config.areas.path, config.areas.id);
-    std::vector<std::string> area_names = area_ids;
-    if (!config.areas.name.empty()) {
-        const Column& names = io::require_column(areas, "areas", config.areas.path, config.areas.name);
-        for (std::size_t a = 0; a < area_names.size(); ++a)
-            if (auto name = io::key_text(names, a); !name.empty()) area_names[a] = name;
-    }
-    const std::string areas_at = "areas: '" + config.areas.path.string() + "'";
-    for (const auto& repair : geography::repair_polygons(areas.wkb, areas_at, area_ids, config.threads))
-        result.warnings.push_back(areas_at + " feature " + std::to_string(repair.index + 1) + " (" + area_ids[repair.index] +
-                                  ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
+    clock.stage("building areas");
+    const run_detail::ZoneSet zone_set{std::move(zones), zone_ids};
+    run_detail::AreaSet areas = run_detail::build_areas(config, zone_set, working_crs, facts, result.warnings);
+    const auto& area_ids = areas.ids;
+    const auto& area_names = areas.names;
+    const Crosswalk& zone_to_area = areas.zone_to_area;
+    const auto main_area = zone_to_area.main_target();
+    const Eigen::VectorXd uncovered = zone_to_area.uncovered();
+    std::size_t zones_without_area = 0;
+    for (Eigen::Index a : main_area) zones_without_area += a < 0 ? 1 : 0;
 
     clock.stage("joining indicators");
     const auto n_zones = static_cast<Eigen::Index>(zone_ids.size());
     const auto n_indicators = static_cast<Eigen::Index>(config.indicators.size());
     Eigen::MatrixXd indicators(n_zones, n_indicators);
     Eigen::VectorXd sign(n_indicators), weights(n_indicators);
-    std::map<std::pair<std::string, std::string>, Layer> tables;  // each file read once
+    run_detail::TableCache tables(config.allow_network, facts);
     for (Eigen::Index j = 0; j < n_indicators; ++j) {
         const IndicatorSpec& spec = config.indicators[static_cast<std::size_t>(j)];
-        const auto table_key = std::make_pair(spec.path.string(), spec.layer);
-        auto it = tables.find(table_key);
-        if (it == tables.end()) {
-            it = tables.emplace(table_key, io::read_table("indicator '" + spec.name + "'", spec.path, spec.layer,
-                                                          config.allow_network)).first;
-            facts.inputs.push_back({"indicator table", spec.path});
-        }
-        indicators.col(j) = join_indicator(spec, it->second, zone_ids, facts, result.warnings);
+        indicators.col(j) = run_detail::join_indicator(spec, zone_set, tables, config, working_crs, facts, result.warnings);
         sign(j) = spec.direction == Direction::HigherIsMoreNeed ? 1.0 : -1.0;
         weights(j) = spec.weight;
     }
-
-    clock.stage("overlaying zones on areas");
-    const Crosswalk zone_to_area = overlay_crosswalk(zones.wkb, areas.wkb, config.threads);
-    const auto main_area = zone_to_area.main_target();
-    const Eigen::VectorXd uncovered = zone_to_area.uncovered();
-    std::vector<std::string> no_area;
-    for (std::size_t z = 0; z < zone_ids.size(); ++z) {
-        const double shortfall = uncovered(static_cast<Eigen::Index>(z));
-        if (main_area[z] < 0) no_area.push_back(zone_ids[z]);
-        if (shortfall > kCoverageTolerance) {
-            char share[32];
-            std::snprintf(share, sizeof share, "%.3g", shortfall);
-            facts.coverage_shortfalls.push_back(zone_ids[z] + ": " + share + " of its area lies in no area");
-        }
-    }
-    if (!facts.coverage_shortfalls.empty())
-        result.warnings.push_back("areas: " + std::to_string(facts.coverage_shortfalls.size()) +
-                                  " zones are not wholly covered by the areas (shares sum to less than 1 - 1e-6): " +
-                                  list_some(facts.coverage_shortfalls, 5));
-    if (!no_area.empty())
-        result.warnings.push_back("areas: " + std::to_string(no_area.size()) + " zones overlap no area and have no area_id: " +
-                                  list_some(no_area));
 
     clock.stage("scoring");
     const CompositeScore composite = composite_zscore(indicators, sign, weights);
@@ -273,8 +138,8 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
         }
         result.partners.name = "partners";
         facts.inputs.push_back({"partners", spec.path});
-        partner_zone = locate_points(result.partners.wkb, zones.wkb, config.threads);
-        partner_area = locate_points(result.partners.wkb, areas.wkb, config.threads);
+        partner_zone = locate_points(result.partners.wkb, zone_set.layer.wkb, config.threads);
+        partner_area = locate_points(result.partners.wkb, areas.layer.wkb, config.threads);
         const auto outside = std::count(partner_zone.begin(), partner_zone.end(), Eigen::Index{-1});
         if (outside > 0)
             result.warnings.push_back("partners: " + std::to_string(outside) + " of " + std::to_string(partner_zone.size()) +
@@ -291,9 +156,9 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
 
     // zones layer: id as given, indicator inputs, then the run's columns.
     result.zones.name = "zones";
-    result.zones.wkb = std::move(zones.wkb);
-    result.zones.crs_wkt = zones.crs_wkt;
-    result.zones.columns.push_back(io::require_column(zones, "zones", config.zones.path, config.zones.id));
+    result.zones.wkb = zone_set.layer.wkb;
+    result.zones.crs_wkt = zone_set.layer.crs_wkt;
+    result.zones.columns.push_back(io::require_column(zone_set.layer, "zones", config.zones.path, config.zones.id));
     for (Eigen::Index j = 0; j < n_indicators; ++j) {
         const Eigen::VectorXd column = indicators.col(j);
         result.zones.columns.push_back(Column::reals(config.indicators[static_cast<std::size_t>(j)].name,
@@ -320,8 +185,8 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     }
 
     result.areas.name = "areas";
-    result.areas.wkb = std::move(areas.wkb);
-    result.areas.crs_wkt = areas.crs_wkt;
+    result.areas.wkb = std::move(areas.layer.wkb);
+    result.areas.crs_wkt = zone_set.layer.crs_wkt;
     result.areas.columns.push_back(Column::texts("area_id", area_ids));
     result.areas.columns.push_back(Column::texts("area_name", area_names));
     result.areas.columns.push_back(Column::integers("n_zones", rollup.n_zones));
@@ -347,19 +212,18 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     facts.counts = {{"zones", static_cast<long long>(zone_ids.size())},
                     {"zones_scored", static_cast<long long>(composite.score.size())},
                     {"areas", static_cast<long long>(area_ids.size())},
-                    {"zones_without_area", static_cast<long long>(no_area.size())},
+                    {"zones_without_area", static_cast<long long>(zones_without_area)},
                     {"zones_with_coverage_shortfall", static_cast<long long>(facts.coverage_shortfalls.size())},
                     {"zone_area_pairs", static_cast<long long>(w.nonZeros())},
                     {"indicators", static_cast<long long>(n_indicators)},
                     {"partners", static_cast<long long>(result.partners.rows())}};
     facts.method =
-        "Each indicator was joined to the zones by key and standardised as a z-score over all zones (sample standard "
+        "Each indicator was brought onto the zones (by key, or through a lookup or points as its notes say) and standardised as a z-score over all zones (sample standard "
         "deviation), with its sign flipped where a lower value means more need. The need score is the weighted "
         "arithmetic mean of the z-scores (weights normalised to sum to one), so a high value on one indicator can offset "
         "a low value on another (fully compensatory). Rank 1 is the zone in most need; decile 1 holds the tenth of zones "
-        "in most need. Zones were assigned to partnership areas by area-weighted polygon overlay in the working CRS: a "
-        "zone's main area is the one holding the largest share of its area, and every share is kept in the zone_areas "
-        "table.";
+        "in most need. Zones were assigned to partnership areas by " + areas.method + "; every zone-area share is "
+        "kept in the zone_areas table.";
 
     clock.finish();
     facts.warnings = result.warnings;

@@ -112,3 +112,96 @@ TEST(Repair, ZeroAreaPolygonIsAGeometryError) {
         EXPECT_NE(std::string(e.what()).find("zero area"), std::string::npos) << e.what();
     }
 }
+
+TEST(WeightedPoints, SharesFollowThePeopleNotTheArea) {
+    // Source 1 straddles 30/70 by area, but all its weighted points sit in the right target.
+    const auto sources = std::vector<std::string>(kSources.begin(), kSources.begin() + 2);
+    const auto points = fixtures::wkbs({"POINT(2 2)", "POINT(12 5)", "POINT(15 5)", "POINT(8 5)"});
+    Eigen::VectorXd people(4);
+    people << 100, 30, 50, 20;
+    std::vector<Eigen::Index> fallback;
+    const Crosswalk w = weighted_points_overlay(sources, kTargets, points, people, &fallback, 2);
+    EXPECT_TRUE(fallback.empty());
+    EXPECT_NEAR(w.weights().coeff(0, 0), 1.0, 1e-15);
+    EXPECT_NEAR(w.weights().coeff(1, 0), 20.0 / 100.0, 1e-15);
+    EXPECT_NEAR(w.weights().coeff(1, 1), 80.0 / 100.0, 1e-15);
+    // A source without points falls back to area weights rather than vanishing.
+    const Crosswalk fb = weighted_points_overlay(sources, kTargets, fixtures::wkbs({"POINT(2 2)"}), Eigen::VectorXd::Ones(1), &fallback, 1);
+    EXPECT_EQ(fallback, std::vector<Eigen::Index>{1});
+    EXPECT_NEAR(fb.weights().coeff(1, 1), 0.7, 1e-12);
+}
+
+TEST(PointsCrosswalk, UnplacedPointsAreUncoveredAndWeightsAverage) {
+    const auto points = fixtures::wkbs({"POINT(1 1)", "POINT(2 2)", "POINT(15 5)", "POINT(99 99)"});
+    Eigen::VectorXd premises(4);
+    premises << 10, 30, 5, 1;
+    const Crosswalk w = points_crosswalk(points, kTargets, premises, 1);
+    EXPECT_NEAR(w.uncovered()(3), 1.0, 0);
+    Eigen::VectorXd gigabit(4);
+    gigabit << 1.0, 0.0, 0.5, 1.0;  // share of premises with gigabit at each postcode
+    const Eigen::VectorXd share = w.apply_intensive(gigabit);
+    EXPECT_NEAR(share(0), 10.0 / 40.0, 1e-15);  // premises-weighted, not a plain mean of 0.5
+    EXPECT_NEAR(share(1), 0.5, 1e-15);
+    EXPECT_NEAR(w.apply_extensive(premises).sum() + premises(3), premises.sum(), 1e-12);  // the rest is reported as uncovered
+}
+
+TEST(Lookup, SplitsAreApportionedAndMergesSummed) {
+    // sources: A (unchanged -> 0), B (split -> 1, 2), C and D (merged -> 3)
+    const std::vector<LookupPair> pairs = {{0, 0, 'U'}, {1, 1, 'S'}, {1, 2, 'S'}, {2, 3, 'M'}, {3, 3, 'M'}};
+    Eigen::VectorXd population(4);
+    population << 1500, 600, 1800, 1700;
+    const LookupCrosswalk lookup = lookup_crosswalk(4, 4, pairs, population);
+    const auto& w = lookup.crosswalk.weights();
+    EXPECT_NEAR(w.coeff(1, 1), 0.25, 1e-15);
+    EXPECT_NEAR(w.coeff(1, 2), 0.75, 1e-15);
+    EXPECT_EQ(lookup.derivation, (std::vector<std::string>{"U", "S", "S", "M"}));
+    EXPECT_EQ(lookup.source_count, (std::vector<int>{1, 1, 1, 2}));
+    Eigen::VectorXd counts(4);
+    counts << 10, 20, 30, 40;
+    const Eigen::VectorXd moved = lookup.crosswalk.apply_extensive(counts);
+    EXPECT_DOUBLE_EQ(moved.sum(), counts.sum());  // exactly conserved
+    EXPECT_DOUBLE_EQ(moved(3), 70.0);
+    // Composition: 2011 -> 2021 -> two areas.
+    Crosswalk::Matrix to_area(4, 2);
+    to_area.insert(0, 0) = 1.0;
+    to_area.insert(1, 0) = 1.0;
+    to_area.insert(2, 1) = 1.0;
+    to_area.insert(3, 1) = 1.0;
+    const Crosswalk composed = lookup.crosswalk.then(Crosswalk(to_area, "lookup"));
+    EXPECT_NEAR(composed.weights().coeff(1, 0), 0.25, 1e-15);
+    EXPECT_NEAR(composed.weights().coeff(1, 1), 0.75, 1e-15);
+    EXPECT_DOUBLE_EQ(composed.apply_extensive(counts).sum(), counts.sum());
+}
+
+TEST(Categorical, MajorityAndSharesByWeight) {
+    const Crosswalk w = overlay_crosswalk(std::vector<std::string>(kSources.begin(), kSources.begin() + 3), kTargets, 1);
+    const Eigen::MatrixXd shares = w.class_shares({0, 1, 1}, 2);
+    // Target 1 receives 0.7 of source 1 (class 1) and 0.5 of source 2 (class 1): all class 1.
+    EXPECT_NEAR(shares(1, 1), 1.0, 1e-12);
+    // Target 0 receives 1.0 of source 0 (class 0) and 0.3 of source 1 (class 1).
+    EXPECT_NEAR(shares(0, 0), 1.0 / 1.3, 1e-12);
+    EXPECT_EQ(Crosswalk::majority(shares), (std::vector<int>{0, 1}));
+}
+
+TEST(MemberSites, NearestAndSharedAssignment) {
+    const auto zones = fixtures::wkbs({"POINT(0 0)", "POINT(10 0)", "POINT(4 0)"});
+    const auto sites = fixtures::wkbs({"POINT(1 0)", "POINT(-1 0)", "POINT(9 0)"});
+    const std::vector<Eigen::Index> site_area = {0, 0, 1};
+    const Crosswalk nearest = member_site_crosswalk(zones, sites, site_area, 2, MemberAssignment::Nearest, 3, 2);
+    EXPECT_EQ(nearest.main_target(), (std::vector<Eigen::Index>{0, 1, 0}));
+    EXPECT_NEAR(nearest.uncovered().sum(), 0.0, 1e-15);
+    const Crosswalk shared = member_site_crosswalk(zones, sites, site_area, 2, MemberAssignment::Shared, 2, 1);
+    // Zone 2 is 3 from area 0 and 5 from area 1: shares 1/9 : 1/25.
+    const double a = 1.0 / 9.0, b = 1.0 / 25.0;
+    EXPECT_NEAR(shared.weights().coeff(2, 0), a / (a + b), 1e-15);
+    EXPECT_NEAR(shared.weights().coeff(2, 1), b / (a + b), 1e-15);
+}
+
+TEST(Dissolve, UnionOfMembers) {
+    const auto squares = fixtures::wkbs({"POLYGON((0 0,1 0,1 1,0 1,0 0))", "POLYGON((1 0,2 0,2 1,1 1,1 0))", "POLYGON((5 5,6 5,6 6,5 6,5 5))"});
+    const auto merged = dissolve(squares, {0, 0, -1}, 2, 2);
+    ASSERT_EQ(merged.size(), 2u);
+    EXPECT_TRUE(merged[1].empty());
+    const Crosswalk check = overlay_crosswalk(fixtures::wkbs({"POLYGON((0 0,2 0,2 1,0 1,0 0))"}), std::vector<std::string>{merged[0]}, 1);
+    EXPECT_NEAR(check.weights().coeff(0, 0), 1.0, 1e-12);
+}

@@ -1,0 +1,112 @@
+// Partnership areas: drawn polygons overlaid on the zones, or areas defined by member sites
+// (GP practices of a PCN or LCP) whose polygons are the zones dissolved by area.
+#include "furthest/errors.hpp"
+#include "geography/repair.hpp"
+#include "io/gdal_session.hpp"
+#include "io/readers.hpp"
+#include "run/stages.hpp"
+
+#include <cstdio>
+#include <unordered_map>
+
+namespace furthest::run_detail {
+namespace {
+
+// Coverage below 1 - this is reported as a shortfall (gaps between generalised boundaries).
+constexpr double kCoverageTolerance = 1e-6;
+
+AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
+                    ManifestFacts& facts, std::vector<std::string>& warnings) {
+    AreaSet areas;
+    areas.layer = io::read_vector({"areas", config.areas.path, config.areas.layer, io::GeometryFamily::Polygonal,
+                                   config.allow_network}, working_crs);
+    facts.inputs.push_back({"areas", config.areas.path});
+    areas.ids = unique_ids(areas.layer, "areas", config.areas.path, config.areas.id);
+    areas.names = areas.ids;
+    if (!config.areas.name.empty()) {
+        const Column& names = io::require_column(areas.layer, "areas", config.areas.path, config.areas.name);
+        for (std::size_t a = 0; a < areas.names.size(); ++a)
+            if (auto name = io::key_text(names, a); !name.empty()) areas.names[a] = name;
+    }
+    const std::string at = "areas: '" + config.areas.path.string() + "'";
+    for (const auto& repair : geography::repair_polygons(areas.layer.wkb, at, areas.ids, config.threads))
+        warnings.push_back(at + " feature " + std::to_string(repair.index + 1) + " (" + areas.ids[repair.index] +
+                           ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
+    areas.zone_to_area = overlay_crosswalk(zones.layer.wkb, areas.layer.wkb, config.threads);
+    areas.method = "area-weighted polygon overlay of the zones on the areas in the working CRS; a zone's main area "
+                   "holds the largest share of its area";
+
+    std::vector<std::string> shortfalls, no_area;
+    const Eigen::VectorXd uncovered = areas.zone_to_area.uncovered();
+    const auto main_area = areas.zone_to_area.main_target();
+    for (std::size_t z = 0; z < zones.ids.size(); ++z) {
+        if (main_area[z] < 0) no_area.push_back(zones.ids[z]);
+        if (uncovered(static_cast<Eigen::Index>(z)) > kCoverageTolerance) {
+            char share[32];
+            std::snprintf(share, sizeof share, "%.3g", uncovered(static_cast<Eigen::Index>(z)));
+            shortfalls.push_back(zones.ids[z] + ": " + share + " of its area lies in no area");
+        }
+    }
+    facts.coverage_shortfalls = shortfalls;
+    if (!shortfalls.empty())
+        warnings.push_back("areas: " + count_of(shortfalls.size(), "zone") +
+                           " not wholly covered by the areas (shares sum to less than 1 - 1e-6): " + list_some(shortfalls, 5));
+    if (!no_area.empty())
+        warnings.push_back("areas: " + count_of(no_area.size(), "zone") + " overlap no area and have no area_id: " + list_some(no_area));
+    return areas;
+}
+
+AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
+                     ManifestFacts& facts, std::vector<std::string>& warnings) {
+    const AreasSpec& spec = config.areas;
+    const std::string at = "areas: '" + spec.path.string() + "'";
+    Layer sites = io::points_from_columns(io::read_table("areas", spec.path, spec.layer, config.allow_network), "areas",
+                                          spec.path, spec.x, spec.y, io::spatial_reference(spec.crs, "[areas] crs"), working_crs);
+    facts.inputs.push_back({"area member sites", spec.path});
+    const Column& id_column = io::require_column(sites, "areas", spec.path, spec.id);
+    const Column* name_column = spec.name.empty() ? nullptr : &io::require_column(sites, "areas", spec.path, spec.name);
+
+    AreaSet areas;
+    std::unordered_map<std::string, Eigen::Index> index_of;
+    std::vector<Eigen::Index> site_area(sites.rows());
+    for (std::size_t row = 0; row < sites.rows(); ++row) {
+        const std::string id = io::key_text(id_column, row);
+        if (id.empty())
+            throw InputError(at + " row " + std::to_string(row + 1) + ", column '" + spec.id + "': area id is blank; "
+                             "expected the id of the area this member site belongs to");
+        auto [it, inserted] = index_of.emplace(id, static_cast<Eigen::Index>(areas.ids.size()));
+        if (inserted) {
+            areas.ids.push_back(id);
+            const std::string name = name_column ? io::key_text(*name_column, row) : std::string();
+            areas.names.push_back(name.empty() ? id : name);
+        }
+        site_area[row] = it->second;
+    }
+    const auto assignment = spec.assign == "shared" ? MemberAssignment::Shared : MemberAssignment::Nearest;
+    areas.zone_to_area = member_site_crosswalk(centroids(zones.layer.wkb, config.threads), sites.wkb, site_area,
+                                               static_cast<Eigen::Index>(areas.ids.size()), assignment, spec.k, config.threads);
+    const auto main_area = areas.zone_to_area.main_target();
+    areas.layer.name = "areas";
+    areas.layer.crs_wkt = zones.layer.crs_wkt;
+    areas.layer.wkb = dissolve(zones.layer.wkb, main_area, static_cast<Eigen::Index>(areas.ids.size()), config.threads);
+    std::vector<std::string> empty;
+    for (std::size_t a = 0; a < areas.ids.size(); ++a)
+        if (areas.layer.wkb[a].empty()) empty.push_back(areas.ids[a]);
+    if (!empty.empty())
+        warnings.push_back(at + ": " + count_of(empty.size(), "area") + " are the main area of no zone and have no polygon: " +
+                           list_some(empty));
+    areas.method = "areas defined by " + std::to_string(sites.rows()) + " member sites in '" + spec.path.string() + "': " +
+                   areas.zone_to_area.method() + " (zones represented by their centroids); area polygons are the zones " +
+                   "dissolved by main area";
+    return areas;
+}
+
+}  // namespace
+
+AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
+                    ManifestFacts& facts, std::vector<std::string>& warnings) {
+    return config.areas.from_members() ? member_areas(config, zones, working_crs, facts, warnings)
+                                       : drawn_areas(config, zones, working_crs, facts, warnings);
+}
+
+}  // namespace furthest::run_detail

@@ -1,0 +1,280 @@
+// Indicators onto the zones: by key, through a code lookup (e.g. 2011 -> 2021 LSOAs), or
+// through points (e.g. postcodes with premises). Every path ends in one vector per zone.
+#include "furthest/errors.hpp"
+#include "io/gdal_session.hpp"
+#include "io/readers.hpp"
+#include "run/stages.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+namespace furthest::run_detail {
+namespace {
+
+std::string role_of(const IndicatorSpec& spec) { return "indicator '" + spec.name + "'"; }
+
+// key -> row, refusing duplicate keys (a table must say one thing per place).
+std::unordered_map<std::string, std::size_t> rows_by_key(const Layer& table, const Column& key, const std::string& role,
+                                                        const std::filesystem::path& path, const std::string& key_name,
+                                                        const std::string& expected) {
+    std::unordered_map<std::string, std::size_t> row_of;
+    row_of.reserve(table.rows());
+    for (std::size_t row = 0; row < table.rows(); ++row) {
+        std::string k = io::key_text(key, row);
+        if (k.empty()) continue;
+        auto [it, inserted] = row_of.emplace(k, row);
+        if (!inserted)
+            throw InputError(role + ": '" + path.string() + "' rows " + std::to_string(it->second + 1) + " and " +
+                             std::to_string(row + 1) + " both have key '" + k + "' in column '" + key_name + "'; " + expected);
+    }
+    return row_of;
+}
+
+double median_of(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const std::size_t mid = values.size() / 2;
+    return values.size() % 2 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
+// Blank values: an error naming the zones, or imputed (and said so) when the config asks.
+void fill_blanks(const IndicatorSpec& spec, Eigen::VectorXd& x, const std::vector<std::string>& labels,
+                 std::vector<std::string>& warnings, std::size_t& imputed) {
+    std::vector<std::string> blank;
+    std::vector<double> present;
+    for (Eigen::Index z = 0; z < x.size(); ++z) {
+        if (std::isnan(x(z))) blank.push_back(labels[static_cast<std::size_t>(z)]);
+        else present.push_back(x(z));
+    }
+    imputed = 0;
+    if (blank.empty()) return;
+    const std::string where = role_of(spec) + ": '" + spec.path.string() + "' column '" + spec.column + "'";
+    if (spec.missing == MissingPolicy::Error)
+        throw InputError(where + " is blank for " + count_of(blank.size(), "zone") + ": " + list_some(blank) +
+                         "; expected a number (or set missing = \"mean\" or \"median\" to impute)");
+    if (present.empty()) throw InputError(where + " is blank for every zone; expected at least one number to impute from");
+    double fill = 0.0;
+    if (spec.missing == MissingPolicy::Mean) {
+        for (double v : present) fill += v;
+        fill /= static_cast<double>(present.size());
+    } else {
+        fill = median_of(present);
+    }
+    for (Eigen::Index z = 0; z < x.size(); ++z)
+        if (std::isnan(x(z))) x(z) = fill;
+    imputed = blank.size();
+    warnings.push_back(role_of(spec) + ": imputed " + std::to_string(blank.size()) + " blank values with the " +
+                       (spec.missing == MissingPolicy::Mean ? "mean" : "median") + " " + std::to_string(fill) + ": " +
+                       list_some(blank));
+}
+
+Eigen::VectorXd by_key(const IndicatorSpec& spec, const Layer& table, const ZoneSet& zones, std::vector<std::string>& labels,
+                       std::string& note) {
+    const std::string role = role_of(spec);
+    const Column& key = io::require_column(table, role, spec.path, spec.key);
+    const Column& values = io::require_column(table, role, spec.path, spec.column);
+    const auto row_of = rows_by_key(table, key, role, spec.path, spec.key, "expected one row per zone");
+    Eigen::VectorXd x(static_cast<Eigen::Index>(zones.ids.size()));
+    std::vector<std::string> unmatched;
+    for (std::size_t z = 0; z < zones.ids.size(); ++z) {
+        auto it = row_of.find(zones.ids[z]);
+        if (it == row_of.end()) {
+            unmatched.push_back(zones.ids[z]);
+            continue;
+        }
+        x(static_cast<Eigen::Index>(z)) = io::numeric_value(values, it->second, role, spec.path);
+        labels[z] = zones.ids[z] + " (row " + std::to_string(it->second + 1) + ")";
+    }
+    if (!unmatched.empty())
+        throw InputError(role + ": '" + spec.path.string() + "' has no row for " + std::to_string(unmatched.size()) + " of " +
+                         count_of(zones.ids.size(), "zone") + " in key column '" + spec.key + "': " + list_some(unmatched) +
+                         "; expected one row per zone");
+    note = "joined on '" + spec.key + "'; " + std::to_string(row_of.size() - zones.ids.size()) + " table rows not among the zones";
+    return x;
+}
+
+Eigen::VectorXd via_lookup(const IndicatorSpec& spec, const Layer& table, const ZoneSet& zones, TableCache& tables,
+                           const RunConfig& config, std::string& note) {
+    const ViaSpec& via = *spec.via;
+    const std::string role = role_of(spec);
+    const std::string lookup_role = role + " lookup";
+    const Layer& lookup = tables.get(lookup_role, via.lookup, via.layer);
+    const Column& from = io::require_column(lookup, lookup_role, via.lookup, via.from);
+    const Column& to = io::require_column(lookup, lookup_role, via.lookup, via.to);
+    const Column* change = via.change.empty() ? nullptr : &io::require_column(lookup, lookup_role, via.lookup, via.change);
+
+    std::unordered_map<std::string, Eigen::Index> zone_of;
+    for (std::size_t z = 0; z < zones.ids.size(); ++z) zone_of.emplace(zones.ids[z], static_cast<Eigen::Index>(z));
+    std::unordered_map<std::string, Eigen::Index> source_of;
+    std::vector<std::string> source_codes;
+    std::vector<LookupPair> pairs;
+    std::vector<bool> reached(zones.ids.size(), false);
+    for (std::size_t row = 0; row < lookup.rows(); ++row) {
+        auto zone = zone_of.find(io::key_text(to, row));
+        if (zone == zone_of.end()) continue;  // national lookups list many places outside the run
+        const std::string code = io::key_text(from, row);
+        if (code.empty())
+            throw InputError(lookup_role + ": '" + via.lookup.string() + "' row " + std::to_string(row + 1) + ", column '" +
+                             via.from + "': code is blank; expected the indicator table's code");
+        auto [source, inserted] = source_of.emplace(code, static_cast<Eigen::Index>(source_codes.size()));
+        if (inserted) source_codes.push_back(code);
+        char code_letter = 0;
+        if (change) {
+            const std::string c = io::key_text(*change, row);
+            if (c.size() != 1 || std::string("USMX").find(c[0]) == std::string::npos)
+                throw InputError(lookup_role + ": '" + via.lookup.string() + "' row " + std::to_string(row + 1) + ", column '" +
+                                 via.change + "': change code '" + c + "'; expected U, S, M or X");
+            code_letter = c[0];
+        }
+        pairs.push_back({source->second, zone->second, code_letter});
+        reached[static_cast<std::size_t>(zone->second)] = true;
+    }
+    std::vector<std::string> unreached;
+    for (std::size_t z = 0; z < zones.ids.size(); ++z)
+        if (!reached[z]) unreached.push_back(zones.ids[z]);
+    if (!unreached.empty())
+        throw InputError(lookup_role + ": '" + via.lookup.string() + "' has no row for " + count_of(unreached.size(), "zone") +
+                         " in column '" + via.to + "': " + list_some(unreached) + "; expected every zone id to appear");
+
+    Eigen::VectorXd target_weight;
+    std::string split_rule = "equally";
+    if (via.split_weight == ViaSpec::SplitWeight::Area) {
+        target_weight = polygon_areas(zones.layer.wkb, config.threads);
+        split_rule = "by zone area";
+    } else if (via.split_weight == ViaSpec::SplitWeight::Table) {
+        const std::string weight_role = role + " split weights";
+        const Layer& weights = tables.get(weight_role, via.weight_path, "");
+        const Column& key = io::require_column(weights, weight_role, via.weight_path, via.weight_key);
+        const Column& column = io::require_column(weights, weight_role, via.weight_path, via.weight_column);
+        const auto row_of = rows_by_key(weights, key, weight_role, via.weight_path, via.weight_key, "expected one row per zone");
+        target_weight.resize(static_cast<Eigen::Index>(zones.ids.size()));
+        for (std::size_t z = 0; z < zones.ids.size(); ++z) {
+            auto it = row_of.find(zones.ids[z]);
+            if (it == row_of.end())
+                throw InputError(weight_role + ": '" + via.weight_path.string() + "' has no row for zone '" + zones.ids[z] +
+                                 "' in column '" + via.weight_key + "'; expected a weight for every zone");
+            const double w = io::numeric_value(column, it->second, weight_role, via.weight_path, false);
+            if (!(w >= 0.0))
+                throw InputError(weight_role + ": '" + via.weight_path.string() + "' row " + std::to_string(it->second + 1) +
+                                 ", column '" + via.weight_column + "': expected a weight >= 0");
+            target_weight(static_cast<Eigen::Index>(z)) = w;
+        }
+        split_rule = "by '" + via.weight_column + "' of '" + via.weight_path.string() + "'";
+    }
+    const LookupCrosswalk crosswalk = lookup_crosswalk(static_cast<Eigen::Index>(source_codes.size()),
+                                                       static_cast<Eigen::Index>(zones.ids.size()), pairs, target_weight);
+
+    // Source values: the indicator table keyed by the lookup's source codes.
+    const Column& key = io::require_column(table, role, spec.path, spec.key);
+    const Column& values = io::require_column(table, role, spec.path, spec.column);
+    const auto row_of = rows_by_key(table, key, role, spec.path, spec.key, "expected one row per code");
+    Eigen::VectorXd source_values(static_cast<Eigen::Index>(source_codes.size()));
+    std::size_t absent = 0;
+    for (std::size_t s = 0; s < source_codes.size(); ++s) {
+        auto it = row_of.find(source_codes[s]);
+        if (it == row_of.end()) ++absent;
+        source_values(static_cast<Eigen::Index>(s)) =
+            it == row_of.end() ? std::nan("") : io::numeric_value(values, it->second, role, spec.path);
+    }
+    Eigen::VectorXd missing_share;
+    Eigen::VectorXd x = via.extensive ? crosswalk.crosswalk.apply_extensive(source_values, &missing_share)
+                                      : crosswalk.crosswalk.apply_intensive(source_values, &missing_share);
+    if (via.extensive) {
+        // A count that lost part of its sources is not the count: blank it, so the missing policy decides.
+        for (Eigen::Index z = 0; z < x.size(); ++z)
+            if (missing_share(z) > 0.0) x(z) = std::nan("");
+    }
+    std::map<std::string, int> derivations;
+    for (const auto& d : crosswalk.derivation) ++derivations[d.empty() ? "?" : d];
+    std::string derived;
+    for (const auto& [code, n] : derivations) derived += (derived.empty() ? "" : ", ") + code + ": " + std::to_string(n);
+    const std::size_t partial = static_cast<std::size_t>((missing_share.array() > 0.0).count());
+    note = "via lookup '" + via.lookup.string() + "' ('" + via.from + "' -> '" + via.to + "'), " +
+           (via.extensive ? "extensive (summed)" : "intensive (mean)") + ", splits apportioned " + split_rule +
+           "; zones by derivation {" + derived + "}; " + std::to_string(source_codes.size()) + " source codes, " +
+           std::to_string(absent) + " without a row in the table, " + std::to_string(partial) + " zones with part of their sources missing";
+    return x;
+}
+
+Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const ZoneSet& zones, const RunConfig& config,
+                           const OGRSpatialReference& working_crs, std::vector<std::string>& warnings, std::string& note) {
+    const ViaSpec& via = *spec.via;
+    const std::string role = role_of(spec);
+    Layer points = io::points_from_columns(table, role, spec.path, via.x, via.y, io::spatial_reference(via.crs, role + " via crs"),
+                                           working_crs);
+    const auto raw = io::numeric_values(io::require_column(points, role, spec.path, spec.column), role, spec.path);
+    Eigen::VectorXd values = Eigen::Map<const Eigen::VectorXd>(raw.data(), static_cast<Eigen::Index>(raw.size()));
+    Eigen::VectorXd weight;
+    if (!via.weight.empty()) {
+        const auto w = io::numeric_values(io::require_column(points, role, spec.path, via.weight), role, spec.path, false);
+        weight = Eigen::Map<const Eigen::VectorXd>(w.data(), static_cast<Eigen::Index>(w.size()));
+    }
+    const Crosswalk crosswalk = points_crosswalk(points.wkb, zones.layer.wkb, weight, config.threads);
+    const auto outside = static_cast<std::size_t>((crosswalk.uncovered().array() > 0.5).count());
+    if (outside > 0)
+        warnings.push_back(role + ": " + count_of(outside, "point") + " of '" + spec.path.string() + "' lie in no zone");
+    // A zone no point reaches: a mean is blank (NaN, for the missing policy), a count is zero.
+    Eigen::VectorXd x = via.extensive ? crosswalk.apply_extensive(values) : crosswalk.apply_intensive(values);
+    note = "via points ('" + via.x + "', '" + via.y + "' in " + via.crs + ") located in the zones, " +
+           (via.extensive ? "summed" : "averaged" + std::string(via.weight.empty() ? "" : " weighted by '" + via.weight + "'")) +
+           "; " + std::to_string(points.rows()) + " points, " + std::to_string(outside) + " in no zone";
+    return x;
+}
+
+}  // namespace
+
+const Layer& TableCache::get(const std::string& role, const std::filesystem::path& path, const std::string& layer) {
+    const auto key = std::make_pair(path.string(), layer);
+    auto it = tables_.find(key);
+    if (it == tables_.end()) {
+        it = tables_.emplace(key, io::read_table(role, path, layer, allow_network_)).first;
+        facts_.inputs.push_back({role, path});
+    }
+    return it->second;
+}
+
+Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, TableCache& tables, const RunConfig& config,
+                               const OGRSpatialReference& working_crs, ManifestFacts& facts, std::vector<std::string>& warnings) {
+    const Layer& table = tables.get("indicator table", spec.path, spec.layer);
+    std::vector<std::string> labels = zones.ids;
+    std::string note;
+    Eigen::VectorXd x;
+    if (!spec.via) x = by_key(spec, table, zones, labels, note);
+    else if (spec.via->kind == ViaSpec::Kind::Lookup) x = via_lookup(spec, table, zones, tables, config, note);
+    else x = via_points(spec, table, zones, config, working_crs, warnings, note);
+    std::size_t imputed = 0;
+    fill_blanks(spec, x, labels, warnings, imputed);
+    facts.indicator_notes.push_back(spec.name + ": column '" + spec.column + "' of '" + spec.path.string() + "' " + note + "; " +
+                                    std::to_string(imputed) + " imputed; direction " +
+                                    (spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need") +
+                                    ", weight " + std::to_string(spec.weight));
+    return x;
+}
+
+std::string count_of(std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
+std::string list_some(const std::vector<std::string>& items, std::size_t limit) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < limit; ++i) out += (i ? ", " : "") + items[i];
+    if (items.size() > limit) out += ", ... (" + std::to_string(items.size()) + " in all)";
+    return out;
+}
+
+std::vector<std::string> unique_ids(const Layer& layer, const std::string& role, const std::filesystem::path& path,
+                                    const std::string& column_name) {
+    const Column& column = io::require_column(layer, role, path, column_name);
+    std::vector<std::string> ids(layer.rows());
+    std::unordered_map<std::string, std::size_t> seen;
+    for (std::size_t row = 0; row < ids.size(); ++row) {
+        ids[row] = io::key_text(column, row);
+        const std::string at = role + ": '" + path.string() + "' feature " + std::to_string(row + 1) + ", column '" + column_name + "'";
+        if (ids[row].empty()) throw InputError(at + ": id is blank; expected a unique id");
+        auto [it, inserted] = seen.emplace(ids[row], row);
+        if (!inserted)
+            throw InputError(at + ": id '" + ids[row] + "' repeats feature " + std::to_string(it->second + 1) + "; expected unique ids");
+    }
+    return ids;
+}
+
+}  // namespace furthest::run_detail

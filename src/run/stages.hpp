@@ -1,0 +1,64 @@
+// The run's stages, private to src/run: each takes parsed config and plain data, and says in
+// its errors which file, row and column is at fault.
+#pragma once
+
+#include "furthest/config.hpp"
+#include "furthest/crosswalk.hpp"
+#include "furthest/table.hpp"
+#include "run/manifest.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace furthest::run_detail {
+
+/// Tables read once per run, by (path, layer).
+class TableCache {
+public:
+    TableCache(bool allow_network, ManifestFacts& facts) : allow_network_(allow_network), facts_(facts) {}
+    const Layer& get(const std::string& role, const std::filesystem::path& path, const std::string& layer);
+
+private:
+    bool allow_network_;
+    ManifestFacts& facts_;
+    std::map<std::pair<std::string, std::string>, Layer> tables_;
+};
+
+/// Zones as read: geometry in the working CRS, ids as text.
+struct ZoneSet {
+    Layer layer;
+    std::vector<std::string> ids;
+};
+
+/// Partnership areas and the zone -> area crosswalk.
+struct AreaSet {
+    Layer layer;  ///< geometries (drawn, or dissolved zones) and the input attributes for drawn areas
+    std::vector<std::string> ids;
+    std::vector<std::string> names;
+    Crosswalk zone_to_area;
+    std::string method;  ///< plain words for the manifest
+};
+
+/// Unique, non-blank ids from a column; InputError naming the feature otherwise.
+std::vector<std::string> unique_ids(const Layer& layer, const std::string& role, const std::filesystem::path& path,
+                                    const std::string& column_name);
+
+AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
+                    ManifestFacts& facts, std::vector<std::string>& warnings);
+
+/// One indicator on the zones, by key, through a lookup, or through points; blanks handled by
+/// the indicator's missing policy. Notes what was done in `facts.indicator_notes`.
+Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, TableCache& tables,
+                               const RunConfig& config, const OGRSpatialReference& working_crs, ManifestFacts& facts,
+                               std::vector<std::string>& warnings);
+
+/// "3 zones", "1 zone".
+std::string count_of(std::size_t n, const std::string& noun);
+/// The first `limit` items, then "... (N in all)".
+std::string list_some(const std::vector<std::string>& items, std::size_t limit = 10);
+
+}  // namespace furthest::run_detail
