@@ -107,7 +107,7 @@ LookupCrosswalk lookup_crosswalk(Eigen::Index sources, Eigen::Index targets, std
 
 /// How zones join an area that is defined by its member sites (GP practices of a PCN/LCP).
 enum class MemberAssignment {
-    Nearest,  ///< each zone belongs wholly to the area of its nearest member site
+    Nearest,  ///< each zone belongs wholly to the area of its nearest member site (ties: the site listed first)
     Shared    ///< shared by inverse squared distance among the nearest sites of the `k` nearest areas
 };
 

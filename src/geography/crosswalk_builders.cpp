@@ -160,19 +160,27 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
     std::vector<std::vector<std::pair<Eigen::Index, double>>> rows(zones.size());
     geography::parallel_blocks(zones.size(), threads, [&](std::size_t begin, std::size_t end) {
         std::vector<double> nearest(n_areas);
+        std::vector<std::size_t> first_site(n_areas);
         for (std::size_t z = begin; z < end; ++z) {
-            // Squared distance to the nearest member site of each area (plain scan: sites are few).
+            // Squared distance to the nearest member site of each area (plain scan: sites are few),
+            // remembering which site: equidistant sites (practices sharing a building) are
+            // settled in favour of the one listed first.
             std::fill(nearest.begin(), nearest.end(), std::numeric_limits<double>::infinity());
             for (std::size_t i = 0; i < sites.size(); ++i) {
                 const double dx = sites[i].x - zones[z].x, dy = sites[i].y - zones[z].y;
-                auto& best = nearest[static_cast<std::size_t>(site_area[i])];
-                best = std::min(best, dx * dx + dy * dy);
+                const auto a = static_cast<std::size_t>(site_area[i]);
+                const double d2 = dx * dx + dy * dy;
+                if (d2 < nearest[a]) {
+                    nearest[a] = d2;
+                    first_site[a] = i;
+                }
             }
             std::vector<std::size_t> order;
             for (std::size_t a = 0; a < n_areas; ++a)
                 if (std::isfinite(nearest[a])) order.push_back(a);
-            // Nearest first; ties go to the lower area index.
-            std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return nearest[a] < nearest[b]; });
+            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+                return nearest[a] != nearest[b] ? nearest[a] < nearest[b] : first_site[a] < first_site[b];
+            });
             if (assignment == MemberAssignment::Nearest || nearest[order.front()] == 0.0) {
                 rows[z].emplace_back(static_cast<Eigen::Index>(order.front()), 1.0);
                 continue;

@@ -89,8 +89,10 @@ OGRSpatialReference spatial_reference(const std::string& user_input, const std::
     ensure_gdal_registered();
     OGRSpatialReference srs;
     ScopedErrorCollector errors;
-    // Only definitions, never a network lookup: refuse URLs outright.
-    if (user_input.find("://") != std::string::npos ||
+    // Only definitions, never a network lookup: refuse URLs (WKT, which may quote one in a
+    // remark, is a definition and never fetched).
+    const bool is_wkt = user_input.find('[') != std::string::npos;
+    if ((!is_wkt && user_input.find("://") != std::string::npos) ||
         srs.SetFromUserInput(user_input.c_str(),
                              OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS) != OGRERR_NONE) {
         throw ConfigError(what + ": unknown coordinate reference system '" + user_input +
