@@ -1,6 +1,9 @@
-// Area-weighted overlay: W(s, t) = area(s ∩ t) / area(s), the share of source s in target t.
+// Area-weighted overlay: W(s, t) = area(s ∩ t) / area(s), the share of source s in target t,
+// with exact intersection areas from edge trapezoids (geography/edge_table.hpp) instead of
+// building each intersection polygon; and points in polygons with GEOS prepared geometries.
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "geography/edge_table.hpp"
 #include "geography/geos_context.hpp"
 
 #include <algorithm>
@@ -9,6 +12,10 @@ namespace furthest {
 namespace {
 
 using geography::GeosContext;
+
+// Shares at or below this are rounding noise from polygons that only touch (the trapezoid sum
+// of two disjoint polygons is zero up to ~1e-16 of their bounding areas).
+constexpr double kNoiseShare = 1e-12;
 
 // Per-thread view of the targets: geometries, prepared copies and an STR tree over them.
 struct TargetIndex {
@@ -40,37 +47,32 @@ struct TargetIndex {
     }
 };
 
-double intersection_area(const GeosContext& ctx, const GEOSGeometry* a, const GEOSGeometry* b) {
-    GEOSGeometry* raw = GEOSIntersection_r(ctx.handle(), a, b);
-    if (raw == nullptr) {
-        // Robustness fallback for near-coincident edges: snap to a 1 mm grid (inputs are metres).
-        raw = GEOSIntersectionPrec_r(ctx.handle(), a, b, 1e-3);
-    }
-    auto intersection = ctx.own(raw, "intersection");
-    return ctx.area(intersection.get());
-}
-
 }  // namespace
 
 Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
                             int threads) {
+    using geography::EdgeTable;
+    // Target edge tables are built once and only read by the workers.
+    std::vector<EdgeTable> targets(target_wkb.size());
+    geography::parallel_blocks(target_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t t = begin; t < end; ++t) targets[t] = geography::edge_table(target_wkb[t]);
+    });
+    std::vector<geography::Box> boxes(targets.size());
+    for (std::size_t t = 0; t < targets.size(); ++t) boxes[t] = targets[t].box;
+    const geography::BoxGrid grid(boxes);
+
     using Entry = std::pair<Eigen::Index, double>;
     std::vector<std::vector<Entry>> rows(source_wkb.size());
     geography::parallel_blocks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        GeosContext ctx;
-        TargetIndex targets(ctx, target_wkb);
+        std::vector<std::size_t> candidates;
         for (std::size_t s = begin; s < end; ++s) {
-            auto source = ctx.from_wkb(source_wkb[s]);
-            const double source_area = ctx.area(source.get());
-            if (!(source_area > 0.0)) continue;
-            for (std::size_t t : targets.candidates(ctx, source.get())) {
-                double share = 0.0;
-                if (GEOSPreparedContains_r(ctx.handle(), targets.prepared[t].get(), source.get()) == 1) {
-                    share = 1.0;
-                } else if (GEOSPreparedIntersects_r(ctx.handle(), targets.prepared[t].get(), source.get()) == 1) {
-                    share = intersection_area(ctx, source.get(), targets.geometries[t].get()) / source_area;
-                }
-                if (share > 0.0) rows[s].emplace_back(static_cast<Eigen::Index>(t), share);
+            const EdgeTable source = geography::edge_table(source_wkb[s]);
+            if (!(source.area > 0.0)) continue;
+            grid.query(source.box, candidates);
+            for (std::size_t t : candidates) {
+                const double share = geography::intersection_area(source, targets[t]) / source.area;
+                // Polygons that only touch give rounding noise, not area.
+                if (share > kNoiseShare) rows[s].emplace_back(static_cast<Eigen::Index>(t), std::min(share, 1.0));
             }
         }
     });

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 using namespace furthest;
 using fixtures::wkbs;
@@ -204,4 +205,69 @@ TEST(Dissolve, UnionOfMembers) {
     EXPECT_TRUE(merged[1].empty());
     const Crosswalk check = overlay_crosswalk(fixtures::wkbs({"POLYGON((0 0,2 0,2 1,0 1,0 0))"}), std::vector<std::string>{merged[0]}, 1);
     EXPECT_NEAR(check.weights().coeff(0, 0), 1.0, 1e-12);
+}
+
+namespace {
+
+// A star-shaped (often concave) polygon around (cx, cy), optionally with a square hole.
+std::string star(std::mt19937_64& rng, double cx, double cy, double radius, int points, bool hole) {
+    std::uniform_real_distribution<double> r(0.35 * radius, radius);
+    std::string wkt = "POLYGON((";
+    std::string first;
+    for (int i = 0; i < points; ++i) {
+        const double angle = 2 * M_PI * i / points;
+        const double d = r(rng);
+        const std::string p = std::to_string(cx + d * std::cos(angle)) + " " + std::to_string(cy + d * std::sin(angle));
+        if (i == 0) first = p;
+        wkt += p + ",";
+    }
+    wkt += first + ")";
+    if (hole) {
+        const double h = 0.15 * radius;
+        wkt += ",(" + std::to_string(cx - h) + " " + std::to_string(cy - h) + "," + std::to_string(cx - h) + " " +
+               std::to_string(cy + h) + "," + std::to_string(cx + h) + " " + std::to_string(cy + h) + "," +
+               std::to_string(cx + h) + " " + std::to_string(cy - h) + "," + std::to_string(cx - h) + " " +
+               std::to_string(cy - h) + ")";
+    }
+    return fixtures::wkb(wkt + ")");
+}
+
+double geos_share(const std::string& a, const std::string& b) {
+    geography::GeosContext ctx;
+    auto ga = ctx.from_wkb(a), gb = ctx.from_wkb(b);
+    auto i = ctx.own(GEOSIntersection_r(ctx.handle(), ga.get(), gb.get()), "intersection");
+    return ctx.area(i.get()) / ctx.area(ga.get());
+}
+
+}  // namespace
+
+TEST(Overlay, TrapezoidAreasAgreeWithGeosIntersections) {
+    // Random concave polygons with holes, in British National Grid magnitudes.
+    std::mt19937_64 rng(42);
+    std::uniform_real_distribution<double> jitter(-600, 600);
+    std::vector<std::string> sources, targets;
+    for (int i = 0; i < 60; ++i) sources.push_back(star(rng, 430000 + jitter(rng), 433000 + jitter(rng), 400, 5 + i % 40, i % 3 == 0));
+    for (int i = 0; i < 12; ++i) targets.push_back(star(rng, 430000 + jitter(rng), 433000 + jitter(rng), 700, 8 + i * 5, i % 2 == 0));
+    const Crosswalk w = overlay_crosswalk(sources, targets, 2);
+    int compared = 0;
+    for (std::size_t s = 0; s < sources.size(); ++s)
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+            const double expected = geos_share(sources[s], targets[t]);
+            const double ours = w.weights().coeff(static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(t));
+            EXPECT_NEAR(ours, expected, 1e-10) << "source " << s << " target " << t;
+            compared += expected > 0 ? 1 : 0;
+        }
+    EXPECT_GT(compared, 100);
+}
+
+TEST(Overlay, SharedEdgesAndOrientationNeedNoSpecialCase) {
+    // Clockwise shell, counter-clockwise hole (the "wrong" ways round), and a target sharing edges.
+    const auto sources = wkbs({"POLYGON((0 0,0 10,10 10,10 0,0 0),(2 2,4 2,4 4,2 4,2 2))"});
+    const auto targets = wkbs({"POLYGON((0 0,5 0,5 10,0 10,0 0))", "POLYGON((5 0,10 0,10 10,5 10,5 0))",
+                               "POLYGON((10 0,20 0,20 10,10 10,10 0))"});
+    const Crosswalk w = overlay_crosswalk(sources, targets, 1);
+    EXPECT_NEAR(w.weights().coeff(0, 0), 46.0 / 96.0, 1e-14);
+    EXPECT_NEAR(w.weights().coeff(0, 1), 50.0 / 96.0, 1e-14);
+    EXPECT_EQ(w.weights().coeff(0, 2), 0.0);  // touching along x = 10 only
+    EXPECT_NEAR(w.uncovered()(0), 0.0, 1e-14);
 }
