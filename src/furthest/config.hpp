@@ -34,6 +34,7 @@ struct AreasSpec {
     std::string crs;
     std::string assign = "nearest";  ///< member sites: "nearest" or "shared"
     int k = 3;                       ///< member sites, shared: how many nearest areas share a zone
+    std::string where;               ///< optional OGR SQL filter on the areas or member sites
     bool from_members() const { return !x.empty(); }
 };
 
@@ -80,6 +81,7 @@ struct PartnersSpec {
     std::string x;    ///< with `y`: read coordinates from columns
     std::string y;
     std::string crs;  ///< CRS of x/y columns (required with x/y), e.g. "EPSG:4326"
+    std::string where;  ///< optional OGR SQL filter, e.g. "\"Year closed\" IS NULL"
 };
 
 struct OutputSpec {

@@ -85,6 +85,16 @@ bool finite_extent(const OGRGeometry& geometry) {
            std::abs(e.MinY) < kMaxCoordinate && std::abs(e.MaxY) < kMaxCoordinate;
 }
 
+// Keep only the rows an OGR SQL expression selects; the file stays as it is.
+void apply_filter(OGRLayer& layer, const std::string& where, const std::string& at) {
+    if (where.empty()) return;
+    ScopedErrorCollector errors;
+    if (layer.SetAttributeFilter(where.c_str()) != OGRERR_NONE)
+        throw InputError(at + ": 'where' filter \"" + where + "\" is not a valid OGR SQL expression" +
+                         (errors.last_error().empty() ? "" : " (" + errors.last_error() + ")") +
+                         "; expected e.g. \"\\\"Year closed\\\" IS NULL\"");
+}
+
 std::string srs_wkt(const OGRSpatialReference& srs) {
     char* wkt = nullptr;
     const char* const options[] = {"FORMAT=WKT2_2018", nullptr};
@@ -121,6 +131,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
         }
     }
 
+    apply_filter(*layer, request.where, at);
     Layer out;
     out.name = layer->GetName();
     out.crs_wkt = srs_wkt(working_crs);
@@ -171,17 +182,19 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
                          " features: " + errors.last_error());
     }
     if (out.wkb.empty()) {
-        throw InputError(at + " layer '" + out.name + "' has no features; expected at least one");
+        throw InputError(at + " layer '" + out.name + "' has no features" +
+                         (request.where.empty() ? "" : " matching \"" + request.where + "\"") + "; expected at least one");
     }
     for (auto& builder : builders) out.columns.push_back(std::move(builder).finish());
     return out;
 }
 
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer_name,
-                 bool allow_network) {
+                 bool allow_network, const std::string& filter) {
     const std::string at = where(role, path);
     auto dataset = open_vector(role, path, allow_network);
     OGRLayer* layer = pick_layer(*dataset, role, path, layer_name);
+    apply_filter(*layer, filter, at);
     Layer out;
     out.name = layer->GetName();
     auto builders = builders_for(*layer);
@@ -195,7 +208,9 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
     if (!errors.last_error().empty()) {
         throw InputError(at + ": reading stopped after row " + std::to_string(rows) + ": " + errors.last_error());
     }
-    if (rows == 0) throw InputError(at + " has no rows; expected a header and at least one row");
+    if (rows == 0)
+        throw InputError(at + " has no rows" + (filter.empty() ? "" : " matching \"" + filter + "\"") +
+                         "; expected a header and at least one row");
     for (auto& builder : builders) out.columns.push_back(std::move(builder).finish());
     return out;
 }

@@ -19,6 +19,7 @@ struct VectorRequest {
     std::string layer;
     GeometryFamily family = GeometryFamily::Polygonal;
     bool allow_network = false;
+    std::string where;  ///< OGR SQL attribute filter, e.g. "\"Year closed\" IS NULL"; empty = every feature
 };
 
 /// Read every feature with its attributes; reproject geometries to `working_crs`.
@@ -28,7 +29,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
 /// Read a table (CSV, XLSX, or a vector layer's attributes) without geometry.
 /// CSV cells arrive as text; numbers are parsed later by the column's consumer.
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer,
-                 bool allow_network);
+                 bool allow_network, const std::string& where = "");
 
 /// Points from two coordinate columns in `crs`, reprojected to `working_crs`.
 /// Throws InputError naming the row and column of a blank or non-numeric coordinate.

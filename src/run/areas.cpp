@@ -19,7 +19,7 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
                     ManifestFacts& facts, std::vector<std::string>& warnings) {
     AreaSet areas;
     areas.layer = io::read_vector({"areas", config.areas.path, config.areas.layer, io::GeometryFamily::Polygonal,
-                                   config.allow_network}, working_crs);
+                                   config.allow_network, config.areas.where}, working_crs);
     facts.inputs.push_back({"areas", config.areas.path});
     areas.ids = unique_ids(areas.layer, "areas", config.areas.path, config.areas.id);
     areas.names = areas.ids;
@@ -60,7 +60,7 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
                      ManifestFacts& facts, std::vector<std::string>& warnings) {
     const AreasSpec& spec = config.areas;
     const std::string at = "areas: '" + spec.path.string() + "'";
-    Layer sites = io::points_from_columns(io::read_table("areas", spec.path, spec.layer, config.allow_network), "areas",
+    Layer sites = io::points_from_columns(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where), "areas",
                                           spec.path, spec.x, spec.y, io::spatial_reference(spec.crs, "[areas] crs"), working_crs);
     facts.inputs.push_back({"area member sites", spec.path});
     const Column& id_column = io::require_column(sites, "areas", spec.path, spec.id);

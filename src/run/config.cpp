@@ -209,7 +209,8 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     config.zones.id = reader.text(zones, "[zones]", "id", true, "the name of the zone id column");
 
     const auto& areas = reader.section(root, "areas", true);
-    reader.check_keys(areas, "[areas]", {"path", "layer", "id", "name", "x", "y", "crs", "assign", "k"});
+    reader.check_keys(areas, "[areas]", {"path", "layer", "id", "name", "x", "y", "crs", "assign", "k", "where"});
+    config.areas.where = reader.text(areas, "[areas]", "where", false, "an OGR SQL filter");
     config.areas.path = reader.path(areas, "[areas]", "path");
     config.areas.layer = reader.text(areas, "[areas]", "layer", false, "a layer name");
     config.areas.id = reader.text(areas, "[areas]", "id", true, "the name of the area id column");
@@ -269,13 +270,14 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
 
     if (root.get("partners")) {
         const auto& partners = reader.section(root, "partners", false);
-        reader.check_keys(partners, "[partners]", {"path", "layer", "x", "y", "crs"});
+        reader.check_keys(partners, "[partners]", {"path", "layer", "x", "y", "crs", "where"});
         PartnersSpec spec;
         spec.path = reader.path(partners, "[partners]", "path");
         spec.layer = reader.text(partners, "[partners]", "layer", false, "a layer name");
         spec.x = reader.text(partners, "[partners]", "x", false, "the x (longitude/easting) column");
         spec.y = reader.text(partners, "[partners]", "y", false, "the y (latitude/northing) column");
         spec.crs = reader.text(partners, "[partners]", "crs", false, "the CRS of x and y, e.g. \"EPSG:4326\"");
+        spec.where = reader.text(partners, "[partners]", "where", false, "an OGR SQL filter");
         if (spec.x.empty() != spec.y.empty()) reader.fail("[partners] needs both 'x' and 'y', or neither (for a point layer)");
         if (!spec.x.empty() && spec.crs.empty()) reader.fail("[partners] gives 'x' and 'y' but no 'crs'; expected e.g. crs = \"EPSG:4326\"");
         config.partners = std::move(spec);

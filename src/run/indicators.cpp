@@ -99,7 +99,7 @@ Eigen::VectorXd via_lookup(const IndicatorSpec& spec, const Layer& table, const 
     const ViaSpec& via = *spec.via;
     const std::string role = role_of(spec);
     const std::string lookup_role = role + " lookup";
-    const Layer& lookup = tables.get(lookup_role, via.lookup, via.layer);
+    const Layer& lookup = tables.get(lookup_role, via.lookup, via.layer, "lookup table");
     const Column& from = io::require_column(lookup, lookup_role, via.lookup, via.from);
     const Column& to = io::require_column(lookup, lookup_role, via.lookup, via.to);
     const Column* change = via.change.empty() ? nullptr : &io::require_column(lookup, lookup_role, via.lookup, via.change);
@@ -144,7 +144,7 @@ Eigen::VectorXd via_lookup(const IndicatorSpec& spec, const Layer& table, const 
         split_rule = "by zone area";
     } else if (via.split_weight == ViaSpec::SplitWeight::Table) {
         const std::string weight_role = role + " split weights";
-        const Layer& weights = tables.get(weight_role, via.weight_path, "");
+        const Layer& weights = tables.get(weight_role, via.weight_path, "", "split weights");
         const Column& key = io::require_column(weights, weight_role, via.weight_path, via.weight_key);
         const Column& column = io::require_column(weights, weight_role, via.weight_path, via.weight_column);
         const auto row_of = rows_by_key(weights, key, weight_role, via.weight_path, via.weight_key, "expected one row per zone");
@@ -224,19 +224,20 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
 
 }  // namespace
 
-const Layer& TableCache::get(const std::string& role, const std::filesystem::path& path, const std::string& layer) {
+const Layer& TableCache::get(const std::string& role, const std::filesystem::path& path, const std::string& layer,
+                             const std::string& manifest_role) {
     const auto key = std::make_pair(path.string(), layer);
     auto it = tables_.find(key);
     if (it == tables_.end()) {
         it = tables_.emplace(key, io::read_table(role, path, layer, allow_network_)).first;
-        facts_.inputs.push_back({role, path});
+        facts_.inputs.push_back({manifest_role, path});
     }
     return it->second;
 }
 
 Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, TableCache& tables, const RunConfig& config,
                                const OGRSpatialReference& working_crs, ManifestFacts& facts, std::vector<std::string>& warnings) {
-    const Layer& table = tables.get("indicator table", spec.path, spec.layer);
+    const Layer& table = tables.get(role_of(spec), spec.path, spec.layer, "indicator table");
     std::vector<std::string> labels = zones.ids;
     std::string note;
     Eigen::VectorXd x;

@@ -130,11 +130,11 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
         const PartnersSpec& spec = *config.partners;
         if (!spec.x.empty()) {
             const OGRSpatialReference crs = io::spatial_reference(spec.crs, "[partners] crs");
-            result.partners = io::points_from_columns(io::read_table("partners", spec.path, spec.layer, config.allow_network),
+            result.partners = io::points_from_columns(io::read_table("partners", spec.path, spec.layer, config.allow_network, spec.where),
                                                       "partners", spec.path, spec.x, spec.y, crs, working_crs);
         } else {
-            result.partners = io::read_vector({"partners", spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network},
-                                              working_crs);
+            result.partners = io::read_vector(
+                {"partners", spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network, spec.where}, working_crs);
         }
         result.partners.name = "partners";
         facts.inputs.push_back({"partners", spec.path});

@@ -20,7 +20,9 @@ namespace furthest::run_detail {
 class TableCache {
 public:
     TableCache(bool allow_network, ManifestFacts& facts) : allow_network_(allow_network), facts_(facts) {}
-    const Layer& get(const std::string& role, const std::filesystem::path& path, const std::string& layer);
+    /// `role` names the input in messages; `manifest_role` files it in the manifest's inputs.
+    const Layer& get(const std::string& role, const std::filesystem::path& path, const std::string& layer,
+                     const std::string& manifest_role);
 
 private:
     bool allow_network_;
