@@ -1,5 +1,8 @@
 // furthest._core: the private native module. The public API is the pure-Python package on top.
+#include "bind_crosswalk.hpp"
 #include "bind_run.hpp"
+#include "bind_scoring.hpp"
+#include "bind_zonal.hpp"
 
 #include "furthest/errors.hpp"
 #include "furthest/version.hpp"
@@ -35,4 +38,7 @@ PYBIND11_MODULE(_core, m) {
     });
 
     furthest::python::bind_run(m);
+    furthest::python::bind_scoring(m);
+    furthest::python::bind_zonal(m);
+    furthest::python::bind_crosswalk(m);
 }

@@ -1,15 +1,14 @@
 /// @brief The run configuration: which inputs, which columns, which methods, which outputs.
 #pragma once
 
+#include "furthest/scoring.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace furthest {
-
-/// Which way an indicator points: does a higher value mean more need?
-enum class Direction { HigherIsMoreNeed, LowerIsMoreNeed };
 
 /// What to do with a zone whose indicator value is blank.
 enum class MissingPolicy { Error, Mean, Median };
@@ -94,6 +93,9 @@ struct RunConfig {
     AreasSpec areas;
     std::vector<IndicatorSpec> indicators;
     std::optional<PartnersSpec> partners;
+    /// How the indicators become a need index ([scoring]); built from [[indicators]] (z-scores,
+    /// their directions and weights, weighted arithmetic mean) when the config has none.
+    ScoringSpec scoring;
     OutputSpec output;
     std::string working_crs = "EPSG:27700";  ///< projected CRS in which areas and distances are measured
     int threads = 0;                         ///< 0: all hardware threads

@@ -1,5 +1,6 @@
-// First composite: z-scores with directions and a weighted arithmetic mean (OECD/JRC Handbook
-// on Constructing Composite Indicators, 2008, sections 5 and 6). Fully compensatory.
+// The run's first composite (z-scores with directions, weighted arithmetic mean; OECD/JRC Handbook
+// on Constructing Composite Indicators, 2008, sections 5 and 6), now computed by the scoring engine,
+// and the IoD conventions for ranks and deciles.
 #include "furthest/errors.hpp"
 #include "furthest/scoring.hpp"
 
@@ -20,21 +21,31 @@ CompositeScore composite_zscore(const Eigen::MatrixXd& indicators, const Eigen::
     if (!indicators.allFinite()) throw InputError("scoring: indicator matrix holds missing or infinite values");
     if ((weights.array() < 0.0).any() || !weights.allFinite() || !(weights.sum() > 0.0))
         throw InputError("scoring: weights must be finite, non-negative and not all zero");
+    // The simplest case of the scoring engine: one domain per indicator, z-scores, weighted mean.
+    ScoringSpec spec;
+    spec.normalisation = Normalisation::ZScore;
+    spec.aggregation = Aggregation::Arithmetic;
+    spec.weighting = Weighting::Explicit;
+    for (Eigen::Index j = 0; j < k; ++j) {
+        ScoringIndicator ind;
+        ind.name = "indicator " + std::to_string(j + 1);
+        ind.direction = sign(j) < 0.0 ? Direction::LowerIsMoreNeed : Direction::HigherIsMoreNeed;
+        ind.weight = weights(j);
+        spec.indicators.push_back(std::move(ind));
+    }
+    ScoringInput input;
+    input.values = indicators;
+    const ScoringResult scored = score_zones(input, spec);
     CompositeScore out;
+    out.score = scored.score;
+    out.rank = scored.rank;
+    out.decile = scored.decile;
     out.mean = indicators.colwise().mean().transpose();
     out.sd = Eigen::VectorXd::Zero(k);
     if (zones > 1) {
         const Eigen::MatrixXd centred = indicators.rowwise() - out.mean.transpose();
         out.sd = (centred.colwise().squaredNorm() / static_cast<double>(zones - 1)).cwiseSqrt().transpose();
     }
-    // Columns with no spread carry no information about relative need: their z-score is zero.
-    Eigen::VectorXd scale(k);
-    for (Eigen::Index j = 0; j < k; ++j) scale(j) = out.sd(j) > 0.0 ? sign(j) / out.sd(j) : 0.0;
-    const Eigen::VectorXd w = weights / weights.sum();
-    const Eigen::MatrixXd z = (indicators.rowwise() - out.mean.transpose()) * scale.asDiagonal();
-    out.score = z * w;
-    out.rank = rank_descending(out.score);
-    out.decile = decile_from_rank(out.rank);
     return out;
 }
 
@@ -56,7 +67,8 @@ std::vector<std::int64_t> rank_descending(const Eigen::VectorXd& values) {
 std::vector<std::int64_t> decile_from_rank(const std::vector<std::int64_t>& rank) {
     const auto n = static_cast<std::int64_t>(rank.size());
     std::vector<std::int64_t> decile(rank.size());
-    for (std::size_t i = 0; i < rank.size(); ++i) decile[i] = (rank[i] - 1) * 10 / n + 1;
+    // As the IoD publishes them: decile d holds ranks with (d - 1) N / 10 < rank <= d N / 10.
+    for (std::size_t i = 0; i < rank.size(); ++i) decile[i] = (rank[i] * 10 + n - 1) / n;
     return decile;
 }
 

@@ -16,7 +16,7 @@ AreaRollup roll_up(std::size_t areas, const std::vector<Eigen::Index>& main_area
     out.score_median.assign(areas, std::numeric_limits<double>::quiet_NaN());
     std::vector<std::vector<double>> scores(areas);
     for (std::size_t z = 0; z < main_area.size(); ++z) {
-        if (main_area[z] < 0) continue;
+        if (main_area[z] < 0 || std::isnan(score(static_cast<Eigen::Index>(z)))) continue;  // unscored zones are listed elsewhere
         const auto a = static_cast<std::size_t>(main_area[z]);
         scores[a].push_back(score(static_cast<Eigen::Index>(z)));
         ++out.n_zones[a];

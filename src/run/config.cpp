@@ -1,5 +1,6 @@
 #include "furthest/config.hpp"
 #include "furthest/errors.hpp"
+#include "indicators/scoring_toml.hpp"
 #include "io/spelling.hpp"
 #include "run/config_toml.hpp"
 
@@ -184,7 +185,7 @@ namespace run_detail {
 
 RunConfig config_from_table(const toml::table& root, const std::filesystem::path& base_dir, const std::string& source_name) {
     Reader reader(source_name, base_dir);
-    reader.check_keys(root, "the top level", {"run", "zones", "areas", "indicators", "partners", "output"});
+    reader.check_keys(root, "the top level", {"run", "zones", "areas", "indicators", "partners", "scoring", "output"});
     RunConfig config;
 
     const auto& run = reader.section(root, "run", false);
@@ -281,6 +282,33 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
         if (spec.x.empty() != spec.y.empty()) reader.fail("[partners] needs both 'x' and 'y', or neither (for a point layer)");
         if (!spec.x.empty() && spec.crs.empty()) reader.fail("[partners] gives 'x' and 'y' but no 'crs'; expected e.g. crs = \"EPSG:4326\"");
         config.partners = std::move(spec);
+    }
+
+    // [scoring]: the method. Without its own [[scoring.indicators]], the index is the run's
+    // [[indicators]] with their directions and weights.
+    toml::table scoring = reader.section(root, "scoring", false);
+    std::vector<std::string> indicator_names;
+    for (const auto& spec : config.indicators) indicator_names.push_back(spec.name);
+    if (!scoring.contains("indicators")) {
+        toml::array list;
+        for (const auto& spec : config.indicators) {
+            toml::table entry;
+            entry.insert("name", spec.name);
+            entry.insert("direction", spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need");
+            entry.insert("weight", spec.weight);
+            list.push_back(std::move(entry));
+        }
+        scoring.insert("indicators", std::move(list));
+    }
+    config.scoring = scoring_detail::scoring_spec_from_table(scoring, "config " + source_name);
+    for (const auto& indicator : config.scoring.indicators) {
+        for (const std::string* column : {&indicator.column, &indicator.standard_error_column}) {
+            if (column->empty() || std::find(indicator_names.begin(), indicator_names.end(), *column) != indicator_names.end())
+                continue;
+            reader.fail("[scoring] indicator '" + indicator.name + "' uses '" + *column + "', which is not the name of any " +
+                        "[[indicators]] entry" + io::did_you_mean(*column, indicator_names) + "; names: " +
+                        io::join_names(indicator_names));
+        }
     }
 
     const auto& output = reader.section(root, "output", true);

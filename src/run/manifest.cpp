@@ -30,6 +30,7 @@ std::string manifest_json(const ManifestFacts& facts) {
     manifest["inputs"] = std::move(inputs);
     manifest["working_crs"] = {{"input", facts.config->working_crs}, {"wkt", facts.working_crs_wkt}};
     manifest["method"] = facts.method;
+    if (!facts.scoring_json.empty()) manifest["scoring"] = ordered_json::parse(facts.scoring_json);
     ordered_json counts = ordered_json::object();
     for (const auto& [name, value] : facts.counts) counts[name] = value;
     manifest["counts"] = std::move(counts);

@@ -26,6 +26,7 @@ struct ManifestFacts {
     std::vector<std::string> coverage_shortfalls;  ///< zones whose area shares do not sum to one
     std::filesystem::path output_path;
     std::string method;  ///< plain words a report can quote
+    std::string scoring_json;  ///< the scoring method in detail (weights, PCA, correlation, reports)
 };
 
 /// JSON text of the manifest (inputs checksummed here).

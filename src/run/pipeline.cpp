@@ -25,8 +25,10 @@ namespace {
 using run_detail::ManifestFacts;
 
 // Columns the run adds to the zones layer; inputs may not use these names.
-const std::set<std::string> kZoneOutputColumns = {"score", "rank", "decile", "area_id", "area_name",
-                                                  "area_share", "area_coverage", "n_partners"};
+const std::set<std::string> kZoneOutputColumns = {
+    "score", "rank", "decile", "quintile", "rank_in_area", "map_class", "score_within_area", "national_rank",
+    "national_decile", "rank_p05", "rank_median", "rank_p95", "p_top_decile", "p_top_n_in_area", "rank_moved_most_by",
+    "area_id", "area_name", "area_share", "area_coverage", "n_partners"};
 
 class Stopwatch {
 public:
@@ -74,6 +76,76 @@ void check_input_names(const RunConfig& config, const Layer& zones) {
     (void)zones;
 }
 
+// The indicator matrix in the order the scoring spec names its indicators.
+ScoringInput scoring_input(const RunConfig& config, const Eigen::MatrixXd& indicators, const std::vector<std::string>& zone_ids,
+                           const std::vector<Eigen::Index>& main_area, const std::vector<std::string>& area_names) {
+    auto column_of = [&](const std::string& name) {
+        for (std::size_t j = 0; j < config.indicators.size(); ++j)
+            if (config.indicators[j].name == name) return static_cast<Eigen::Index>(j);
+        throw ConfigError("[scoring] names indicator '" + name + "', which no [[indicators]] entry provides");
+    };
+    const auto& spec = config.scoring;
+    ScoringInput input;
+    input.values.resize(indicators.rows(), static_cast<Eigen::Index>(spec.indicators.size()));
+    bool any_standard_errors = false;
+    for (std::size_t i = 0; i < spec.indicators.size(); ++i) {
+        input.values.col(static_cast<Eigen::Index>(i)) = indicators.col(column_of(spec.indicators[i].column));
+        any_standard_errors = any_standard_errors || !spec.indicators[i].standard_error_column.empty();
+    }
+    if (any_standard_errors) {
+        input.standard_errors = Eigen::MatrixXd::Constant(indicators.rows(), input.values.cols(), std::nan(""));
+        for (std::size_t i = 0; i < spec.indicators.size(); ++i)
+            if (!spec.indicators[i].standard_error_column.empty())
+                input.standard_errors.col(static_cast<Eigen::Index>(i)) = indicators.col(column_of(spec.indicators[i].standard_error_column));
+    }
+    input.area.assign(main_area.begin(), main_area.end());
+    input.area_names = area_names;
+    input.zone_ids = zone_ids;
+    return input;
+}
+
+// Score, ranks (blank for unscored zones), contributions and, with Monte Carlo draws, rank intervals.
+void add_score_columns(Layer& zones, const ScoringResult& scored) {
+    const std::size_t n = static_cast<std::size_t>(scored.score.size());
+    auto ranks = [&](const char* name, const std::vector<std::int64_t>& values) {
+        std::vector<bool> valid(n);
+        for (std::size_t z = 0; z < n; ++z) valid[z] = !std::isnan(scored.score(static_cast<Eigen::Index>(z))) && values[z] > 0;
+        zones.columns.push_back(Column::integers(name, values, std::move(valid)));
+    };
+    auto reals = [&](const std::string& name, const Eigen::VectorXd& values) {
+        zones.columns.push_back(Column::reals(name, Column::Reals(values.data(), values.data() + values.size())));
+    };
+    reals("score", scored.score);
+    ranks("rank", scored.rank);
+    ranks("decile", scored.decile);
+    ranks("quintile", scored.quintile);
+    ranks("rank_in_area", scored.rank_in_area);
+    ranks("map_class", scored.map_class);
+    if (scored.area_reference_score.size() == static_cast<Eigen::Index>(n)) {
+        reals("score_within_area", scored.area_reference_score);
+        ranks("national_rank", scored.national_rank);
+        ranks("national_decile", scored.national_decile);
+    }
+    for (std::size_t i = 0; i < scored.indicators.size(); ++i)
+        reals("contrib_" + scored.indicators[i], scored.contributions.col(static_cast<Eigen::Index>(i)));
+    const RankUncertainty& u = scored.uncertainty;
+    if (u.draws > 0) {
+        reals("rank_p05", u.p05_rank);
+        reals("rank_median", u.median_rank);
+        reals("rank_p95", u.p95_rank);
+        reals("p_top_decile", u.p_top_decile);
+        reals("p_top_n_in_area", u.p_top_n_in_area);
+        Column::Texts factor(n);
+        std::vector<bool> valid(n, false);
+        for (std::size_t z = 0; z < n && z < u.most_influential.size(); ++z)
+            if (u.most_influential[z] >= 0) {
+                factor[z] = u.factors[static_cast<std::size_t>(u.most_influential[z])];
+                valid[z] = true;
+            }
+        zones.columns.push_back(Column::texts("rank_moved_most_by", std::move(factor), std::move(valid)));
+    }
+}
+
 }  // namespace
 
 RunResult run(const RunConfig& config, const RunOptions& options) {
@@ -112,17 +184,22 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     const auto n_zones = static_cast<Eigen::Index>(zone_ids.size());
     const auto n_indicators = static_cast<Eigen::Index>(config.indicators.size());
     Eigen::MatrixXd indicators(n_zones, n_indicators);
-    Eigen::VectorXd sign(n_indicators), weights(n_indicators);
     run_detail::TableCache tables(config.allow_network, facts);
     for (Eigen::Index j = 0; j < n_indicators; ++j) {
         const IndicatorSpec& spec = config.indicators[static_cast<std::size_t>(j)];
         indicators.col(j) = run_detail::join_indicator(spec, zone_set, tables, config, working_crs, facts, result.warnings);
-        sign(j) = spec.direction == Direction::HigherIsMoreNeed ? 1.0 : -1.0;
-        weights(j) = spec.weight;
     }
 
     clock.stage("scoring");
-    const CompositeScore composite = composite_zscore(indicators, sign, weights);
+    const ScoringResult scored = score_zones(scoring_input(config, indicators, zone_ids, main_area, area_names), config.scoring);
+    for (const auto& warning : scored.warnings) result.warnings.push_back("scoring: " + warning);
+    if (!scored.dropped_zones.empty()) {
+        std::vector<std::string> dropped;
+        for (auto z : scored.dropped_zones) dropped.push_back(zone_ids[static_cast<std::size_t>(z)]);
+        result.warnings.push_back("scoring: " + run_detail::count_of(dropped.size(), "zone") +
+                                  " left unscored (missing = \"drop\"), kept with blank score and rank: " +
+                                  run_detail::list_some(dropped));
+    }
 
     std::vector<Eigen::Index> partner_zone, partner_area;
     if (config.partners) {
@@ -152,7 +229,7 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     }
 
     clock.stage("rolling up by area");
-    const auto rollup = plan::roll_up(area_ids.size(), main_area, composite.score, composite.decile, partner_area);
+    const auto rollup = plan::roll_up(area_ids.size(), main_area, scored.score, scored.decile, partner_area);
 
     // zones layer: id as given, indicator inputs, then the run's columns.
     result.zones.name = "zones";
@@ -164,9 +241,7 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
         result.zones.columns.push_back(Column::reals(config.indicators[static_cast<std::size_t>(j)].name,
                                                      Column::Reals(column.data(), column.data() + column.size())));
     }
-    result.zones.columns.push_back(Column::reals("score", Column::Reals(composite.score.data(), composite.score.data() + n_zones)));
-    result.zones.columns.push_back(Column::integers("rank", composite.rank));
-    result.zones.columns.push_back(Column::integers("decile", composite.decile));
+    add_score_columns(result.zones, scored);
     result.zones.columns.push_back(index_texts("area_id", main_area, area_ids));
     result.zones.columns.push_back(index_texts("area_name", main_area, area_names));
     Column::Reals main_share(zone_ids.size(), 0.0), coverage(zone_ids.size());
@@ -210,20 +285,17 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
 
     facts.working_crs_wkt = result.zones.crs_wkt;
     facts.counts = {{"zones", static_cast<long long>(zone_ids.size())},
-                    {"zones_scored", static_cast<long long>(composite.score.size())},
+                    {"zones_scored", static_cast<long long>(n_zones) - static_cast<long long>(scored.dropped_zones.size())},
                     {"areas", static_cast<long long>(area_ids.size())},
                     {"zones_without_area", static_cast<long long>(zones_without_area)},
                     {"zones_with_coverage_shortfall", static_cast<long long>(facts.coverage_shortfalls.size())},
                     {"zone_area_pairs", static_cast<long long>(w.nonZeros())},
                     {"indicators", static_cast<long long>(n_indicators)},
                     {"partners", static_cast<long long>(result.partners.rows())}};
-    facts.method =
-        "Each indicator was brought onto the zones (by key, or through a lookup or points as its notes say) and standardised as a z-score over all zones (sample standard "
-        "deviation), with its sign flipped where a lower value means more need. The need score is the weighted "
-        "arithmetic mean of the z-scores (weights normalised to sum to one), so a high value on one indicator can offset "
-        "a low value on another (fully compensatory). Rank 1 is the zone in most need; decile 1 holds the tenth of zones "
-        "in most need. Zones were assigned to partnership areas by " + areas.method + "; every zone-area share is "
-        "kept in the zone_areas table.";
+    facts.method = "Each indicator was brought onto the zones by key, or through a lookup or points as its note says. " +
+                   scored.method_summary + " Zones were assigned to partnership areas by " + areas.method +
+                   "; every zone-area share is kept in the zone_areas table.";
+    facts.scoring_json = scoring_method_json(scored);
 
     clock.finish();
     facts.warnings = result.warnings;

@@ -68,4 +68,11 @@ TEST(Ranking, TiesShareTheSmallerRankAndDecilesFollowImd) {
     EXPECT_EQ(decile[1], 1);
     EXPECT_EQ(decile[2], 2);
     EXPECT_EQ(decile.back(), 10);
+    // IoD 2025 publishes 33,755 LSOAs: decile 1 ends at rank 3,375 (10 x 3,375 <= 33,755 < 10 x 3,376).
+    std::vector<std::int64_t> england(33755);
+    for (std::size_t i = 0; i < england.size(); ++i) england[i] = static_cast<std::int64_t>(i + 1);
+    const auto deciles = decile_from_rank(england);
+    EXPECT_EQ(deciles[3374], 1);
+    EXPECT_EQ(deciles[3375], 2);
+    EXPECT_EQ(deciles.back(), 10);
 }

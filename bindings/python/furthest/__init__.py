@@ -6,18 +6,28 @@ speaks pandas and GeoPandas.
 """
 
 from furthest._core import __version__
+from furthest.crosswalk import Crosswalk
 from furthest.errors import ConfigError, Error, GeometryError, InputError, OutputError
 from furthest.runs import RunResult, demo_config, run, validate
+from furthest.scoring import Domain, Indicator, ScoringMethod, method_summary, score
+from furthest.zonal import zonal_stats
 
 __all__ = [
     "ConfigError",
+    "Crosswalk",
+    "Domain",
     "Error",
     "GeometryError",
+    "Indicator",
     "InputError",
     "OutputError",
     "RunResult",
+    "ScoringMethod",
     "__version__",
     "demo_config",
+    "method_summary",
     "run",
+    "score",
     "validate",
+    "zonal_stats",
 ]

@@ -1,0 +1,234 @@
+// Scoring bindings: an indicator matrix in (one NumPy copy into Eigen), every per-zone output and
+// the method out as NumPy arrays and plain dicts, one call per scoring, GIL released throughout.
+#include "bind_scoring.hpp"
+
+#include "furthest/errors.hpp"
+#include "furthest/scoring.hpp"
+#include "indicators/scoring_toml.hpp"
+
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+
+namespace py = pybind11;
+
+namespace furthest::python {
+namespace {
+
+// A Python dict (the same shape as a [scoring] TOML section) to a toml++ table, so dicts and
+// config files share one parser.
+toml::table dict_to_table(const py::dict& dict, const std::string& where);
+
+toml::array sequence_to_array(const py::sequence& sequence, const std::string& where);
+
+void insert_value(toml::table& table, const std::string& key, const py::handle& value, const std::string& where) {
+    if (value.is_none()) return;  // None means "not set", as a missing TOML key
+    if (py::isinstance<py::bool_>(value)) table.insert(key, value.cast<bool>());
+    else if (py::isinstance<py::int_>(value)) table.insert(key, value.cast<std::int64_t>());
+    else if (py::isinstance<py::float_>(value)) table.insert(key, value.cast<double>());
+    else if (py::isinstance<py::str>(value)) table.insert(key, value.cast<std::string>());
+    else if (py::isinstance<py::dict>(value)) table.insert(key, dict_to_table(py::reinterpret_borrow<py::dict>(value), where + "." + key));
+    else if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value))
+        table.insert(key, sequence_to_array(py::reinterpret_borrow<py::sequence>(value), where + "." + key));
+    else if (py::hasattr(value, "item") && py::hasattr(value, "dtype"))  // NumPy scalars
+        insert_value(table, key, value.attr("item")(), where);
+    else
+        throw ConfigError("scoring spec " + where + "." + key + ": unsupported value of type " +
+                          std::string(py::str(py::type::of(value).attr("__name__"))) + "; expected str, int, float, bool, dict or list");
+}
+
+toml::array sequence_to_array(const py::sequence& sequence, const std::string& where) {
+    toml::array array;
+    for (std::size_t i = 0; i < sequence.size(); ++i) {
+        py::handle item = sequence[i];
+        const std::string item_where = where + "[" + std::to_string(i) + "]";
+        if (py::isinstance<py::dict>(item)) {
+            array.push_back(dict_to_table(py::reinterpret_borrow<py::dict>(item), item_where));
+        } else {
+            toml::table holder;
+            insert_value(holder, "v", item, item_where);
+            if (const toml::node* node = holder.get("v")) array.push_back(*node);
+        }
+    }
+    return array;
+}
+
+toml::table dict_to_table(const py::dict& dict, const std::string& where) {
+    toml::table table;
+    for (const auto& [key, value] : dict) {
+        if (!py::isinstance<py::str>(key)) throw ConfigError("scoring spec " + where + ": keys must be strings");
+        insert_value(table, key.cast<std::string>(), value, where);
+    }
+    return table;
+}
+
+template <typename T>
+py::array_t<T> array_of(const std::vector<T>& values) {
+    return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
+}
+
+py::dict result_to_python(const ScoringResult& r) {
+    py::dict out;
+    out["indicators"] = r.indicators;
+    out["domains"] = r.domains;
+    out["indicator_domain"] = array_of(r.indicator_domain);
+    out["score"] = r.score;
+    out["rank"] = array_of(r.rank);
+    out["decile"] = array_of(r.decile);
+    out["quintile"] = array_of(r.quintile);
+    out["rank_in_area"] = array_of(r.rank_in_area);
+    out["zones_in_area"] = array_of(r.zones_in_area);
+    out["national_rank"] = array_of(r.national_rank);
+    out["national_decile"] = array_of(r.national_decile);
+    out["area_reference_score"] = r.area_reference_score;
+    out["area_reference_rank"] = array_of(r.area_reference_rank);
+    out["normalised"] = r.normalised;
+    out["domain_scores"] = r.domain_scores;
+    out["contributions"] = r.contributions;
+    out["map_class"] = array_of(r.map_class);
+    out["class_breaks"] = r.class_breaks;
+    out["indicator_weights"] = r.indicator_weights;
+    out["domain_weights"] = r.domain_weights;
+    out["effective_weights"] = r.effective_weights;
+    py::list pca;
+    for (const auto& p : r.pca) {
+        py::dict d;
+        d["level"] = p.level;
+        d["variables"] = p.variables;
+        d["eigenvalues"] = p.eigenvalues;
+        d["explained"] = p.explained;
+        d["loadings"] = p.loadings;
+        d["components"] = p.components;
+        d["weights"] = p.weights;
+        d["rows"] = p.rows;
+        pca.append(d);
+    }
+    out["pca"] = pca;
+    out["correlation"] = r.correlation;
+    py::list stats;
+    for (const auto& s : r.stats) {
+        py::dict d;
+        d["indicator"] = s.name;
+        d["missing"] = s.missing;
+        d["mean"] = s.mean;
+        d["sd"] = s.sd;
+        d["min"] = s.min;
+        d["max"] = s.max;
+        d["skewness"] = s.skewness;
+        d["kurtosis"] = s.kurtosis;
+        stats.append(d);
+    }
+    out["stats"] = stats;
+    py::list winsorised;
+    for (const auto& w : r.winsorised) {
+        py::dict d;
+        d["indicator"] = w.indicator;
+        d["low"] = w.low;
+        d["high"] = w.high;
+        d["clipped_low"] = w.clipped_low;
+        d["clipped_high"] = w.clipped_high;
+        winsorised.append(d);
+    }
+    out["winsorised"] = winsorised;
+    py::list imputed;
+    for (const auto& m : r.imputed) {
+        py::dict d;
+        d["indicator"] = m.indicator;
+        d["method"] = m.method;
+        d["zones"] = array_of(m.zones);
+        d["values"] = array_of(m.values);
+        imputed.append(d);
+    }
+    out["imputed"] = imputed;
+    out["dropped_zones"] = array_of(r.dropped_zones);
+    out["missing_count"] = array_of(r.missing_count);
+    out["warnings"] = r.warnings;
+    py::dict u;
+    const auto& q = r.uncertainty;
+    u["draws"] = q.draws;
+    if (q.draws > 0) {
+        u["median_rank"] = q.median_rank;
+        u["p05_rank"] = q.p05_rank;
+        u["p95_rank"] = q.p95_rank;
+        u["mean_rank"] = q.mean_rank;
+        u["p_top_decile"] = q.p_top_decile;
+        u["p_top_n_in_area"] = q.p_top_n_in_area;
+        u["factors"] = q.factors;
+        u["factor_shift"] = q.factor_shift;
+        u["most_influential"] = array_of(q.most_influential);
+        u["most_influential_shift"] = array_of(q.most_influential_shift);
+        if (q.kept_ranks.size() != 0) u["kept_ranks"] = q.kept_ranks;
+    }
+    out["uncertainty"] = u;
+    out["method_summary"] = r.method_summary;
+    out["method_json"] = scoring_method_json(r);
+    return out;
+}
+
+using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+py::dict score_python(const py::array_t<double, py::array::c_style | py::array::forcecast>& values, const py::object& spec,
+                      const py::object& area, const py::object& zone_ids, const py::object& standard_errors,
+                      std::optional<std::int64_t> draws, std::optional<std::uint64_t> seed, std::optional<int> threads,
+                      std::optional<bool> keep_draws) {
+    if (!py::isinstance<py::dict>(spec)) throw ConfigError("scoring spec must be a dict (or a list of indicator dicts)");
+    ScoringSpec parsed = scoring_detail::scoring_spec_from_table(dict_to_table(spec.cast<py::dict>(), "<dict>"), "<dict>");
+    if (draws) parsed.uncertainty.draws = *draws;
+    if (seed) parsed.uncertainty.seed = *seed;
+    if (threads) parsed.uncertainty.threads = *threads;
+    if (keep_draws) parsed.uncertainty.keep_draws = *keep_draws;
+    if (values.ndim() != 2) throw InputError("scoring: values must be a 2-D array (zones x indicators)");
+    ScoringInput input;
+    // One copy from NumPy's row-major layout into Eigen's column-major matrix.
+    input.values = Eigen::Map<const RowMajor>(values.data(), values.shape(0), values.shape(1));
+    if (!area.is_none()) input.area = area.cast<std::vector<std::int64_t>>();
+    if (!zone_ids.is_none()) input.zone_ids = zone_ids.cast<std::vector<std::string>>();
+    if (!standard_errors.is_none()) {
+        const auto se = standard_errors.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+        if (se.ndim() != 2) throw InputError("scoring: standard errors must be a 2-D array (zones x indicators)");
+        input.standard_errors = Eigen::Map<const RowMajor>(se.data(), se.shape(0), se.shape(1));
+    }
+    ScoringResult result;
+    {
+        py::gil_scoped_release release;
+        result = score_zones(input, parsed);
+    }
+    return result_to_python(result);
+}
+
+}  // namespace
+
+void bind_scoring(py::module_& m) {
+    m.def("score", &score_python, py::arg("values"), py::arg("spec"), py::kw_only(), py::arg("area") = py::none(),
+          py::arg("zone_ids") = py::none(), py::arg("standard_errors") = py::none(), py::arg("draws") = py::none(),
+          py::arg("seed") = py::none(), py::arg("threads") = py::none(), py::arg("keep_draws") = py::none(),
+          "Score zones (rows of `values`, indicators in spec order) with a [scoring]-shaped dict spec. "
+          "Copies the matrix once into the engine; the GIL is released during the scoring and Monte Carlo. "
+          "Returns a dict of NumPy arrays and reports.");
+    m.def(
+        "class_breaks",
+        [](const py::array_t<double, py::array::c_style | py::array::forcecast>& values, const std::string& method, int k,
+           const std::vector<double>& breaks) {
+            ClassSpec spec;
+            spec.k = k;
+            spec.breaks = breaks;
+            if (method == "quantiles") spec.method = ClassMethod::Quantiles;
+            else if (method == "equal_interval") spec.method = ClassMethod::EqualInterval;
+            else if (method == "fisher_jenks") spec.method = ClassMethod::FisherJenks;
+            else if (method == "user") spec.method = ClassMethod::UserBreaks;
+            else throw ConfigError("classes method '" + method + "': expected quantiles, equal_interval, fisher_jenks or user");
+            std::span<const double> view(values.data(), static_cast<std::size_t>(values.size()));
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = class_breaks(view, spec);
+            }
+            return out;
+        },
+        py::arg("values"), py::arg("method") = "fisher_jenks", py::arg("k") = 5, py::arg("breaks") = std::vector<double>{},
+        "Upper bounds of map classes (mapclassify conventions); Fisher-Jenks is exact.");
+}
+
+}  // namespace furthest::python
