@@ -13,12 +13,13 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config \
                 libgdal-dev libgeos-dev libeigen3-dev libgtest-dev libgmock-dev \
                 libtomlplusplus-dev nlohmann-json3-dev
 PY_BUILD_DEPS := "scikit-build-core>=0.10" "pybind11>=2.12"
-PY_TEST_DEPS  := pytest nbclient nbformat ipykernel
+# Only `make fuzz` needs clang and libFuzzer (Debian 12 names; Debian 13: libclang-rt-19-dev).
+FUZZ_PACKAGES ?= clang libclang-rt-14-dev
 
 VPY := $(VENV)/bin/python
 SOURCES := $(shell git ls-files src bindings CMakeLists.txt pyproject.toml cmake data/demo 2>/dev/null)
 
-.PHONY: demo test deps cpp-build cpp-test py-test python clean
+.PHONY: demo test deps cpp-build cpp-test py-test python clean fuzz sanitize tsan
 .DEFAULT_GOAL := demo
 
 demo: python
@@ -38,15 +39,21 @@ $(BUILD)/.deps-ok:
 	fi
 	@mkdir -p $(BUILD) && touch $@
 
-$(VENV)/.env-ok: pyproject.toml | deps
+$(VENV)/.env-ok: | deps
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q $(PY_BUILD_DEPS) $(PY_TEST_DEPS)
+	$(VPY) -m pip install -q $(PY_BUILD_DEPS)
 	touch $@
 
 # The extension is built without isolation so the build folder is reused between runs.
 $(VENV)/.furthest-ok: $(VENV)/.env-ok $(SOURCES)
 	$(VPY) -m pip install -q --no-build-isolation .
+	touch $@
+
+# The test extra of pyproject.toml (pytest and the peer libraries results are checked against).
+$(VENV)/.test-deps-ok: pyproject.toml $(VENV)/.env-ok
+	$(VPY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['test']))" > $(VENV)/test-requirements.txt
+	$(VPY) -m pip install -q -r $(VENV)/test-requirements.txt
 	touch $@
 
 python: $(VENV)/.furthest-ok
@@ -58,8 +65,64 @@ cpp-build: deps
 cpp-test: cpp-build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-py-test: python
+py-test: python $(VENV)/.test-deps-ok
 	$(VPY) -m pytest
 
+# ---- robustness: sanitizers and fuzzing ---------------------------------------------------
+# make sanitize  the C++ suite (consumer check included) under AddressSanitizer + UBSan, leaks on
+# make tsan      the C++ suite under ThreadSanitizer: with threads = 0 (all cores) or 2, every run
+#                and crosswalk test goes through the worker threads
+# make fuzz      libFuzzer on the config parser, numbers, CSV tables, WKB and GeoJSON,
+#                FUZZ_SECONDS each; fails on any crash, leak or sanitizer report
+ASAN_BUILD   ?= build-asan
+TSAN_BUILD   ?= build-tsan
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= config number table wkb geojson
+SANITIZE_TYPE ?= RelWithDebInfo
+
+sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(SANITIZE_TYPE) -DFURTHEST_BUILD_TESTS=ON -DFURTHEST_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(SANITIZE_TYPE) -DFURTHEST_BUILD_TESTS=ON -DFURTHEST_TSAN=ON
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target furthest_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --test-dir $(TSAN_BUILD) --output-on-failure -j $(JOBS) -E '^consumer\.'
+
+$(FUZZ_BUILD)/.fuzz-deps-ok: | deps
+	@missing=""; for p in $(FUZZ_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for fuzzing:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(FUZZ_BUILD) && touch $@
+
+# New inputs the fuzzer finds go to $(FUZZ_BUILD)/corpus (scratch); the seeds in tests/fuzz are
+# only read. A crash leaves $(FUZZ_BUILD)/artifacts/<target>-crash-*: copy it into
+# tests/fuzz/regressions/<target>/ with the fix, and the C++ suite replays it from then on.
+fuzz: $(FUZZ_BUILD)/.fuzz-deps-ok
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DFURTHEST_BUILD_TESTS=OFF -DFURTHEST_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts; \
+	  seeds="tests/fuzz/corpus/$$t"; [ -d tests/fuzz/regressions/$$t ] && seeds="$$seeds tests/fuzz/regressions/$$t"; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+	    $(FUZZ_BUILD)/corpus/$$t $$seeds > $(FUZZ_BUILD)/fuzz_$$t.log 2>&1 \
+	    || { failed="$$failed $$t"; tail -n 60 $(FUZZ_BUILD)/fuzz_$$t.log; }; \
+	  grep -E "^stat::number_of_executed_units|^Done " $(FUZZ_BUILD)/fuzz_$$t.log || true; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzzing found problems in:$$failed (logs and inputs in $(FUZZ_BUILD))"; exit 1; fi
+
 clean:
-	rm -rf $(BUILD) furthest-demo out
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) furthest-demo out

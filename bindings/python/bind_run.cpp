@@ -4,6 +4,7 @@
 #include "furthest/errors.hpp"
 #include "furthest/run.hpp"
 #include "run/config_toml.hpp"
+#include "toml_from_python.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/functional.h>
@@ -15,54 +16,9 @@ namespace py = pybind11;
 namespace furthest::python {
 namespace {
 
-// A Python dict (as TOML would give) to a toml++ table, so dict and file configs share one parser.
-toml::table to_toml_table(const py::dict& dict, const std::string& where);
-
-void insert_value(toml::table& table, const std::string& key, const py::handle& value, const std::string& where);
-
-toml::array to_toml_array(const py::sequence& sequence, const std::string& where) {
-    toml::array array;
-    for (std::size_t i = 0; i < sequence.size(); ++i) {
-        py::handle item = sequence[i];
-        const std::string item_where = where + "[" + std::to_string(i) + "]";
-        if (py::isinstance<py::dict>(item)) {
-            array.push_back(to_toml_table(py::reinterpret_borrow<py::dict>(item), item_where));
-        } else {
-            toml::table holder;
-            insert_value(holder, "v", item, item_where);
-            array.push_back(*holder.get("v"));
-        }
-    }
-    return array;
-}
-
-void insert_value(toml::table& table, const std::string& key, const py::handle& value, const std::string& where) {
-    if (py::isinstance<py::bool_>(value)) table.insert(key, value.cast<bool>());
-    else if (py::isinstance<py::int_>(value)) table.insert(key, value.cast<std::int64_t>());
-    else if (py::isinstance<py::float_>(value)) table.insert(key, value.cast<double>());
-    else if (py::isinstance<py::str>(value)) table.insert(key, value.cast<std::string>());
-    else if (py::hasattr(value, "__fspath__")) table.insert(key, py::str(value.attr("__fspath__")()).cast<std::string>());
-    else if (py::isinstance<py::dict>(value)) table.insert(key, to_toml_table(py::reinterpret_borrow<py::dict>(value), where + "." + key));
-    else if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value))
-        table.insert(key, to_toml_array(py::reinterpret_borrow<py::sequence>(value), where + "." + key));
-    else
-        throw ConfigError("config " + where + "." + key + ": unsupported value of type " +
-                          std::string(py::str(py::type::of(value).attr("__name__"))) +
-                          "; expected str, int, float, bool, path, dict or list");
-}
-
-toml::table to_toml_table(const py::dict& dict, const std::string& where) {
-    toml::table table;
-    for (const auto& [key, value] : dict) {
-        if (!py::isinstance<py::str>(key)) throw ConfigError("config " + where + ": keys must be strings");
-        insert_value(table, key.cast<std::string>(), value, where);
-    }
-    return table;
-}
-
 RunConfig config_from_python(const py::object& config, const std::filesystem::path& base_dir) {
     if (py::isinstance<py::dict>(config)) {
-        const auto table = to_toml_table(config.cast<py::dict>(), "<dict>");
+        const auto table = toml_from_dict(config.cast<py::dict>(), "config <dict>");
         return run_detail::config_from_table(table, base_dir, "<dict>");
     }
     return load_config(std::filesystem::path(py::str(py::module_::import("os").attr("fspath")(config)).cast<std::string>()));

@@ -5,6 +5,7 @@
 #include "furthest/errors.hpp"
 #include "furthest/scoring.hpp"
 #include "indicators/scoring_toml.hpp"
+#include "toml_from_python.hpp"
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -16,53 +17,6 @@ namespace py = pybind11;
 
 namespace furthest::python {
 namespace {
-
-// A Python dict (the same shape as a [scoring] TOML section) to a toml++ table, so dicts and
-// config files share one parser.
-toml::table dict_to_table(const py::dict& dict, const std::string& where);
-
-toml::array sequence_to_array(const py::sequence& sequence, const std::string& where);
-
-void insert_value(toml::table& table, const std::string& key, const py::handle& value, const std::string& where) {
-    if (value.is_none()) return;  // None means "not set", as a missing TOML key
-    if (py::isinstance<py::bool_>(value)) table.insert(key, value.cast<bool>());
-    else if (py::isinstance<py::int_>(value)) table.insert(key, value.cast<std::int64_t>());
-    else if (py::isinstance<py::float_>(value)) table.insert(key, value.cast<double>());
-    else if (py::isinstance<py::str>(value)) table.insert(key, value.cast<std::string>());
-    else if (py::isinstance<py::dict>(value)) table.insert(key, dict_to_table(py::reinterpret_borrow<py::dict>(value), where + "." + key));
-    else if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value))
-        table.insert(key, sequence_to_array(py::reinterpret_borrow<py::sequence>(value), where + "." + key));
-    else if (py::hasattr(value, "item") && py::hasattr(value, "dtype"))  // NumPy scalars
-        insert_value(table, key, value.attr("item")(), where);
-    else
-        throw ConfigError("scoring spec " + where + "." + key + ": unsupported value of type " +
-                          std::string(py::str(py::type::of(value).attr("__name__"))) + "; expected str, int, float, bool, dict or list");
-}
-
-toml::array sequence_to_array(const py::sequence& sequence, const std::string& where) {
-    toml::array array;
-    for (std::size_t i = 0; i < sequence.size(); ++i) {
-        py::handle item = sequence[i];
-        const std::string item_where = where + "[" + std::to_string(i) + "]";
-        if (py::isinstance<py::dict>(item)) {
-            array.push_back(dict_to_table(py::reinterpret_borrow<py::dict>(item), item_where));
-        } else {
-            toml::table holder;
-            insert_value(holder, "v", item, item_where);
-            if (const toml::node* node = holder.get("v")) array.push_back(*node);
-        }
-    }
-    return array;
-}
-
-toml::table dict_to_table(const py::dict& dict, const std::string& where) {
-    toml::table table;
-    for (const auto& [key, value] : dict) {
-        if (!py::isinstance<py::str>(key)) throw ConfigError("scoring spec " + where + ": keys must be strings");
-        insert_value(table, key.cast<std::string>(), value, where);
-    }
-    return table;
-}
 
 template <typename T>
 py::array_t<T> array_of(const std::vector<T>& values) {
@@ -174,7 +128,7 @@ py::dict score_python(const py::array_t<double, py::array::c_style | py::array::
                       std::optional<std::int64_t> draws, std::optional<std::uint64_t> seed, std::optional<int> threads,
                       std::optional<bool> keep_draws) {
     if (!py::isinstance<py::dict>(spec)) throw ConfigError("scoring spec must be a dict (or a list of indicator dicts)");
-    ScoringSpec parsed = scoring_detail::scoring_spec_from_table(dict_to_table(spec.cast<py::dict>(), "<dict>"), "<dict>");
+    ScoringSpec parsed = scoring_detail::scoring_spec_from_table(toml_from_dict(spec.cast<py::dict>(), "<dict>"), "<dict>");
     if (draws) parsed.uncertainty.draws = *draws;
     if (seed) parsed.uncertainty.seed = *seed;
     if (threads) parsed.uncertainty.threads = *threads;
