@@ -6,6 +6,7 @@
 #include "furthest/errors.hpp"
 #include "furthest/zonal.hpp"
 #include "io/raster_reader.hpp"
+#include "io/reproject.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -54,7 +55,7 @@ Prepared prepare(std::vector<std::string> wkb, const std::string& crs_wkt, const
     Prepared out;
     const io::RasterRequest request{"raster", raster_path, band, false};
     const Grid full = io::read_raster_grid(request);
-    out.wkb = io::reproject_polygons(wkb, crs_wkt, full.crs_wkt, "zones");
+    out.wkb = io::reproject_geometries(wkb, crs_wkt, full.crs_wkt, "zones");
     const Bounds bounds = polygon_bounds(out.wkb);
     out.band = io::read_raster_band(request, bounds);
     out.row_offset = out.band.grid.row0;
@@ -158,7 +159,7 @@ void bind_zonal(py::module_& m) {
             std::vector<std::string> out;
             {
                 py::gil_scoped_release release;
-                out = io::reproject_polygons(polygons, from_wkt, to_wkt, "polygons");
+                out = io::reproject_geometries(polygons, from_wkt, to_wkt, "polygons");
             }
             py::list result(out.size());
             for (std::size_t i = 0; i < out.size(); ++i) result[i] = py::bytes(out[i]);

@@ -39,7 +39,7 @@ struct AreasSpec {
 
 /// Where an indicator table sits on another geography, and how its values reach the zones.
 struct ViaSpec {
-    enum class Kind { Lookup, Points };
+    enum class Kind { Lookup, Points, Raster };
     enum class SplitWeight { Equal, Area, Table };
     Kind kind = Kind::Lookup;
     bool extensive = false;  ///< counts are summed; otherwise values are (weighted) means
@@ -58,6 +58,11 @@ struct ViaSpec {
     std::string y;
     std::string crs;
     std::string weight;  ///< points: weight column (premises, people); empty = one each
+    // Raster: the indicator's path is a raster (GeoTIFF ...) summarised per zone.
+    std::string zonal;                   ///< statistic: mean, sum, count, min, max, weighted_mean, majority, frac_above
+    int band = 1;
+    std::optional<double> threshold;     ///< frac_above: values >= threshold count (e.g. 4G signal present)
+    std::filesystem::path raster_weights;  ///< weighted_mean: a raster on the same cells (e.g. population)
 };
 
 /// One indicator: a numeric column of a table keyed by zone id.

@@ -9,7 +9,7 @@
 ///   const io::RasterRequest request{"coverage", path, band_number, allow_network};
 ///   const Grid full = io::read_raster_grid(request);
 ///   // 2. polygons into the raster's CRS (a no-op copy when the CRSs are the same).
-///   const auto wkb = io::reproject_polygons(zones.wkb, zones.crs_wkt, full.crs_wkt, "zones");
+///   const auto wkb = io::reproject_geometries(zones.wkb, zones.crs_wkt, full.crs_wkt, "zones");
 ///   // 3. read only the cells under the polygons, then measure.
 ///   const RasterBand band = io::read_raster_band(request, polygon_bounds(wkb));
 ///   ZonalOptions options;
@@ -166,7 +166,8 @@ struct ZonalTable {
 /// exact covered share. NoData and NaN cells are left out, as exactextract does by default; a
 /// polygon with no valid covered cell gets count = sum = 0 and NaN elsewhere. Parallel over
 /// polygons; identical for any thread count. Throws ConfigError when a statistic lacks its input
-/// (weights, threshold) or the weights are on other cells.
+/// (weights, threshold), InputError when the weights are on other cells, GeometryError naming the
+/// polygon (1-based) when its WKB is not polygonal.
 ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const RasterBand& band,
                             const ZonalOptions& options);
 

@@ -104,14 +104,21 @@ void read_polygon_body(WkbCursor& in, const Header& h, PolygonRings& out) {
     }
 }
 
-void read_geometry(WkbCursor& in, PolygonRings& out, bool top_level) {
+// Collections nest; real data nests one or two levels. A bound keeps hostile WKB from
+// overflowing the stack.
+constexpr int kMaxNesting = 32;
+
+void read_geometry(WkbCursor& in, PolygonRings& out, int depth) {
+    if (depth > kMaxNesting)
+        throw GeometryError("polygon WKB nests collections more than " + std::to_string(kMaxNesting) + " deep");
+    const bool top_level = depth == 0;
     const Header h = read_header(in);
     switch (h.type) {
         case 3: read_polygon_body(in, h, out); return;
         case 6:
         case 7: {
             const std::uint32_t parts = in.uint32(h.little);
-            for (std::uint32_t p = 0; p < parts; ++p) read_geometry(in, out, false);
+            for (std::uint32_t p = 0; p < parts; ++p) read_geometry(in, out, depth + 1);
             return;
         }
         case 1:
@@ -126,7 +133,7 @@ void read_geometry(WkbCursor& in, PolygonRings& out, bool top_level) {
                     in.skip(static_cast<std::size_t>(in.uint32(h.little)) * h.dims * 8);
                 } else {
                     const std::uint32_t parts = in.uint32(h.little);
-                    for (std::uint32_t p = 0; p < parts; ++p) read_geometry(in, out, false);
+                    for (std::uint32_t p = 0; p < parts; ++p) read_geometry(in, out, depth + 1);
                 }
                 return;
             }
@@ -142,7 +149,7 @@ PolygonRings read_polygon_rings(const std::string& wkb) {
     PolygonRings out;
     out.offsets.push_back(0);
     WkbCursor in(wkb);
-    read_geometry(in, out, true);
+    read_geometry(in, out, 0);
     return out;
 }
 

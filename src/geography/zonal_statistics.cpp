@@ -8,9 +8,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <utility>
+#include <vector>
 
 namespace furthest {
 namespace {
@@ -28,6 +31,57 @@ constexpr std::array<std::pair<ZonalStatistic, const char*>, 8> kNames = {{
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Covered share per distinct value, summed in cell order (as exactextract's histogram is).
+// Open addressing on the value's bits: rasters of classes repeat a few values, continuous ones
+// repeat none, and neither should pay a node allocation or a sort per cell.
+class ValueShares {
+public:
+    void add(double value, double share) {
+        if (value == 0.0) value = 0.0;  // -0 and +0 are one value
+        if (2 * (used_ + 1) > slots_.size()) grow();
+        Slot& slot = find(value);
+        if (!slot.used) {
+            slot = {value, 0.0, true};
+            ++used_;
+        }
+        slot.share += share;
+    }
+    // exactextract's mode: the value with the largest total share; on a tie, the larger value.
+    double majority() const {
+        double best_value = kNaN, best_share = -1.0;
+        for (const Slot& s : slots_) {
+            if (!s.used) continue;
+            if (s.share > best_share || (s.share == best_share && s.value > best_value)) {
+                best_share = s.share;
+                best_value = s.value;
+            }
+        }
+        return best_value;
+    }
+
+private:
+    struct Slot {
+        double value = 0.0;
+        double share = 0.0;
+        bool used = false;
+    };
+    Slot& find(double value) {
+        const std::size_t mask = slots_.size() - 1;
+        // Fibonacci hashing of the bit pattern spreads integer-valued doubles well.
+        std::size_t i = static_cast<std::size_t>((std::bit_cast<std::uint64_t>(value) * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+        while (slots_[i].used && slots_[i].value != value) i = (i + 1) & mask;
+        return slots_[i];
+    }
+    void grow() {
+        std::vector<Slot> old = std::move(slots_);
+        slots_.assign(old.empty() ? 16 : 2 * old.size(), Slot{});
+        for (const Slot& s : old)
+            if (s.used) find(s.value) = s;
+    }
+    std::vector<Slot> slots_;
+    std::size_t used_ = 0;
+};
+
 // Running sums for one polygon.
 struct Accumulator {
     double count = 0.0;
@@ -37,25 +91,7 @@ struct Accumulator {
     double weighted_count = 0.0;
     double weighted_sum = 0.0;
     double above = 0.0;
-    std::vector<std::pair<double, double>> shares;  // (value, covered share) for the majority
-
-    // exactextract's mode: the value with the largest total share; on a tie, the larger value.
-    double majority() {
-        if (shares.empty()) return kNaN;
-        // Stable: the shares of one value are summed in cell order, as exactextract sums them.
-        std::stable_sort(shares.begin(), shares.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        double best_value = kNaN, best_share = -1.0;
-        for (std::size_t i = 0; i < shares.size();) {
-            const double value = shares[i].first;
-            double total = 0.0;
-            for (; i < shares.size() && shares[i].first == value; ++i) total += shares[i].second;
-            if (total >= best_share) {  // ascending values: '>=' keeps the larger on a tie
-                best_share = total;
-                best_value = value;
-            }
-        }
-        return best_value;
-    }
+    ValueShares shares;  // for the majority
 };
 
 }  // namespace
@@ -133,7 +169,7 @@ ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const Rast
                     acc.weighted_count += share * w;
                     acc.weighted_sum += x * share * w;
                 }
-                if (majority) acc.shares.emplace_back(x, share);
+                if (majority) acc.shares.add(x, share);
                 if (above && x >= threshold) acc.above += share;
             }
         }
@@ -150,7 +186,7 @@ ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const Rast
                 case ZonalStatistic::WeightedMean:
                     v = acc.weighted_count != 0.0 ? acc.weighted_sum / acc.weighted_count : kNaN;
                     break;
-                case ZonalStatistic::Majority: v = acc.majority(); break;
+                case ZonalStatistic::Majority: v = acc.shares.majority(); break;
                 case ZonalStatistic::FracAbove: v = any ? acc.above / acc.count : kNaN; break;
             }
             table.values(row, static_cast<Eigen::Index>(k)) = v;

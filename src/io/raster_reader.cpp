@@ -77,15 +77,6 @@ OpenRaster open_raster(const RasterRequest& request) {
     return out;
 }
 
-OGRSpatialReference crs_from_wkt(const std::string& wkt, const std::string& what) {
-    OGRSpatialReference srs;
-    ScopedErrorCollector errors;
-    if (srs.importFromWkt(wkt.c_str()) != OGRERR_NONE)
-        throw InputError(what + ": its coordinate reference system is not understood: " + errors.last_error());
-    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    return srs;
-}
-
 }  // namespace
 
 Grid read_raster_grid(const RasterRequest& request) { return open_raster(request).grid; }
@@ -137,48 +128,5 @@ RasterBand read_raster_band(const RasterRequest& request, const std::optional<Bo
     return out;
 }
 
-std::vector<std::string> reproject_polygons(std::span<const std::string> wkb, const std::string& from_wkt,
-                                            const std::string& to_wkt, const std::string& role) {
-    std::vector<std::string> out(wkb.begin(), wkb.end());
-    if (from_wkt.empty() && to_wkt.empty()) return out;
-    if (from_wkt.empty() || to_wkt.empty()) {
-        throw InputError(role + (from_wkt.empty()
-                                     ? ": the polygons have no coordinate reference system but the raster has one; "
-                                       "expected polygons with a CRS"
-                                     : ": the raster has no coordinate reference system but the polygons have one; "
-                                       "expected a raster with a CRS"));
-    }
-    ensure_gdal_registered();
-    const OGRSpatialReference from = crs_from_wkt(from_wkt, role + " polygons");
-    const OGRSpatialReference to = crs_from_wkt(to_wkt, role + " raster");
-    const char* const same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT", nullptr};
-    if (from.IsSame(&to, same_options)) return out;
-    std::unique_ptr<OGRCoordinateTransformation> transform;
-    {
-        ScopedErrorCollector errors;
-        transform.reset(OGRCreateCoordinateTransformation(&from, &to));
-        if (!transform) {
-            throw InputError(role + ": cannot transform the polygons to the raster's CRS: " +
-                             (errors.last_error().empty() ? "no transformation known" : errors.last_error()));
-        }
-    }
-    ScopedErrorCollector errors;
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        const std::string at = role + " polygon " + std::to_string(i + 1);
-        OGRGeometry* raw = nullptr;
-        if (OGRGeometryFactory::createFromWkb(out[i].data(), nullptr, &raw, out[i].size()) != OGRERR_NONE || !raw)
-            throw InputError(at + ": WKB is not readable");
-        std::unique_ptr<OGRGeometry> geometry(raw);
-        if (geometry->transform(transform.get()) != OGRERR_NONE) {
-            throw InputError(at + ": cannot be transformed to the raster's CRS (" +
-                             (errors.last_error().empty() ? "coordinates outside the CRS's area" : errors.last_error()) +
-                             ")");
-        }
-        std::string bytes(static_cast<std::size_t>(geometry->WkbSize()), '\0');
-        geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(bytes.data()), wkbVariantIso);
-        out[i] = std::move(bytes);
-    }
-    return out;
-}
 
 }  // namespace furthest::io

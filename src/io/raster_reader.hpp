@@ -29,10 +29,4 @@ Grid read_raster_grid(const RasterRequest& request);
 /// from its own first row and column.
 RasterBand read_raster_band(const RasterRequest& request, const std::optional<Bounds>& window = std::nullopt);
 
-/// Polygon WKBs reprojected from `from_wkt` to `to_wkt` (both in x = easting/longitude order).
-/// A copy when the CRSs are the same; InputError naming `role` when only one is known, when no
-/// transformation exists, or when a feature (1-based in the message) cannot be transformed.
-std::vector<std::string> reproject_polygons(std::span<const std::string> wkb, const std::string& from_wkt,
-                                            const std::string& to_wkt, const std::string& role);
-
 }  // namespace furthest::io

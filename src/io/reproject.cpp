@@ -9,26 +9,36 @@
 
 namespace furthest::io {
 
-std::vector<std::string> reproject_geometries(const std::vector<std::string>& wkb, const std::string& from_crs,
+std::vector<std::string> reproject_geometries(std::span<const std::string> wkb, const std::string& from_crs,
                                               const std::string& to_crs, const std::string& role) {
+    std::vector<std::string> out(wkb.begin(), wkb.end());
+    if (from_crs.empty() && to_crs.empty()) return out;  // both unknown: nothing to reconcile
+    if (from_crs.empty() || to_crs.empty())
+        throw InputError(role + (from_crs.empty() ? ": the geometries have no coordinate reference system but the data they "
+                                                    "meet has one; expected geometries with a CRS"
+                                                  : ": the data they meet has no coordinate reference system; expected one"));
     const OGRSpatialReference from = spatial_reference(from_crs, role + " CRS");
-    const OGRSpatialReference to = spatial_reference(to_crs, "working CRS");
-    if (from.IsSame(&to)) return wkb;
+    const OGRSpatialReference to = spatial_reference(to_crs, role + " target CRS");
+    const char* const same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT", nullptr};
+    if (from.IsSame(&to, same_options)) return out;
     ScopedErrorCollector errors;
     std::unique_ptr<OGRCoordinateTransformation> transform(OGRCreateCoordinateTransformation(&from, &to));
-    if (!transform) throw InputError(role + ": cannot transform to the working CRS: " + errors.last_error());
-    std::vector<std::string> out(wkb.size());
-    for (std::size_t i = 0; i < wkb.size(); ++i) {
-        if (wkb[i].empty()) continue;
+    if (!transform)
+        throw InputError(role + ": cannot transform to the working CRS: " +
+                         (errors.last_error().empty() ? "no transformation known" : errors.last_error()));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (out[i].empty()) continue;  // no geometry
+        const std::string at = role + " feature " + std::to_string(i + 1);
         OGRGeometry* raw = nullptr;
-        if (OGRGeometryFactory::createFromWkb(wkb[i].data(), nullptr, &raw, wkb[i].size()) != OGRERR_NONE)
-            throw InputError(role + " feature " + std::to_string(i + 1) + ": geometry is not valid WKB");
+        if (OGRGeometryFactory::createFromWkb(out[i].data(), nullptr, &raw, out[i].size()) != OGRERR_NONE || !raw)
+            throw InputError(at + ": geometry is not readable WKB");
         std::unique_ptr<OGRGeometry> geometry(raw);
         if (geometry->transform(transform.get()) != OGRERR_NONE)
-            throw InputError(role + " feature " + std::to_string(i + 1) + ": cannot be transformed to the working CRS (" +
-                             (errors.last_error().empty() ? "outside the CRS's area of use" : errors.last_error()) + ")");
-        out[i].resize(static_cast<std::size_t>(geometry->WkbSize()));
-        geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(out[i].data()), wkbVariantIso);
+            throw InputError(at + ": cannot be transformed (" +
+                             (errors.last_error().empty() ? "coordinates outside the CRS's area of use" : errors.last_error()) + ")");
+        std::string bytes(static_cast<std::size_t>(geometry->WkbSize()), '\0');
+        geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(bytes.data()), wkbVariantIso);
+        out[i] = std::move(bytes);
     }
     return out;
 }

@@ -1,5 +1,6 @@
 #include "furthest/config.hpp"
 #include "furthest/errors.hpp"
+#include "furthest/zonal.hpp"
 #include "indicators/scoring_toml.hpp"
 #include "io/spelling.hpp"
 #include "run/config_toml.hpp"
@@ -135,7 +136,8 @@ MissingPolicy parse_missing(const Reader& reader, const std::string& section, co
 }
 
 ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
-    reader.check_keys(table, section, {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight"});
+    reader.check_keys(table, section, {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight",
+                                       "zonal", "band", "threshold", "weights"});
     ViaSpec via;
     const std::string kind = reader.text(table, section, "kind", false, "'intensive' or 'extensive'");
     if (!kind.empty() && kind != "intensive" && kind != "extensive")
@@ -144,7 +146,27 @@ ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::str
     via.extensive = kind == "extensive";
     const bool lookup = table.get("lookup") != nullptr;
     const bool points = table.get("x") != nullptr || table.get("y") != nullptr;
-    if (lookup == points) reader.fail(section + " needs either 'lookup' (a code lookup table) or 'x', 'y' and 'crs' (points)");
+    const bool raster = table.get("zonal") != nullptr;
+    if (int(lookup) + int(points) + int(raster) != 1)
+        reader.fail(section + " needs exactly one of 'lookup' (a code lookup table), 'x', 'y' and 'crs' (points), or "
+                    "'zonal' (the indicator's path is a raster summarised per zone)");
+    if (raster) {
+        via.kind = ViaSpec::Kind::Raster;
+        via.zonal = reader.text(table, section, "zonal", true, "a zonal statistic such as \"mean\" or \"frac_above\"");
+        const ZonalStatistic statistic = parse_zonal_statistic(via.zonal, "'zonal' in " + section);
+        if (const toml::node* band = table.get("band")) {
+            auto value = band->value<std::int64_t>();
+            if (!value || *value < 1) reader.fail("'band' in " + section + line_of(*band) + " must be a whole number >= 1");
+            via.band = static_cast<int>(*value);
+        }
+        if (table.get("threshold")) via.threshold = reader.number(table, section, "threshold", 0.0);
+        via.raster_weights = reader.path(table, section, "weights", false);
+        if (statistic == ZonalStatistic::FracAbove && !via.threshold)
+            reader.fail(section + ": zonal = \"frac_above\" needs 'threshold' (values at or above it count)");
+        if (statistic == ZonalStatistic::WeightedMean && via.raster_weights.empty())
+            reader.fail(section + ": zonal = \"weighted_mean\" needs 'weights', a raster on the same cells");
+        return via;
+    }
     if (lookup) {
         via.kind = ViaSpec::Kind::Lookup;
         via.lookup = reader.path(table, section, "lookup");
@@ -255,10 +277,15 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
             spec.via = parse_via(reader, *via->as_table(), section + ".via");
         }
         const bool via_points = spec.via && spec.via->kind == ViaSpec::Kind::Points;
-        spec.key = reader.text(table, section, "key", !via_points, "the column holding the zone id (or the source code with 'via')");
-        spec.column = reader.text(table, section, "column", true, "the indicator's numeric column");
+        const bool via_raster = spec.via && spec.via->kind == ViaSpec::Kind::Raster;
+        spec.key = reader.text(table, section, "key", !via_points && !via_raster,
+                               "the column holding the zone id (or the source code with 'via')");
+        spec.column = reader.text(table, section, "column", false, "the indicator's numeric column");
         spec.name = reader.text(table, section, "name", false, "an output column name");
         if (spec.name.empty()) spec.name = spec.column;
+        if (spec.column.empty() && !(spec.via && spec.via->kind == ViaSpec::Kind::Raster))
+            reader.fail(section + " is missing 'column'; expected the indicator's numeric column");
+        if (spec.name.empty()) reader.fail(section + " is a raster indicator without 'name'; expected an output column name");
         spec.direction = parse_direction(reader, section + line_of_key(table, "direction"), reader.text(table, section, "direction", true,
                                                                        "'higher_is_more_need' or 'lower_is_more_need'"));
         spec.weight = reader.number(table, section, "weight", 1.0);

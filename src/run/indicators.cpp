@@ -2,7 +2,10 @@
 // through points (e.g. postcodes with premises). Every path ends in one vector per zone.
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"
+#include "furthest/zonal.hpp"
+#include "io/raster_reader.hpp"
 #include "io/readers.hpp"
+#include "io/reproject.hpp"
 #include "run/stages.hpp"
 
 #include <algorithm>
@@ -49,7 +52,7 @@ void fill_blanks(const IndicatorSpec& spec, Eigen::VectorXd& x, const std::vecto
     }
     imputed = 0;
     if (blank.empty()) return;
-    const std::string where = role_of(spec) + ": '" + spec.path.string() + "' column '" + spec.column + "'";
+    const std::string where = role_of(spec) + ": '" + spec.path.string() + "'" + (spec.column.empty() ? "" : " column '" + spec.column + "'");
     if (spec.missing == MissingPolicy::Error)
         throw InputError(where + " is blank for " + count_of(blank.size(), "zone") + ": " + list_some(blank) +
                          "; expected a number (or set missing = \"mean\" or \"median\" to impute)");
@@ -222,6 +225,34 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
     return x;
 }
 
+Eigen::VectorXd via_raster(const IndicatorSpec& spec, const ZoneSet& zones, const RunConfig& config, ManifestFacts& facts,
+                           std::string& note) {
+    const ViaSpec& via = *spec.via;
+    const std::string role = role_of(spec);
+    const io::RasterRequest request{role, spec.path, via.band, config.allow_network};
+    const Grid full = io::read_raster_grid(request);
+    facts.inputs.push_back({"indicator raster", spec.path});
+    // Zones move into the raster's CRS (not the raster into ours): cells stay as published.
+    const auto wkb = io::reproject_geometries(zones.layer.wkb, zones.layer.crs_wkt, full.crs_wkt, role + " zones");
+    const RasterBand band = io::read_raster_band(request, polygon_bounds(wkb));
+    std::optional<RasterBand> weights;
+    ZonalOptions options;
+    options.statistics = {parse_zonal_statistic(via.zonal, role)};
+    options.threshold = via.threshold;
+    options.threads = config.threads;
+    if (!via.raster_weights.empty()) {
+        const io::RasterRequest weight_request{role + " weights", via.raster_weights, 1, config.allow_network};
+        weights = io::read_raster_band(weight_request, polygon_bounds(wkb));
+        facts.inputs.push_back({"indicator raster weights", via.raster_weights});
+        options.weights = &*weights;
+    }
+    const ZonalTable table = zonal_statistics(wkb, band, options);
+    note = "zonal " + via.zonal + " of band " + std::to_string(via.band) + " of raster '" + spec.path.string() +
+           "' over exact cell-coverage fractions" + (via.threshold ? " (threshold " + std::to_string(*via.threshold) + ")" : "") +
+           (via.raster_weights.empty() ? "" : ", weighted by '" + via.raster_weights.string() + "'");
+    return table.column(options.statistics.front());
+}
+
 }  // namespace
 
 const Layer& TableCache::get(const std::string& role, const std::filesystem::path& path, const std::string& layer,
@@ -237,16 +268,21 @@ const Layer& TableCache::get(const std::string& role, const std::filesystem::pat
 
 Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, TableCache& tables, const RunConfig& config,
                                const OGRSpatialReference& working_crs, ManifestFacts& facts, std::vector<std::string>& warnings) {
-    const Layer& table = tables.get(role_of(spec), spec.path, spec.layer, "indicator table");
     std::vector<std::string> labels = zones.ids;
     std::string note;
     Eigen::VectorXd x;
-    if (!spec.via) x = by_key(spec, table, zones, labels, note);
-    else if (spec.via->kind == ViaSpec::Kind::Lookup) x = via_lookup(spec, table, zones, tables, config, note);
-    else x = via_points(spec, table, zones, config, working_crs, warnings, note);
+    if (spec.via && spec.via->kind == ViaSpec::Kind::Raster) {
+        x = via_raster(spec, zones, config, facts, note);
+    } else {
+        const Layer& table = tables.get(role_of(spec), spec.path, spec.layer, "indicator table");
+        if (!spec.via) x = by_key(spec, table, zones, labels, note);
+        else if (spec.via->kind == ViaSpec::Kind::Lookup) x = via_lookup(spec, table, zones, tables, config, note);
+        else x = via_points(spec, table, zones, config, working_crs, warnings, note);
+    }
     std::size_t imputed = 0;
     fill_blanks(spec, x, labels, warnings, imputed);
-    facts.indicator_notes.push_back(spec.name + ": column '" + spec.column + "' of '" + spec.path.string() + "' " + note + "; " +
+    const std::string source = spec.column.empty() ? "'" + spec.path.string() + "'" : "column '" + spec.column + "' of '" + spec.path.string() + "'";
+    facts.indicator_notes.push_back(spec.name + ": " + source + " " + note + "; " +
                                     std::to_string(imputed) + " imputed; direction " +
                                     (spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need") +
                                     ", weight " + std::to_string(spec.weight));

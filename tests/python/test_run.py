@@ -189,3 +189,36 @@ def test_leeds_example_has_national_and_within_ward_ranks_with_intervals(shared_
     np.testing.assert_allclose(contributions, z["score"], atol=1e-9)
     scoring = result.manifest["scoring"]
     assert scoring["summary"] and len(scoring["correlation"]) == 3
+
+
+def test_indicator_from_a_raster_by_zonal_statistic(tmp_path, demo_dir):
+    rasterio = pytest.importorskip("rasterio")
+    from rasterio.transform import from_origin
+
+    # A synthetic 50 m "outdoor 4G" grid over Furthton: 1 where there is signal, 0 where not.
+    zones = gpd.read_file(demo_dir / "zones.gpkg")
+    x0, y0, x1, y1 = zones.total_bounds
+    cols, rows = int((x1 - x0) // 50) + 4, int((y1 - y0) // 50) + 4
+    xx = np.arange(cols)[None, :] + np.zeros((rows, 1))
+    yy = np.arange(rows)[:, None] + np.zeros((1, cols))
+    signal = ((np.sin(xx / 17.0) + np.cos(yy / 23.0)) > -0.3).astype("float32")
+    path = tmp_path / "outdoor_4g.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=cols, height=rows, count=1, dtype="float32", crs="EPSG:27700",
+                       transform=from_origin(x0 - 100, y1 + 100, 50, 50), nodata=-1) as dst:
+        dst.write(signal, 1)
+    config = {
+        "zones": {"path": str(demo_dir / "zones.gpkg"), "id": "zone_code"},
+        "areas": {"path": str(demo_dir / "areas.geojson"), "id": "lcp_code", "name": "lcp_name"},
+        "indicators": [
+            {"path": str(demo_dir / "indicators.csv"), "key": "zone_code", "column": "imd_score",
+             "direction": "higher_is_more_need"},
+            {"path": str(path), "name": "share_4g", "direction": "lower_is_more_need",
+             "via": {"zonal": "frac_above", "threshold": 1.0}},
+        ],
+        "output": {"path": str(tmp_path / "out.gpkg")},
+    }
+    result = furthest.run(config)
+    peer = furthest.zonal_stats(zones.set_index("zone_code"), path, stats=["frac_above"], threshold=1.0)
+    np.testing.assert_allclose(result.zones.set_index("zone_code")["share_4g"], peer["frac_above"], rtol=1e-12)
+    assert any("zonal frac_above" in note for note in result.manifest["indicators"])
+    assert {"indicator raster"} <= {entry["role"] for entry in result.manifest["inputs"]}

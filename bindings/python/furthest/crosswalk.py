@@ -116,6 +116,15 @@ class Crosswalk:
         return cls(native, _ids(points, point_id, "points"), _ids(polygons, polygon_id, "polygons"))
 
     @classmethod
+    def raster(cls, zones, raster_path, *, weights=None, band: int = 1, threads: int = 0) -> "Crosswalk":
+        """Raster cells into zones with exact cell-coverage fractions (the answer exactextract
+        gives), times the ``weights`` raster (e.g. a population grid) when given. Zones are
+        reprojected to the raster's CRS. Sources are the cells under the zones, as (row, col)."""
+        from furthest.zonal import raster_crosswalk
+
+        return raster_crosswalk(zones, raster_path, weights, band, threads=threads)
+
+    @classmethod
     def lookup(cls, table: pd.DataFrame, source: str, target: str, *, change: str | None = None,
                target_weight: pd.Series | None = None, sources: Iterable | None = None,
                targets: Iterable | None = None) -> "Crosswalk":
