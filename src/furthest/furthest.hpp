@@ -8,3 +8,4 @@
 #include "furthest/scoring.hpp"
 #include "furthest/table.hpp"
 #include "furthest/version.hpp"
+#include "furthest/zonal.hpp"
