@@ -116,6 +116,17 @@ void bind_crosswalk(py::module_& m) {
           },
           py::arg("points"), py::arg("points_crs"), py::arg("polygons"), py::arg("polygons_crs"), py::arg("weight"),
           py::arg("working_crs"), py::arg("threads") = 0);
+    m.def("points_crosswalk_xy",
+          [](std::vector<double> x, std::vector<double> y, const std::string& points_crs, const py::object& polygons,
+             const std::string& polygons_crs, const Eigen::VectorXd& weight, const std::string& working_crs, int threads) {
+              auto polys = in_working_crs(polygons, polygons_crs, working_crs, "polygons");
+              py::gil_scoped_release release;
+              io::reproject_coordinates(x, y, points_crs, working_crs, "points");
+              return points_crosswalk(x, y, polys, weight, threads);
+          },
+          py::arg("x"), py::arg("y"), py::arg("points_crs"), py::arg("polygons"), py::arg("polygons_crs"), py::arg("weight"),
+          py::arg("working_crs"), py::arg("threads") = 0,
+          "Points as coordinate arrays (copied once; NaN = no point) into polygons.");
     m.def("lookup_crosswalk",
           [](Eigen::Index sources, Eigen::Index targets, const std::vector<Eigen::Index>& source_index,
              const std::vector<Eigen::Index>& target_index, const std::string& change, const Eigen::VectorXd& target_weight) {

@@ -78,10 +78,17 @@ Crosswalk weighted_points_overlay(std::span<const std::string> source_wkb, std::
 std::vector<Eigen::Index> locate_points(std::span<const std::string> point_wkb,
                                         std::span<const std::string> polygon_wkb, int threads = 0);
 
+/// The same for points given as coordinate arrays (NaN: no point).
+std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<const double> y,
+                                        std::span<const std::string> polygon_wkb, int threads = 0);
+
 /// Points (sources) into polygons (targets), W(p, t) = 1 for the polygon holding p (rule of
 /// locate_points); points in no polygon have an empty row (uncovered = 1). `point_weight`
 /// (premises, people) becomes the crosswalk's source weight.
 Crosswalk points_crosswalk(std::span<const std::string> point_wkb, std::span<const std::string> polygon_wkb,
+                           const Eigen::VectorXd& point_weight = {}, int threads = 0);
+/// The same for points given as coordinate arrays.
+Crosswalk points_crosswalk(std::span<const double> x, std::span<const double> y, std::span<const std::string> polygon_wkb,
                            const Eigen::VectorXd& point_weight = {}, int threads = 0);
 
 /// One row of a lookup table, already resolved to indices. `change` is the ONS change code

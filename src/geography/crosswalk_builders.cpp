@@ -81,17 +81,31 @@ Crosswalk weighted_points_overlay(std::span<const std::string> source_wkb, std::
                      "population-weighted overlay (weighted points; area weights where a source holds none)");
 }
 
+namespace {
+
+Crosswalk points_from_owners(const std::vector<Eigen::Index>& owner, std::size_t polygons, const Eigen::VectorXd& point_weight) {
+    if (point_weight.size() != 0 && point_weight.size() != static_cast<Eigen::Index>(owner.size()))
+        throw InputError("points crosswalk: " + std::to_string(point_weight.size()) + " weights for " +
+                         std::to_string(owner.size()) + " points");
+    // At most one entry per row, inserted in row order: the compressed matrix is filled directly
+    // (millions of points would otherwise mean millions of small allocations).
+    Crosswalk::Matrix m(static_cast<Eigen::Index>(owner.size()), static_cast<Eigen::Index>(polygons));
+    m.reserve(Eigen::VectorXi::Ones(static_cast<Eigen::Index>(owner.size())));
+    for (std::size_t p = 0; p < owner.size(); ++p)
+        if (owner[p] >= 0) m.insert(static_cast<Eigen::Index>(p), owner[p]) = 1.0;
+    return Crosswalk(std::move(m), "points in polygons (boundary points to the first covering polygon)", point_weight);
+}
+
+}  // namespace
+
 Crosswalk points_crosswalk(std::span<const std::string> point_wkb, std::span<const std::string> polygon_wkb,
                            const Eigen::VectorXd& point_weight, int threads) {
-    if (point_weight.size() != 0 && point_weight.size() != static_cast<Eigen::Index>(point_wkb.size()))
-        throw InputError("points crosswalk: " + std::to_string(point_weight.size()) + " weights for " +
-                         std::to_string(point_wkb.size()) + " points");
-    const auto owner = locate_points(point_wkb, polygon_wkb, threads);
-    std::vector<std::vector<std::pair<Eigen::Index, double>>> rows(point_wkb.size());
-    for (std::size_t p = 0; p < owner.size(); ++p)
-        if (owner[p] >= 0) rows[p].emplace_back(owner[p], 1.0);
-    return Crosswalk(from_rows(static_cast<Eigen::Index>(point_wkb.size()), static_cast<Eigen::Index>(polygon_wkb.size()), rows),
-                     "points in polygons (boundary points to the first covering polygon)", point_weight);
+    return points_from_owners(locate_points(point_wkb, polygon_wkb, threads), polygon_wkb.size(), point_weight);
+}
+
+Crosswalk points_crosswalk(std::span<const double> x, std::span<const double> y, std::span<const std::string> polygon_wkb,
+                           const Eigen::VectorXd& point_weight, int threads) {
+    return points_from_owners(locate_points(x, y, polygon_wkb, threads), polygon_wkb.size(), point_weight);
 }
 
 LookupCrosswalk lookup_crosswalk(Eigen::Index sources, Eigen::Index targets, std::span<const LookupPair> pairs,

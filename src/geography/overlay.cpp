@@ -1,12 +1,19 @@
 // Area-weighted overlay: W(s, t) = area(s ∩ t) / area(s), the share of source s in target t,
 // with exact intersection areas from edge trapezoids (geography/edge_table.hpp) instead of
-// building each intersection polygon; and points in polygons with GEOS prepared geometries.
+// building each intersection polygon; and points in polygons by a filtered crossing-number test
+// that hands the few points too close to a boundary to GEOS's robust predicate.
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
 #include "geography/edge_table.hpp"
 #include "geography/geos_context.hpp"
+#include "geography/polygon_rings.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
 
 namespace furthest {
 namespace {
@@ -16,36 +23,6 @@ using geography::GeosContext;
 // Shares at or below this are rounding noise from polygons that only touch (the trapezoid sum
 // of two disjoint polygons is zero up to ~1e-16 of their bounding areas).
 constexpr double kNoiseShare = 1e-12;
-
-// Per-thread view of the targets: geometries, prepared copies and an STR tree over them.
-struct TargetIndex {
-    std::vector<GeosContext::Geometry> geometries;
-    std::vector<GeosContext::Prepared> prepared;
-    std::vector<std::size_t> ids;
-    GeosContext::Tree tree;
-
-    TargetIndex(const GeosContext& ctx, std::span<const std::string> wkb) : tree(ctx.tree()) {
-        geometries.reserve(wkb.size());
-        ids.resize(wkb.size());
-        for (std::size_t t = 0; t < wkb.size(); ++t) {
-            geometries.push_back(ctx.from_wkb(wkb[t]));
-            prepared.push_back(ctx.prepare(geometries.back().get()));
-            ids[t] = t;
-            GEOSSTRtree_insert_r(ctx.handle(), tree.get(), geometries.back().get(), &ids[t]);
-        }
-    }
-
-    /// Candidate targets whose envelopes meet `geometry`, in ascending order.
-    std::vector<std::size_t> candidates(const GeosContext& ctx, const GEOSGeometry* geometry) const {
-        std::vector<std::size_t> found;
-        GEOSSTRtree_query_r(
-            ctx.handle(), tree.get(), geometry,
-            [](void* item, void* user) { static_cast<std::vector<std::size_t>*>(user)->push_back(*static_cast<std::size_t*>(item)); },
-            &found);
-        std::sort(found.begin(), found.end());
-        return found;
-    }
-};
 
 }  // namespace
 
@@ -84,17 +61,99 @@ Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<c
     return Crosswalk(std::move(weights), "area-weighted polygon overlay");
 }
 
-std::vector<Eigen::Index> locate_points(std::span<const std::string> point_wkb, std::span<const std::string> polygon_wkb,
-                                        int threads) {
-    std::vector<Eigen::Index> owner(point_wkb.size(), -1);
-    geography::parallel_blocks(point_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        GeosContext ctx;
-        TargetIndex polygons(ctx, polygon_wkb);
+namespace {
+
+// Point WKB (2D, or with Z/M which are ignored) without GEOS.
+geography::Box point_of(const std::string& wkb, std::size_t index) {
+    if (wkb.size() < 21) throw GeometryError("point " + std::to_string(index + 1) + ": WKB is truncated; expected a point");
+    const bool little = wkb[0] == 1;
+    auto word = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i)
+            v |= static_cast<std::uint32_t>(static_cast<unsigned char>(wkb[at + (little ? i : 3 - i)])) << (8 * i);
+        return v;
+    };
+    auto real = [&](std::size_t at) {
+        std::uint64_t v = 0;
+        for (int i = 0; i < 8; ++i)
+            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(wkb[at + (little ? i : 7 - i)])) << (8 * i);
+        return std::bit_cast<double>(v);
+    };
+    const std::uint32_t type = word(1);
+    if ((type & 0x0fffffffu) % 1000 != 1 || (type & 0x20000000u))
+        throw GeometryError("point " + std::to_string(index + 1) + ": expected a Point, got WKB type " + std::to_string(type));
+    const double x = real(5), y = real(13);
+    return {x, y, x, y};
+}
+
+enum class Side { Inside, Outside, Unsure };
+
+// Crossing number with a filtered orientation test: decided in double precision whenever the
+// determinant is clear of its rounding bound (Shewchuk's ccwerrboundA), else Unsure, and the
+// caller asks GEOS's robust predicate. Points on an edge or vertex always come out Unsure.
+Side side_of(const geography::PolygonRings& rings, double px, double py) {
+    constexpr double kBound = 3.3306690738754716e-16;  // (3 + 16 eps) eps
+    bool inside = false;
+    for (std::size_t r = 0; r < rings.ring_count(); ++r) {
+        for (std::size_t i = rings.offsets[r]; i + 1 < rings.offsets[r + 1]; ++i) {
+            const double x0 = rings.xy[2 * i], y0 = rings.xy[2 * i + 1];
+            const double x1 = rings.xy[2 * i + 2], y1 = rings.xy[2 * i + 3];
+            if ((y0 > py) == (y1 > py)) {
+                // Not crossing the horizontal through p; p on this edge only if it is horizontal at py.
+                if (y0 == py && y1 == py && std::min(x0, x1) <= px && px <= std::max(x0, x1)) return Side::Unsure;
+                if ((x0 == px && y0 == py) || (x1 == px && y1 == py)) return Side::Unsure;
+                continue;
+            }
+            const double left = (x1 - x0) * (py - y0), right = (px - x0) * (y1 - y0);
+            const double det = left - right;
+            if (std::abs(det) <= kBound * (std::abs(left) + std::abs(right))) return Side::Unsure;
+            // The edge crosses the horizontal through p to the right of p: toggle.
+            if ((det > 0) == (y1 > y0)) inside = !inside;
+        }
+    }
+    return inside ? Side::Inside : Side::Outside;
+}
+
+}  // namespace
+
+std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<const double> y,
+                                        std::span<const std::string> polygon_wkb, int threads) {
+    if (x.size() != y.size())
+        throw InputError("points: " + std::to_string(x.size()) + " x values but " + std::to_string(y.size()) + " y values");
+    std::vector<geography::PolygonRings> polygons(polygon_wkb.size());
+    std::vector<geography::Box> boxes(polygon_wkb.size());
+    geography::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t t = begin; t < end; ++t) {
+            polygons[t] = geography::read_polygon_rings(polygon_wkb[t]);
+            geography::Box box{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
+                               -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+            for (std::size_t i = 0; i < polygons[t].point_count(); ++i) {
+                box.xmin = std::min(box.xmin, polygons[t].xy[2 * i]);
+                box.xmax = std::max(box.xmax, polygons[t].xy[2 * i]);
+                box.ymin = std::min(box.ymin, polygons[t].xy[2 * i + 1]);
+                box.ymax = std::max(box.ymax, polygons[t].xy[2 * i + 1]);
+            }
+            boxes[t] = box;
+        }
+    });
+    const geography::BoxGrid grid(boxes);
+    std::vector<Eigen::Index> owner(x.size(), -1);
+    geography::parallel_blocks(x.size(), threads, [&](std::size_t begin, std::size_t end) {
+        std::unique_ptr<GeosContext> ctx;  // only for points too close to a boundary to call in double precision
+        std::vector<std::size_t> candidates;
         for (std::size_t p = begin; p < end; ++p) {
-            auto point = ctx.from_wkb(point_wkb[p]);
-            for (std::size_t t : polygons.candidates(ctx, point.get())) {
+            if (!std::isfinite(x[p]) || !std::isfinite(y[p])) continue;  // an empty point lies nowhere
+            grid.query({x[p], y[p], x[p], y[p]}, candidates);
+            for (std::size_t t : candidates) {
+                Side side = side_of(polygons[t], x[p], y[p]);
+                if (side == Side::Unsure) {
+                    if (!ctx) ctx = std::make_unique<GeosContext>();
+                    auto polygon = ctx->from_wkb(polygon_wkb[t]);
+                    auto point = ctx->own(GEOSGeom_createPointFromXY_r(ctx->handle(), x[p], y[p]), "point");
+                    side = GEOSCovers_r(ctx->handle(), polygon.get(), point.get()) == 1 ? Side::Inside : Side::Outside;
+                }
                 // covers (not contains): a point on a boundary belongs to the lowest-index polygon.
-                if (GEOSPreparedCovers_r(ctx.handle(), polygons.prepared[t].get(), point.get()) == 1) {
+                if (side == Side::Inside) {
                     owner[p] = static_cast<Eigen::Index>(t);
                     break;
                 }
@@ -102,6 +161,17 @@ std::vector<Eigen::Index> locate_points(std::span<const std::string> point_wkb, 
         }
     });
     return owner;
+}
+
+std::vector<Eigen::Index> locate_points(std::span<const std::string> point_wkb, std::span<const std::string> polygon_wkb,
+                                        int threads) {
+    std::vector<double> x(point_wkb.size()), y(point_wkb.size());
+    for (std::size_t p = 0; p < point_wkb.size(); ++p) {
+        const geography::Box at = point_of(point_wkb[p], p);
+        x[p] = at.xmin;
+        y[p] = at.ymin;
+    }
+    return locate_points(x, y, polygon_wkb, threads);
 }
 
 }  // namespace furthest

@@ -5,7 +5,10 @@
 
 #include <ogr_geometry.h>
 
+#include <cmath>
+#include <limits>
 #include <memory>
+#include <vector>
 
 namespace furthest::io {
 
@@ -41,6 +44,28 @@ std::vector<std::string> reproject_geometries(std::span<const std::string> wkb, 
         out[i] = std::move(bytes);
     }
     return out;
+}
+
+std::size_t reproject_coordinates(std::span<double> x, std::span<double> y, const std::string& from_crs,
+                                  const std::string& to_crs, const std::string& role) {
+    const OGRSpatialReference from = spatial_reference(from_crs, role + " CRS");
+    const OGRSpatialReference to = spatial_reference(to_crs, role + " target CRS");
+    const char* const same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT", nullptr};
+    if (from.IsSame(&to, same_options)) return 0;
+    ScopedErrorCollector errors;
+    std::unique_ptr<OGRCoordinateTransformation> transform(OGRCreateCoordinateTransformation(&from, &to));
+    if (!transform)
+        throw InputError(role + ": cannot transform to the working CRS: " +
+                         (errors.last_error().empty() ? "no transformation known" : errors.last_error()));
+    std::vector<int> ok(x.size(), 0);
+    transform->Transform(x.size(), x.data(), y.data(), nullptr, ok.data());
+    std::size_t failed = 0;
+    for (std::size_t i = 0; i < x.size(); ++i)
+        if (!ok[i] || !std::isfinite(x[i]) || !std::isfinite(y[i])) {
+            x[i] = y[i] = std::numeric_limits<double>::quiet_NaN();
+            ++failed;
+        }
+    return failed;
 }
 
 bool is_geographic(const std::string& crs) { return spatial_reference(crs, "CRS").IsGeographic(); }

@@ -14,6 +14,11 @@ namespace furthest::io {
 std::vector<std::string> reproject_geometries(std::span<const std::string> wkb, const std::string& from_crs,
                                               const std::string& to_crs, const std::string& role);
 
+/// Coordinate arrays from `from_crs` to `to_crs` in place (GIS axis order); points that cannot
+/// be transformed become NaN and are counted in the return value.
+std::size_t reproject_coordinates(std::span<double> x, std::span<double> y, const std::string& from_crs,
+                                  const std::string& to_crs, const std::string& role);
+
 /// True when `crs` is geographic (degrees): areas and distances need a projected CRS.
 bool is_geographic(const std::string& crs);
 
