@@ -1,5 +1,6 @@
 #include "geography/edge_table.hpp"
 
+#include "furthest/errors.hpp"
 #include "geography/polygon_rings.hpp"
 
 #include <algorithm>
@@ -8,6 +9,9 @@
 
 namespace furthest::geography {
 namespace {
+
+// A polygon without edges (empty, or only degenerate rings) keeps the inverted initial box.
+bool is_empty(const Box& b) { return !(b.xmin <= b.xmax && b.ymin <= b.ymax); }
 
 // Height of an edge's line above `base` at x, exact at the ends.
 inline double height(const Edge& e, double x, double base) {
@@ -40,6 +44,12 @@ inline double trapezoid_overlap(const Edge& e, const Edge& f, double base) {
 
 EdgeTable edge_table(const std::string& wkb) {
     const PolygonRings rings = read_polygon_rings(wkb);
+    // NaN, infinite or astronomically large coordinates would make the area, the box and the
+    // grid cells meaningless (and the float-to-index casts in BoxGrid undefined).
+    for (double v : rings.xy)
+        if (!(std::abs(v) <= kMaxCoordinate))
+            throw GeometryError("polygon has a coordinate (" + std::to_string(v) + ") that is not finite or beyond 1e15; "
+                                "expected coordinates of a projected CRS");
     EdgeTable table;
     table.box = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
                  -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
@@ -108,13 +118,22 @@ BoxGrid::BoxGrid(const std::vector<Box>& boxes) : boxes_(boxes) {
         start_.assign(2, 0);
         return;
     }
-    Box all = boxes_.front();
+    // Empty boxes take no cell and are never found.
+    const auto first = std::find_if(boxes_.begin(), boxes_.end(), [](const Box& b) { return !is_empty(b); });
+    if (first == boxes_.end()) {
+        start_.assign(2, 0);
+        return;
+    }
+    Box all = *first;
     double mean_size = 0.0;
+    std::size_t non_empty = 0;
     for (const Box& b : boxes_) {
+        if (is_empty(b)) continue;
         all = {std::min(all.xmin, b.xmin), std::min(all.ymin, b.ymin), std::max(all.xmax, b.xmax), std::max(all.ymax, b.ymax)};
         mean_size += std::max(b.xmax - b.xmin, b.ymax - b.ymin);
+        ++non_empty;
     }
-    mean_size /= static_cast<double>(boxes_.size());
+    mean_size /= static_cast<double>(non_empty);
     // Cells about the size of an average box keep both lists and duplicates short.
     const double extent = std::max(all.xmax - all.xmin, all.ymax - all.ymin);
     cell_ = std::max({mean_size, extent / 2048.0, 1e-9});
@@ -124,6 +143,7 @@ BoxGrid::BoxGrid(const std::vector<Box>& boxes) : boxes_(boxes) {
     ny_ = static_cast<std::size_t>((all.ymax - all.ymin) / cell_) + 1;
     std::vector<std::size_t> count(nx_ * ny_ + 1, 0);
     auto span = [&](const Box& b, auto&& visit) {
+        if (is_empty(b)) return;
         const auto cx0 = static_cast<std::size_t>((b.xmin - x0_) / cell_), cx1 = static_cast<std::size_t>((b.xmax - x0_) / cell_);
         const auto cy0 = static_cast<std::size_t>((b.ymin - y0_) / cell_), cy1 = static_cast<std::size_t>((b.ymax - y0_) / cell_);
         for (std::size_t cy = cy0; cy <= std::min(cy1, ny_ - 1); ++cy)
@@ -139,7 +159,7 @@ BoxGrid::BoxGrid(const std::vector<Box>& boxes) : boxes_(boxes) {
 
 void BoxGrid::query(const Box& q, std::vector<std::size_t>& out) const {
     out.clear();
-    if (boxes_.empty()) return;
+    if (boxes_.empty() || is_empty(q) || ids_.empty()) return;
     const auto clamp_x = [&](double x) {
         return static_cast<std::size_t>(std::clamp((x - x0_) / cell_, 0.0, static_cast<double>(nx_ - 1)));
     };

@@ -49,6 +49,9 @@ public:
     Prepared prepare(const GEOSGeometry* geometry) const;
     Tree tree(std::size_t node_capacity = 10) const;
     double area(const GEOSGeometry* geometry) const;
+    /// False when any x or y is NaN, infinite or beyond kMaxCoordinate (GEOS operations leak,
+    /// fail or run for minutes on them).
+    bool plausible_coordinates(const GEOSGeometry* geometry) const;
 
 private:
     static void on_message(const char* message, void* user_data);

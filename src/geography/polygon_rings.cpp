@@ -143,7 +143,37 @@ void read_geometry(WkbCursor& in, PolygonRings& out, int depth) {
     }
 }
 
+// Walk any WKB geometry without keeping it, only to bound how deep collections nest.
+void walk_geometry(WkbCursor& in, int depth) {
+    if (depth > kMaxNesting)
+        throw GeometryError("WKB nests collections more than " + std::to_string(kMaxNesting) + " deep");
+    const Header h = read_header(in);
+    switch (h.type) {
+        case 1: in.skip(h.dims * 8); return;
+        case 2: in.skip(static_cast<std::size_t>(in.uint32(h.little)) * h.dims * 8); return;
+        case 3: {
+            const std::uint32_t rings = in.uint32(h.little);
+            for (std::uint32_t r = 0; r < rings; ++r) in.skip(static_cast<std::size_t>(in.uint32(h.little)) * h.dims * 8);
+            return;
+        }
+        case 4:
+        case 5:
+        case 6:
+        case 7: {
+            const std::uint32_t parts = in.uint32(h.little);
+            for (std::uint32_t p = 0; p < parts; ++p) walk_geometry(in, depth + 1);
+            return;
+        }
+        default: return;  // other types are the reader's to refuse
+    }
+}
+
 }  // namespace
+
+void check_wkb_nesting(const std::string& wkb) {
+    WkbCursor in(wkb);
+    walk_geometry(in, 0);
+}
 
 PolygonRings read_polygon_rings(const std::string& wkb) {
     PolygonRings out;

@@ -8,6 +8,11 @@
 
 namespace furthest::geography {
 
+/// Largest coordinate magnitude the geometry stages accept: far beyond any projected CRS (metres),
+/// it keeps areas and extents finite and GEOS away from values where MakeValid and overlay
+/// misbehave (fail, leak, or run for minutes).
+inline constexpr double kMaxCoordinate = 1e15;
+
 /// The rings of a (multi)polygon as flat coordinates, each ring closed (last point = first).
 struct PolygonRings {
     std::vector<double> xy;             ///< x0, y0, x1, y1, ... for all rings, one after another
@@ -21,5 +26,9 @@ struct PolygonRings {
 /// Parse Polygon, MultiPolygon or GeometryCollection-of-polygons WKB (ISO or extended WKB, either
 /// byte order, Z/M dimensions ignored). Throws GeometryError for truncated or non-polygonal WKB.
 PolygonRings read_polygon_rings(const std::string& wkb);
+
+/// Throw GeometryError when WKB nests collections more than 32 deep or is truncated before
+/// the last nested header: GEOS's WKB reader recurses without a limit and overflows the stack.
+void check_wkb_nesting(const std::string& wkb);
 
 }  // namespace furthest::geography

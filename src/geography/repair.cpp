@@ -4,6 +4,7 @@
 #include "geography/geos_context.hpp"
 
 #include <mutex>
+#include <string_view>
 
 namespace furthest::geography {
 namespace {
@@ -41,18 +42,24 @@ std::vector<Repair> repair_polygons(std::vector<std::string>& wkb, const std::st
         for (std::size_t i = begin; i < end; ++i) {
             const std::string label = role + " feature " + std::to_string(i + 1) +
                                       (i < labels.size() && !labels[i].empty() ? " (" + labels[i] + ")" : "");
-            auto geometry = ctx.from_wkb(wkb[i]);
-            if (GEOSisValid_r(h, geometry.get()) != 1) {
-                char* reason = GEOSisValidReason_r(h, geometry.get());
-                reasons[i] = reason ? reason : "invalid";
-                GEOSFree_r(h, reason);
-                geometry = polygonal_part(ctx, ctx.own(GEOSMakeValid_r(h, geometry.get()), "MakeValid"));
-                wkb[i] = ctx.to_wkb(geometry.get());
-            }
-            if (!(ctx.area(geometry.get()) > 0.0)) {
-                throw GeometryError(label + ": polygon has zero area" +
-                                    (reasons[i].empty() ? "" : " after repair (" + reasons[i] + ")") +
-                                    "; expected a polygon with area");
+            try {
+                auto geometry = ctx.from_wkb(wkb[i]);
+                if (GEOSisValid_r(h, geometry.get()) != 1) {
+                    char* reason = GEOSisValidReason_r(h, geometry.get());
+                    reasons[i] = reason ? reason : "invalid";
+                    GEOSFree_r(h, reason);
+                    geometry = polygonal_part(ctx, ctx.own(GEOSMakeValid_r(h, geometry.get()), "MakeValid"));
+                    wkb[i] = ctx.to_wkb(geometry.get());
+                }
+                if (!(ctx.area(geometry.get()) > 0.0)) {
+                    throw GeometryError(label + ": polygon has zero area" +
+                                        (reasons[i].empty() ? "" : " after repair (" + reasons[i] + ")") +
+                                        "; expected a polygon with area");
+                }
+            } catch (const GeometryError& error) {
+                // Name the feature in every geometry error, not only in our own.
+                if (std::string_view(error.what()).rfind(label, 0) == 0) throw;
+                throw GeometryError(label + ": " + error.what());
             }
         }
     });

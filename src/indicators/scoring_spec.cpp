@@ -42,8 +42,11 @@ public:
     std::int64_t integer(const toml::table& t, const std::string& section, const std::string& key, std::int64_t fallback) const {
         const toml::node* node = t.get(key);
         if (!node) return fallback;
-        if (auto v = node->value<std::int64_t>()) return *v;
-        if (auto v = node->value<double>(); v && std::floor(*v) == *v) return static_cast<std::int64_t>(*v);
+        // value_exact: toml++'s converting value<int64_t>() casts a float before range-checking it
+        // (undefined for 1e300); whole floats are taken only where every integer is exact.
+        if (auto v = node->value_exact<std::int64_t>()) return *v;
+        if (auto v = node->value_exact<double>(); v && std::floor(*v) == *v && std::abs(*v) <= 9007199254740992.0)
+            return static_cast<std::int64_t>(*v);
         fail("'" + key + "' in " + section + " must be a whole number");
     }
 

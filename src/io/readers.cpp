@@ -108,6 +108,9 @@ std::string srs_wkt(const OGRSpatialReference& srs) {
 
 Layer read_vector(const VectorRequest& request, const OGRSpatialReference& working_crs) {
     const std::string at = where(request.role, request.path);
+    // Drivers parse lazily (in GetLayer, GetLayerDefn ...): collect from before the first call,
+    // so no GDAL message escapes to stderr and the reason reaches our message.
+    ScopedErrorCollector errors;
     auto dataset = open_vector(request.role, request.path, request.allow_network);
     OGRLayer* layer = pick_layer(*dataset, request.role, request.path, request.layer);
 
@@ -124,7 +127,6 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     }
     std::unique_ptr<OGRCoordinateTransformation> transform;
     if (!source_crs->IsSame(&working_crs)) {
-        ScopedErrorCollector errors;
         transform.reset(OGRCreateCoordinateTransformation(source_crs, &working_crs));
         if (!transform) {
             throw InputError(at + ": cannot transform from its CRS to the working CRS: " + errors.last_error());
@@ -136,7 +138,6 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     out.name = layer->GetName();
     out.crs_wkt = srs_wkt(working_crs);
     auto builders = builders_for(*layer);
-    ScopedErrorCollector errors;
     layer->ResetReading();
     std::size_t feature_number = 0;
     for (auto& feature : *layer) {
@@ -192,13 +193,13 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer_name,
                  bool allow_network, const std::string& filter) {
     const std::string at = where(role, path);
+    ScopedErrorCollector errors;  // from the start: drivers parse lazily (see read_vector)
     auto dataset = open_vector(role, path, allow_network);
     OGRLayer* layer = pick_layer(*dataset, role, path, layer_name);
     apply_filter(*layer, filter, at);
     Layer out;
     out.name = layer->GetName();
     auto builders = builders_for(*layer);
-    ScopedErrorCollector errors;
     layer->ResetReading();
     std::size_t rows = 0;
     for (auto& feature : *layer) {

@@ -153,9 +153,16 @@ ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::str
     if (raster) {
         via.kind = ViaSpec::Kind::Raster;
         via.zonal = reader.text(table, section, "zonal", true, "a zonal statistic such as \"mean\" or \"frac_above\"");
-        const ZonalStatistic statistic = parse_zonal_statistic(via.zonal, "'zonal' in " + section);
+        // parse_zonal_statistic does not know the config: give its message the config's name and line.
+        const ZonalStatistic statistic = [&] {
+            try {
+                return parse_zonal_statistic(via.zonal, "'zonal' in " + section + line_of_key(table, "zonal"));
+            } catch (const ConfigError& error) {
+                reader.fail(error.what());
+            }
+        }();
         if (const toml::node* band = table.get("band")) {
-            auto value = band->value<std::int64_t>();
+            auto value = band->value_exact<std::int64_t>();
             if (!value || *value < 1) reader.fail("'band' in " + section + line_of(*band) + " must be a whole number >= 1");
             via.band = static_cast<int>(*value);
         }
@@ -215,7 +222,7 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     if (auto crs = reader.text(run, "[run]", "crs", false, "a CRS such as \"EPSG:27700\""); !crs.empty())
         config.working_crs = crs;
     if (const toml::node* threads = run.get("threads")) {
-        auto value = threads->value<std::int64_t>();
+        auto value = threads->value_exact<std::int64_t>();
         if (!value || *value < 0 || *value > 1024) reader.fail("'threads' in [run] must be a whole number from 0 (all cores) to 1024");
         config.threads = static_cast<int>(*value);
     }
@@ -253,7 +260,7 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
         config.areas.assign = assign;
     }
     if (const toml::node* k = areas.get("k")) {
-        auto value = k->value<std::int64_t>();
+        auto value = k->value_exact<std::int64_t>();
         if (!value || *value < 1 || *value > 100) reader.fail("'k' in [areas]" + line_of(*k) + " must be a whole number from 1 to 100");
         config.areas.k = static_cast<int>(*value);
     }

@@ -1,0 +1,8 @@
+// libFuzzer entry point: WKB bytes through overlay and repair (see wkb_target).
+// The body lives in fuzz_targets.hpp so tests/cpp/test_fuzz_regressions.cpp replays the same code.
+#include "fuzz_targets.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    furthest::fuzz::run_one(furthest::fuzz::wkb_target, data, size);
+    return 0;
+}
