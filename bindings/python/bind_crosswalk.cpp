@@ -5,6 +5,8 @@
 
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "furthest/zonal.hpp"
+#include "io/raster_reader.hpp"
 #include "io/reproject.hpp"
 
 #include <pybind11/eigen.h>
@@ -106,6 +108,27 @@ void bind_crosswalk(py::module_& m) {
           },
           py::arg("sources"), py::arg("source_crs"), py::arg("targets"), py::arg("target_crs"), py::arg("points"),
           py::arg("points_crs"), py::arg("weight"), py::arg("working_crs"), py::arg("threads") = 0);
+    m.def("raster_weighted_overlay",
+          [](const py::object& src, const std::string& src_crs, const py::object& tgt, const std::string& tgt_crs,
+             const std::string& raster_path, int band, const std::string& working_crs, int threads) {
+              auto sources = in_working_crs(src, src_crs, working_crs, "sources");
+              auto targets = in_working_crs(tgt, tgt_crs, working_crs, "targets");
+              std::vector<Eigen::Index> fallback;
+              py::gil_scoped_release release;
+              const Crosswalk by_area = overlay_crosswalk(sources, targets, threads);
+              const io::RasterRequest request{"weight raster", raster_path, band, false};
+              const Grid grid = io::read_raster_grid(request);
+              // Polygons go to the raster's CRS, so its cells are measured as published.
+              auto source_cells = io::reproject_geometries(sources, working_crs, grid.crs_wkt, "sources");
+              auto target_cells = io::reproject_geometries(targets, working_crs, grid.crs_wkt, "targets");
+              std::vector<std::string> all(source_cells);
+              all.insert(all.end(), target_cells.begin(), target_cells.end());
+              const RasterBand weight = io::read_raster_band(request, polygon_bounds(all));
+              Crosswalk w = raster_weighted_overlay(source_cells, target_cells, weight, by_area, &fallback, threads);
+              return std::make_pair(std::move(w), fallback);
+          },
+          py::arg("sources"), py::arg("source_crs"), py::arg("targets"), py::arg("target_crs"), py::arg("raster_path"),
+          py::arg("band"), py::arg("working_crs"), py::arg("threads") = 0);
     m.def("points_crosswalk",
           [](const py::object& points, const std::string& points_crs, const py::object& polygons,
              const std::string& polygons_crs, const Eigen::VectorXd& weight, const std::string& working_crs, int threads) {

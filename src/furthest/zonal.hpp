@@ -118,6 +118,17 @@ CellCoverage coverage_fractions(const std::string& polygon_wkb, const Grid& grid
 Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid& grid,
                            const RasterBand* weight = nullptr, int threads = 0);
 
+/// Population-weighted overlay from a weight raster (e.g. a population grid), people spread
+/// evenly within each cell:
+///   W(s, t) = sum_c w_c cov(c, s ∩ t) / sum_c w_c cov(c, s)
+/// with cov the exact covered share of cell c. `area_shares` (an area-weighted crosswalk of the
+/// same sources and targets, built by the caller in a projected CRS) says which pairs meet: a
+/// source wholly inside one target keeps share 1, and sources on cells without weight fall back
+/// to their area shares (listed in `area_fallback`). Polygons in the band's CRS.
+Crosswalk raster_weighted_overlay(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
+                                  const RasterBand& weight, const Crosswalk& area_shares,
+                                  std::vector<Eigen::Index>* area_fallback = nullptr, int threads = 0);
+
 /// The statistics zonal_statistics computes, named as exactextract names them (plus frac_above).
 enum class ZonalStatistic {
     Count,         ///< "count": sum of coverage shares of valid cells

@@ -301,4 +301,65 @@ Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid&
     return Crosswalk(std::move(weights), weight != nullptr ? "raster cell coverage x weight" : "raster cell coverage");
 }
 
+Crosswalk raster_weighted_overlay(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
+                                  const RasterBand& weight, const Crosswalk& area_shares,
+                                  std::vector<Eigen::Index>* area_fallback, int threads) {
+    const auto n_sources = static_cast<Eigen::Index>(source_wkb.size());
+    const auto n_targets = static_cast<Eigen::Index>(target_wkb.size());
+    if (area_shares.sources() != n_sources || area_shares.targets() != n_targets)
+        throw InputError("raster-weighted overlay: the area crosswalk is " + std::to_string(area_shares.sources()) + " x " +
+                         std::to_string(area_shares.targets()) + ", expected " + std::to_string(n_sources) + " x " +
+                         std::to_string(n_targets));
+    // The weight a polygon covers: sum over cells of weight x exact covered share.
+    auto covered_weight = [&](const std::string& wkb) {
+        const CellCoverage cov = coverage_fractions(wkb, weight.grid);
+        double sum = 0.0;
+        for (Eigen::Index i = 0; i < cov.rows; ++i)
+            for (Eigen::Index j = 0; j < cov.cols; ++j) {
+                const double f = cov.at(i, j);
+                if (f <= 0.0) continue;
+                const Eigen::Index cell = weight.grid.cell_index(cov.row0 + i, cov.col0 + j);
+                if (weight.is_valid(cell)) sum += f * weight.value(cell);
+            }
+        return sum;
+    };
+    using Entry = std::pair<Eigen::Index, double>;
+    std::vector<std::vector<Entry>> rows(source_wkb.size());
+    std::vector<char> fell_back(source_wkb.size(), 0);
+    const auto& shares = area_shares.weights();
+    geography::parallel_blocks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+        geography::GeosContext ctx;
+        for (std::size_t s = begin; s < end; ++s) {
+            const auto si = static_cast<Eigen::Index>(s);
+            const double total = covered_weight(source_wkb[s]);
+            if (!(total > 0.0)) {
+                fell_back[s] = 1;
+                for (Crosswalk::Matrix::InnerIterator it(shares, si); it; ++it) rows[s].emplace_back(it.col(), it.value());
+                continue;
+            }
+            auto source = ctx.from_wkb(source_wkb[s]);
+            for (Crosswalk::Matrix::InnerIterator it(shares, si); it; ++it) {
+                if (it.value() >= 1.0) {  // wholly inside this target: all of its people are too
+                    rows[s].emplace_back(it.col(), 1.0);
+                    continue;
+                }
+                auto target = ctx.from_wkb(target_wkb[static_cast<std::size_t>(it.col())]);
+                auto piece = ctx.own(GEOSIntersection_r(ctx.handle(), source.get(), target.get()), "intersection");
+                const double people = covered_weight(ctx.to_wkb(piece.get()));
+                if (people > 0.0) rows[s].emplace_back(it.col(), std::min(1.0, people / total));
+            }
+        }
+    });
+    std::vector<Eigen::Triplet<double>> triplets;
+    std::vector<Eigen::Index> fallback;
+    for (std::size_t s = 0; s < rows.size(); ++s) {
+        if (fell_back[s]) fallback.push_back(static_cast<Eigen::Index>(s));
+        for (const auto& [t, w] : rows[s]) triplets.emplace_back(static_cast<Eigen::Index>(s), t, w);
+    }
+    Crosswalk::Matrix weights(n_sources, n_targets);
+    weights.setFromTriplets(triplets.begin(), triplets.end());
+    if (area_fallback) *area_fallback = fallback;
+    return Crosswalk(std::move(weights), "population-weighted overlay (weight raster; area weights where a source holds none)");
+}
+
 }  // namespace furthest

@@ -174,3 +174,33 @@ def test_pipeline_brings_dpi_from_2011_lsoas_and_groups_by_pcn(repo, tmp_path):
     assert "via lookup" in notes and "U: 473" in notes and "S: 14" in notes
     assert result.areas.geometry.notna().all()
     assert result.zones["area_share"].eq(1.0).all()
+
+
+def test_population_raster_weighted_overlay_matches_a_cell_by_cell_sum(tmp_path, lsoa21, wards):
+    rasterio = pytest.importorskip("rasterio")
+    exactextract = pytest.importorskip("exactextract")
+    from rasterio.transform import from_origin
+
+    # A synthetic 100 m population grid over Leeds with empty (zero) and NoData cells.
+    x0, y0, x1, y1 = lsoa21.total_bounds
+    cols, rows = int((x1 - x0) // 100) + 3, int((y1 - y0) // 100) + 3
+    rng = np.random.default_rng(7)
+    people = rng.gamma(2.0, 10.0, size=(rows, cols)).astype("float64")
+    people[rng.random((rows, cols)) < 0.2] = 0.0
+    people[:5, :] = -1  # NoData strip
+    path = tmp_path / "population.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=cols, height=rows, count=1, dtype="float64", crs="EPSG:27700",
+                       transform=from_origin(x0 - 100, y1 + 100, 100, 100), nodata=-1) as dst:
+        dst.write(people, 1)
+    sources = lsoa21.iloc[:60]
+    w = Crosswalk.overlay(sources, wards, source_id="lsoa21_code", target_id="ward22_code", weight_raster=path)
+    # Peer: the people in each LSOA ∩ ward piece, by exactextract's cell coverage (float32 shares).
+    pieces = gpd.overlay(sources[["lsoa21_code", "geometry"]], wards[["ward22_code", "geometry"]], how="intersection")
+    pieces["people"] = exactextract.exact_extract(str(path), pieces, "sum", output="pandas")["sum"].to_numpy()
+    totals = exactextract.exact_extract(str(path), sources, "sum", output="pandas")["sum"].to_numpy()
+    pieces["share"] = pieces["people"] / pieces["lsoa21_code"].map(dict(zip(sources["lsoa21_code"], totals)))
+    ours = w.to_frame().set_index(["source", "target"])["weight"]
+    peer = pieces.set_index(["lsoa21_code", "ward22_code"])["share"]
+    peer = peer[peer > 1e-9]
+    np.testing.assert_allclose(ours.reindex(peer.index).to_numpy(), peer.to_numpy(), rtol=1e-5, atol=1e-7)
+    assert w.method.startswith("population-weighted overlay (weight raster")

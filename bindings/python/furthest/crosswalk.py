@@ -78,17 +78,26 @@ class Crosswalk:
     # ---- builders ------------------------------------------------------------------------------
     @classmethod
     def overlay(cls, source, target, *, source_id: str | None = None, target_id: str | None = None,
-                weights: gpd.GeoDataFrame | None = None, weight: str | None = None, crs: str | None = None,
+                weights: gpd.GeoDataFrame | None = None, weight: str | None = None,
+                weight_raster: str | os.PathLike[str] | None = None, band: int = 1, crs: str | None = None,
                 threads: int = 0) -> "Crosswalk":
-        """Polygon overlay. Area-weighted by default; with ``weights`` (points such as output-area
-        or postcode centroids) and ``weight`` (their count column) population-weighted, with area
-        weights for sources that hold no point. Geographic inputs are reprojected to ``crs`` (default:
-        the first projected input CRS, else EPSG:27700) before any area is measured."""
+        """Polygon overlay. Area-weighted by default. Population-weighted with ``weights`` (points
+        such as output-area or postcode centroids) and ``weight`` (their count column), or with
+        ``weight_raster`` (a population grid; each cell counts by its exact covered share); sources
+        holding no weight fall back to area weights and are listed in ``area_fallback``. Geographic
+        inputs are reprojected to ``crs`` (default: the first projected input CRS, else EPSG:27700)
+        before any area is measured."""
         source, target = _frame(source), _frame(target)
         working = _working_crs(crs, source, target)
         src_wkb, src_crs = _geometry(source, "sources")
         tgt_wkb, tgt_crs = _geometry(target, "targets")
         src_ids, tgt_ids = _ids(source, source_id, "sources"), _ids(target, target_id, "targets")
+        if weight_raster is not None:
+            native, fallback = _core.raster_weighted_overlay(src_wkb, src_crs, tgt_wkb, tgt_crs, os.fspath(weight_raster),
+                                                             band, working, threads)
+            out = cls(native, src_ids, tgt_ids)
+            out.area_fallback = src_ids[np.asarray(fallback, dtype=int)]
+            return out
         if weights is None:
             native = _core.overlay_crosswalk(src_wkb, src_crs, tgt_wkb, tgt_crs, working, threads)
             return cls(native, src_ids, tgt_ids)
