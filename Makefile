@@ -28,8 +28,9 @@ demo: python
 test: cpp-test py-test
 
 deps: $(BUILD)/.deps-ok
-$(BUILD)/.deps-ok:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# Install whichever of the Debian packages $(1) are missing (apt-get update only when needed).
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -37,6 +38,10 @@ $(BUILD)/.deps-ok:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+$(BUILD)/.deps-ok:
+	$(call install_missing,$(DEB_PACKAGES))
 	@mkdir -p $(BUILD) && touch $@
 
 $(VENV)/.env-ok: | deps
@@ -96,14 +101,7 @@ tsan: deps
 	  ctest --test-dir $(TSAN_BUILD) --output-on-failure -j $(JOBS) -E '^consumer\.'
 
 $(FUZZ_BUILD)/.fuzz-deps-ok: | deps
-	@missing=""; for p in $(FUZZ_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages for fuzzing:$$missing"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call install_missing,$(FUZZ_PACKAGES))
 	@mkdir -p $(FUZZ_BUILD) && touch $@
 
 # New inputs the fuzzer finds go to $(FUZZ_BUILD)/corpus (scratch); the seeds in tests/fuzz are

@@ -102,4 +102,13 @@ OGRSpatialReference spatial_reference(const std::string& user_input, const std::
     return srs;
 }
 
+std::string wkt_of(const OGRSpatialReference& srs) {
+    char* wkt = nullptr;
+    const char* const options[] = {"FORMAT=WKT2_2018", nullptr};
+    srs.exportToWkt(&wkt, options);
+    std::string out = wkt ? wkt : "";
+    CPLFree(wkt);
+    return out;
+}
+
 }  // namespace furthest::io

@@ -49,4 +49,7 @@ OGRLayer* pick_layer(GDALDataset& dataset, const std::string& role, const std::f
 /// (x = easting/longitude); ConfigError when it is not understood.
 OGRSpatialReference spatial_reference(const std::string& user_input, const std::string& what);
 
+/// WKT2 (2018) of a spatial reference, as written into manifests and output layers.
+std::string wkt_of(const OGRSpatialReference& srs);
+
 }  // namespace furthest::io

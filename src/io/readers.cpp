@@ -95,14 +95,6 @@ void apply_filter(OGRLayer& layer, const std::string& where, const std::string& 
                          "; expected e.g. \"\\\"Year closed\\\" IS NULL\"");
 }
 
-std::string srs_wkt(const OGRSpatialReference& srs) {
-    char* wkt = nullptr;
-    const char* const options[] = {"FORMAT=WKT2_2018", nullptr};
-    srs.exportToWkt(&wkt, options);
-    std::string out = wkt ? wkt : "";
-    CPLFree(wkt);
-    return out;
-}
 
 }  // namespace
 
@@ -136,7 +128,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     apply_filter(*layer, request.where, at);
     Layer out;
     out.name = layer->GetName();
-    out.crs_wkt = srs_wkt(working_crs);
+    out.crs_wkt = wkt_of(working_crs);
     auto builders = builders_for(*layer);
     layer->ResetReading();
     std::size_t feature_number = 0;
@@ -226,7 +218,7 @@ Layer points_from_columns(Layer table, const std::string& role, const std::files
         transform.reset(OGRCreateCoordinateTransformation(&crs, &working_crs));
         if (!transform) throw InputError(where(role, path) + ": cannot transform its coordinates to the working CRS");
     }
-    table.crs_wkt = srs_wkt(working_crs);
+    table.crs_wkt = wkt_of(working_crs);
     table.wkb.reserve(xs.size());
     for (std::size_t row = 0; row < xs.size(); ++row) {
         const std::string row_at = where(role, path) + " row " + std::to_string(row + 1);

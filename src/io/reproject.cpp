@@ -70,14 +70,6 @@ std::size_t reproject_coordinates(std::span<double> x, std::span<double> y, cons
 
 bool is_geographic(const std::string& crs) { return spatial_reference(crs, "CRS").IsGeographic(); }
 
-std::string crs_wkt(const std::string& crs) {
-    const OGRSpatialReference srs = spatial_reference(crs, "CRS");
-    char* wkt = nullptr;
-    const char* const options[] = {"FORMAT=WKT2_2018", nullptr};
-    srs.exportToWkt(&wkt, options);
-    std::string out = wkt ? wkt : "";
-    CPLFree(wkt);
-    return out;
-}
+std::string crs_wkt(const std::string& crs) { return wkt_of(spatial_reference(crs, "CRS")); }
 
 }  // namespace furthest::io
