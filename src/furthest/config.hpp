@@ -105,6 +105,9 @@ struct RunConfig {
     std::string working_crs = "EPSG:27700";  ///< projected CRS in which areas and distances are measured
     int threads = 0;                         ///< 0: all hardware threads
     bool allow_network = false;              ///< GDAL /vsicurl/ and friends stay off unless asked
+    /// When not empty, every input and output must lie inside one of these folders (a shared
+    /// batch service confines each run to its own data).
+    std::vector<std::filesystem::path> allowed_folders;
     std::filesystem::path config_path;       ///< where it was read from (empty for an in-memory config)
     std::string config_json;                 ///< the config as given, as JSON, for the manifest
 };

@@ -47,6 +47,10 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
             shortfalls.push_back(zones.ids[z] + ": " + share + " of its area lies in no area");
         }
     }
+    if (no_area.size() == zones.ids.size())
+        throw InputError("areas: '" + config.areas.path.string() + "' cover none of the " + count_of(zones.ids.size(), "zone") +
+                         " of '" + config.zones.path.string() + "'; expected areas overlapping the zones (check that both "
+                         "layers declare the right CRS)");
     facts.coverage_shortfalls = shortfalls;
     if (!shortfalls.empty())
         warnings.push_back("areas: " + count_of(shortfalls.size(), "zone") +

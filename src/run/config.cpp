@@ -135,6 +135,45 @@ MissingPolicy parse_missing(const Reader& reader, const std::string& section, co
                 "; expected 'error', 'mean' or 'median'");
 }
 
+// Every path the run reads or writes, with the key that names it.
+std::vector<std::pair<std::string, std::filesystem::path>> run_paths(const RunConfig& config) {
+    std::vector<std::pair<std::string, std::filesystem::path>> paths = {
+        {"[zones] path", config.zones.path}, {"[areas] path", config.areas.path}, {"[output] path", config.output.path}};
+    for (std::size_t i = 0; i < config.indicators.size(); ++i) {
+        const auto& spec = config.indicators[i];
+        const std::string section = "[[indicators]] #" + std::to_string(i + 1);
+        paths.emplace_back(section + " path", spec.path);
+        if (spec.via) {
+            if (!spec.via->lookup.empty()) paths.emplace_back(section + ".via lookup", spec.via->lookup);
+            if (!spec.via->weight_path.empty()) paths.emplace_back(section + ".via split_weight", spec.via->weight_path);
+            if (!spec.via->raster_weights.empty()) paths.emplace_back(section + ".via weights", spec.via->raster_weights);
+        }
+    }
+    if (config.partners) paths.emplace_back("[partners] path", config.partners->path);
+    return paths;
+}
+
+// A shared batch service confines each run to named folders: no input or output elsewhere,
+// including through '..' or symbolic links.
+void check_confinement(const Reader& reader, const RunConfig& config) {
+    if (config.allowed_folders.empty()) return;
+    std::vector<std::filesystem::path> roots;
+    for (const auto& folder : config.allowed_folders) roots.push_back(std::filesystem::weakly_canonical(folder));
+    for (const auto& [key, path] : run_paths(config)) {
+        const auto resolved = std::filesystem::weakly_canonical(path);
+        const bool inside = std::any_of(roots.begin(), roots.end(), [&](const std::filesystem::path& root) {
+            const auto relative = resolved.lexically_relative(root);
+            return !relative.empty() && *relative.begin() != "..";
+        });
+        if (!inside) {
+            std::vector<std::string> names;
+            for (const auto& root : roots) names.push_back(root.string());
+            reader.fail(key + " '" + path.string() + "' lies outside the allowed folders " + io::join_names(names) +
+                        "; expected a path inside one of them");
+        }
+    }
+}
+
 ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
     reader.check_keys(table, section, {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight",
                                        "zonal", "band", "threshold", "weights"});
@@ -218,7 +257,7 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     RunConfig config;
 
     const auto& run = reader.section(root, "run", false);
-    reader.check_keys(run, "[run]", {"crs", "threads", "allow_network"});
+    reader.check_keys(run, "[run]", {"crs", "threads", "allow_network", "allowed_folders"});
     if (auto crs = reader.text(run, "[run]", "crs", false, "a CRS such as \"EPSG:27700\""); !crs.empty())
         config.working_crs = crs;
     if (const toml::node* threads = run.get("threads")) {
@@ -230,6 +269,17 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
         auto value = network->value<bool>();
         if (!value) reader.fail("'allow_network' in [run] must be true or false");
         config.allow_network = *value;
+    }
+
+    if (const toml::node* folders = run.get("allowed_folders")) {
+        const toml::array* list = folders->as_array();
+        if (list == nullptr) reader.fail("'allowed_folders' in [run]" + line_of(*folders) + " must be a list of folder paths");
+        toml::table holder;
+        for (const auto& item : *list) {
+            if (!item.is_string()) reader.fail("'allowed_folders' in [run]" + line_of(item) + " must hold folder paths (strings)");
+            holder.insert_or_assign("folder", item.as_string()->get());
+            config.allowed_folders.push_back(reader.path(holder, "[run] allowed_folders", "folder"));
+        }
     }
 
     const auto& zones = reader.section(root, "zones", true);
@@ -350,6 +400,8 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     config.output.path = reader.path(output, "[output]", "path");
     if (config.output.path.extension() != ".gpkg")
         reader.fail("'path' in [output] is '" + config.output.path.string() + "'; expected a GeoPackage path ending in .gpkg");
+
+    check_confinement(reader, config);
 
     std::ostringstream json;
     json << toml::json_formatter{root};

@@ -8,18 +8,33 @@
 #include <geos_c.h>
 #include <nlohmann/json.hpp>
 
+#include <regex>
+
 namespace furthest::run_detail {
+namespace {
+
+// Manifests are shared with reports and colleagues: connection strings in paths or the config
+// (PG:"... password=...", https://user:pass@host/...) keep their shape but lose the secret.
+std::string redact_secrets(std::string text) {
+    static const std::regex assignment(R"(((?:password|passwd|pwd|secret|token|api_?key|access_?key)\s*=\s*)[^\s'"\\;&]+)",
+                                       std::regex::icase);
+    static const std::regex credentials(R"((://[^/:@\s"]+:)[^/@\s"]+@)");
+    text = std::regex_replace(text, assignment, "$1***");
+    return std::regex_replace(text, credentials, "$1***@");
+}
+
+}  // namespace
 
 std::string manifest_json(const ManifestFacts& facts) {
     using nlohmann::ordered_json;
     ordered_json manifest;
     manifest["furthest_version"] = FURTHEST_VERSION;
     manifest["libraries"] = {{"gdal", GDALVersionInfo("RELEASE_NAME")}, {"geos", GEOSversion()}};
-    manifest["config_path"] = facts.config->config_path.string();
-    manifest["config"] = ordered_json::parse(facts.config->config_json.empty() ? "{}" : facts.config->config_json);
+    manifest["config_path"] = redact_secrets(facts.config->config_path.string());
+    manifest["config"] = ordered_json::parse(redact_secrets(facts.config->config_json.empty() ? "{}" : facts.config->config_json));
     ordered_json inputs = ordered_json::array();
     for (const auto& input : facts.inputs) {
-        ordered_json entry = {{"role", input.role}, {"path", input.path.string()}};
+        ordered_json entry = {{"role", input.role}, {"path", redact_secrets(input.path.string())}};
         std::error_code ec;
         if (std::filesystem::is_regular_file(input.path, ec)) {
             entry["size_bytes"] = std::filesystem::file_size(input.path, ec);
@@ -36,7 +51,9 @@ std::string manifest_json(const ManifestFacts& facts) {
     manifest["counts"] = std::move(counts);
     manifest["indicators"] = facts.indicator_notes;
     manifest["coverage_shortfalls"] = facts.coverage_shortfalls;
-    manifest["warnings"] = facts.warnings;
+    std::vector<std::string> warnings;
+    for (const auto& warning : facts.warnings) warnings.push_back(redact_secrets(warning));
+    manifest["warnings"] = warnings;
     manifest["output"] = facts.output_path.string();
     ordered_json timings = ordered_json::object();
     for (const auto& [stage, seconds] : facts.timings) timings[stage] = seconds;
