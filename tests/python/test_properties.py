@@ -183,10 +183,16 @@ def test_overlay_shares_are_exact_area_fractions_and_conserve_totals(folder: Pat
     layer(zone_ids, zones, "code").to_file(here / "zones.gpkg", layer="zones")
     layer(area_ids, areas, "area").to_file(here / "areas.gpkg", layer="areas")
     write_table(here / "table.csv", pd.DataFrame({"code": zone_ids, "need": np.arange(len(zones), dtype=float)}))
-    result = furthest.validate(config(here / "zones.gpkg", here / "areas.gpkg", here / "table.csv", {"need": "higher_is_more_need"}))
+    run_config = config(here / "zones.gpkg", here / "areas.gpkg", here / "table.csv", {"need": "higher_is_more_need"})
+    region = (0, 0, WIDTH, HEIGHT)
+    if all(overlap(box, region) == 0 for box in zones):
+        # Areas that cover no zone at all are refused, not returned as an empty join.
+        with pytest.raises(furthest.InputError, match="cover none of the"):
+            furthest.validate(run_config)
+        return
+    result = furthest.validate(run_config)
 
     shares = result.zone_areas.set_index(["zone_id", "area_id"])["share"]
-    region = (0, 0, WIDTH, HEIGHT)
     population = np.arange(1, len(zones) + 1, dtype=float)  # any extensive count per zone
     moved = 0.0
     for zone_id, box, people in zip(zone_ids, zones, population):
