@@ -13,8 +13,8 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config \
                 libgdal-dev libgeos-dev libeigen3-dev libgtest-dev libgmock-dev \
                 libtomlplusplus-dev nlohmann-json3-dev
 PY_BUILD_DEPS := "scikit-build-core>=0.10" "pybind11>=2.12"
-# Only `make fuzz` needs clang and libFuzzer (Debian 12 names; Debian 13: libclang-rt-19-dev).
-FUZZ_PACKAGES ?= clang libclang-rt-14-dev
+# Only `make fuzz` needs clang and libFuzzer (libclang-rt-dev follows the default clang on Debian 12 and 13).
+FUZZ_PACKAGES ?= clang libclang-rt-dev
 
 VPY := $(VENV)/bin/python
 SOURCES := $(shell git ls-files src bindings CMakeLists.txt pyproject.toml cmake data/demo 2>/dev/null)
