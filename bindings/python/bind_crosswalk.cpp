@@ -2,6 +2,7 @@
 // NumPy arrays. Geometry is reprojected to one projected working CRS in C++ before any area
 // or distance is computed.
 #include "bind_crosswalk.hpp"
+#include "wkb_from_python.hpp"
 
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
@@ -18,16 +19,9 @@ namespace py = pybind11;
 namespace furthest::python {
 namespace {
 
-// Copies the bytes of a sequence of WKB blobs (None -> empty, i.e. no geometry).
-std::vector<std::string> wkb_list(const py::handle& sequence) {
-    std::vector<std::string> out;
-    for (const py::handle item : py::iter(sequence)) out.push_back(item.is_none() ? std::string() : item.cast<std::string>());
-    return out;
-}
-
 std::vector<std::string> in_working_crs(const py::handle& wkb, const std::string& crs, const std::string& working_crs,
                                         const std::string& role) {
-    auto geometries = wkb_list(wkb);
+    auto geometries = wkb_from_python(wkb, role, true);
     if (crs.empty()) throw InputError(role + ": no CRS; expected a GeoDataFrame with a CRS (set one with .set_crs)");
     py::gil_scoped_release release;
     return io::reproject_geometries(geometries, crs, working_crs, role);

@@ -1,6 +1,7 @@
 // Zonal bindings: polygon WKBs + a GeoTIFF path in, NumPy columns out. The raster is read here,
 // by our GDAL, from its path: no dataset handle ever crosses from rasterio's GDAL or back.
 #include "bind_zonal.hpp"
+#include "wkb_from_python.hpp"
 
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
@@ -15,17 +16,6 @@ namespace py = pybind11;
 
 namespace furthest::python {
 namespace {
-
-std::vector<std::string> wkb_list(const py::handle& sequence, const std::string& role) {
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    for (const py::handle item : py::iter(sequence)) {
-        ++i;
-        if (item.is_none()) throw InputError(role + " polygon " + std::to_string(i) + ": geometry is missing");
-        out.push_back(item.cast<std::string>());
-    }
-    return out;
-}
 
 py::dict grid_dict(const Grid& g, Eigen::Index row_offset, Eigen::Index col_offset) {
     py::dict d;
@@ -87,7 +77,7 @@ void bind_zonal(py::module_& m) {
                 throw ConfigError("coverage: '" + coverage + "' is not a precision; expected \"float64\" or \"float32\"");
             options.threshold = threshold;
             options.threads = threads;
-            auto polygons = wkb_list(wkb, "zones");
+            auto polygons = wkb_from_python(wkb, "zones polygon", false);
             ZonalTable table;
             {
                 py::gil_scoped_release release;
@@ -112,7 +102,7 @@ void bind_zonal(py::module_& m) {
         "raster_crosswalk",
         [](const py::object& wkb, const std::string& crs_wkt, const std::string& raster_path,
            const std::optional<std::string>& weights_path, int band, int threads) {
-            auto polygons = wkb_list(wkb, "zones");
+            auto polygons = wkb_from_python(wkb, "zones polygon", false);
             Crosswalk w;
             Prepared p;
             {
@@ -155,7 +145,7 @@ void bind_zonal(py::module_& m) {
     m.def(
         "reproject_polygons",
         [](const py::object& wkb, const std::string& from_wkt, const std::string& to_wkt) {
-            auto polygons = wkb_list(wkb, "polygons");
+            auto polygons = wkb_from_python(wkb, "polygon", false);
             std::vector<std::string> out;
             {
                 py::gil_scoped_release release;

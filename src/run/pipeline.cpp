@@ -64,7 +64,8 @@ Column index_texts(const std::string& name, const std::vector<Eigen::Index>& ind
     return Column::texts(name, std::move(values), std::move(valid));
 }
 
-void check_input_names(const RunConfig& config, const Layer& zones) {
+// Names the run will write must not collide with the inputs it copies; checked before any file is read.
+void check_input_names(const RunConfig& config) {
     for (const auto& spec : config.indicators) {
         if (kZoneOutputColumns.count(spec.name) || spec.name == config.zones.id)
             throw ConfigError("indicator name '" + spec.name + "' clashes with an output column of the zones layer; "
@@ -73,7 +74,6 @@ void check_input_names(const RunConfig& config, const Layer& zones) {
     if (kZoneOutputColumns.count(config.zones.id))
         throw ConfigError("zones: id column '" + config.zones.id + "' clashes with an output column; rename it in '" +
                           config.zones.path.string() + "'");
-    (void)zones;
 }
 
 // The indicator matrix in the order the scoring spec names its indicators.
@@ -154,6 +154,7 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     facts.config = &config;
     Stopwatch clock(facts, options);
 
+    check_input_names(config);
     clock.stage("reading zones");
     const OGRSpatialReference working_crs = io::spatial_reference(config.working_crs, "[run] crs");
     if (!working_crs.IsProjected())
@@ -163,14 +164,13 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
                                    config.allow_network}, working_crs);
     facts.inputs.push_back({"zones", config.zones.path});
     const auto zone_ids = run_detail::unique_ids(zones, "zones", config.zones.path, config.zones.id);
-    check_input_names(config, zones);
     const std::string zones_at = "zones: '" + config.zones.path.string() + "'";
     for (const auto& repair : geography::repair_polygons(zones.wkb, zones_at, zone_ids, config.threads))
         result.warnings.push_back(zones_at + " feature " + std::to_string(repair.index + 1) + " (" + zone_ids[repair.index] +
                                   ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
 
     clock.stage("building areas");
-    const run_detail::ZoneSet zone_set{std::move(zones), zone_ids};
+    run_detail::ZoneSet zone_set{std::move(zones), zone_ids};
     run_detail::AreaSet areas = run_detail::build_areas(config, zone_set, working_crs, facts, result.warnings);
     const auto& area_ids = areas.ids;
     const auto& area_names = areas.names;
@@ -233,9 +233,9 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
 
     // zones layer: id as given, indicator inputs, then the run's columns.
     result.zones.name = "zones";
-    result.zones.wkb = zone_set.layer.wkb;
-    result.zones.crs_wkt = zone_set.layer.crs_wkt;
     result.zones.columns.push_back(io::require_column(zone_set.layer, "zones", config.zones.path, config.zones.id));
+    result.zones.wkb = std::move(zone_set.layer.wkb);  // last use of the zones' geometry
+    result.zones.crs_wkt = zone_set.layer.crs_wkt;
     for (Eigen::Index j = 0; j < n_indicators; ++j) {
         const Eigen::VectorXd column = indicators.col(j);
         result.zones.columns.push_back(Column::reals(config.indicators[static_cast<std::size_t>(j)].name,
