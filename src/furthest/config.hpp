@@ -88,8 +88,19 @@ struct PartnersSpec {
     std::string where;  ///< optional OGR SQL filter, e.g. "\"Year closed\" IS NULL"
 };
 
+/// The map layers, and optionally the same tables for spreadsheets (text cells protected
+/// against formula injection; see io::spreadsheet_text).
 struct OutputSpec {
     std::filesystem::path path;  ///< the GeoPackage; the manifest goes beside it as <stem>.manifest.json
+    bool csv = false;   ///< also <stem>.<table>.csv for zones, areas, partners and zone_areas (no geometry)
+    bool xlsx = false;  ///< also <stem>.xlsx, one sheet per table (no geometry)
+
+    /// Where the spreadsheet copy of `table` goes: <stem>.<table>.csv beside the GeoPackage.
+    std::filesystem::path csv_path(const std::string& table) const {
+        return path.parent_path() / (path.stem().string() + "." + table + ".csv");
+    }
+    std::filesystem::path xlsx_path() const { return path.parent_path() / (path.stem().string() + ".xlsx"); }
+    std::filesystem::path manifest_path() const { return path.parent_path() / (path.stem().string() + ".manifest.json"); }
 };
 
 /// A whole run. Paths are absolute once loaded (relative ones resolve against the config's folder).

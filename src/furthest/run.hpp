@@ -26,6 +26,7 @@ struct RunResult {
     std::vector<std::string> warnings;
     std::filesystem::path output_path;    ///< the GeoPackage (empty when not written)
     std::filesystem::path manifest_path;  ///< the manifest (empty when not written)
+    std::vector<std::filesystem::path> table_paths;  ///< CSV / XLSX copies ([output] tables), when written
 };
 
 RunResult run(const RunConfig& config, const RunOptions& options = {});

@@ -174,6 +174,22 @@ void check_confinement(const Reader& reader, const RunConfig& config) {
     }
 }
 
+// An output written over an input would destroy it on the rename: refuse before reading.
+void check_outputs_spare_inputs(const Reader& reader, const RunConfig& config) {
+    std::vector<std::filesystem::path> outputs = {config.output.path, config.output.manifest_path()};
+    if (config.output.xlsx) outputs.push_back(config.output.xlsx_path());
+    if (config.output.csv)
+        for (const char* table : {"zones", "areas", "partners", "zone_areas"}) outputs.push_back(config.output.csv_path(table));
+    for (const auto& [key, path] : run_paths(config)) {
+        if (key == "[output] path") continue;
+        const auto input = std::filesystem::weakly_canonical(path);
+        for (const auto& output : outputs)
+            if (std::filesystem::weakly_canonical(output) == input)
+                reader.fail("output '" + output.string() + "' would overwrite the input named by " + key +
+                            "; expected a different [output] path");
+    }
+}
+
 ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
     reader.check_keys(table, section, {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight",
                                        "zonal", "band", "threshold", "weights"});
@@ -396,12 +412,26 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     }
 
     const auto& output = reader.section(root, "output", true);
-    reader.check_keys(output, "[output]", {"path"});
+    reader.check_keys(output, "[output]", {"path", "tables"});
     config.output.path = reader.path(output, "[output]", "path");
     if (config.output.path.extension() != ".gpkg")
         reader.fail("'path' in [output] is '" + config.output.path.string() + "'; expected a GeoPackage path ending in .gpkg");
+    if (const toml::node* tables = output.get("tables")) {
+        const std::vector<std::string> known = {"csv", "xlsx"};
+        const toml::array* list = tables->as_array();
+        if (list == nullptr) reader.fail("'tables' in [output]" + line_of(*tables) + " must be a list such as [\"csv\", \"xlsx\"]");
+        for (const auto& item : *list) {
+            const auto format = item.value<std::string>();
+            if (!format || (*format != "csv" && *format != "xlsx"))
+                reader.fail("'tables' in [output]" + line_of(item) + " holds " +
+                            (format ? "'" + *format + "'" + io::did_you_mean(*format, known) : std::string("a value that is not text")) +
+                            "; expected \"csv\" or \"xlsx\"");
+            (*format == "csv" ? config.output.csv : config.output.xlsx) = true;
+        }
+    }
 
     check_confinement(reader, config);
+    check_outputs_spare_inputs(reader, config);
 
     std::ostringstream json;
     json << toml::json_formatter{root};

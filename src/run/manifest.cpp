@@ -55,6 +55,11 @@ std::string manifest_json(const ManifestFacts& facts) {
     for (const auto& warning : facts.warnings) warnings.push_back(redact_secrets(warning));
     manifest["warnings"] = warnings;
     manifest["output"] = facts.output_path.string();
+    if (!facts.table_paths.empty()) {
+        std::vector<std::string> tables;
+        for (const auto& path : facts.table_paths) tables.push_back(path.string());
+        manifest["tables"] = tables;
+    }
     ordered_json timings = ordered_json::object();
     for (const auto& [stage, seconds] : facts.timings) timings[stage] = seconds;
     manifest["timings_seconds"] = std::move(timings);

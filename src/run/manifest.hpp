@@ -25,6 +25,7 @@ struct ManifestFacts {
     std::vector<std::string> indicator_notes;  ///< per indicator: rows matched, unmatched, imputed
     std::vector<std::string> coverage_shortfalls;  ///< zones whose area shares do not sum to one
     std::filesystem::path output_path;
+    std::vector<std::filesystem::path> table_paths;  ///< spreadsheet copies ([output] tables)
     std::string method;  ///< plain words a report can quote
     std::string scoring_json;  ///< the scoring method in detail (weights, PCA, correlation, reports)
 };

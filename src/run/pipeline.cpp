@@ -161,7 +161,7 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
         throw ConfigError("[run] crs '" + config.working_crs + "' is not projected; areas and distances need a projected "
                           "CRS in metres, e.g. \"EPSG:27700\"");
     Layer zones = io::read_vector({"zones", config.zones.path, config.zones.layer, io::GeometryFamily::Polygonal,
-                                   config.allow_network}, working_crs);
+                                   config.allow_network, ""}, working_crs);
     facts.inputs.push_back({"zones", config.zones.path});
     const auto zone_ids = run_detail::unique_ids(zones, "zones", config.zones.path, config.zones.id);
     const std::string zones_at = "zones: '" + config.zones.path.string() + "'";
@@ -300,8 +300,10 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     clock.finish();
     facts.warnings = result.warnings;
     if (options.write) {
+        // Every output is staged under a temporary name and renamed into place together, so a
+        // failed or killed run leaves last month's layers and tables as they were.
         io::StagedOutputs staged;
-        const auto manifest_path = config.output.path.parent_path() / (config.output.path.stem().string() + ".manifest.json");
+        const auto manifest_path = config.output.manifest_path();
         const auto gpkg_tmp = staged.stage(config.output.path);
         const auto manifest_tmp = staged.stage(manifest_path);
         const auto write_start = std::chrono::steady_clock::now();
@@ -310,13 +312,28 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
         if (config.partners) layers.push_back(&result.partners);
         layers.push_back(&result.zone_areas);
         io::write_geopackage(gpkg_tmp, layers);
-        facts.timings.emplace_back("writing", std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count());
         facts.output_path = config.output.path;
+        if (config.output.csv) {
+            for (const Layer* layer : layers) {
+                const auto path = config.output.csv_path(layer->name);
+                io::write_csv_table(staged.stage(path), *layer);
+                facts.table_paths.push_back(path);
+            }
+        }
+        if (config.output.xlsx) {
+            io::write_xlsx(staged.stage(config.output.xlsx_path()), layers);
+            facts.table_paths.push_back(config.output.xlsx_path());
+        }
+        for (const auto& stale : staged.stale_removed())
+            facts.warnings.push_back("output: removed '" + stale.string() + "', left by an earlier run that was killed");
+        result.warnings = facts.warnings;
+        facts.timings.emplace_back("writing", std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count());
         result.manifest_json = run_detail::manifest_json(facts);
         io::write_text_file(manifest_tmp, result.manifest_json);
         staged.commit();
         result.output_path = config.output.path;
         result.manifest_path = manifest_path;
+        result.table_paths = facts.table_paths;
     } else {
         result.manifest_json = run_detail::manifest_json(facts);
     }

@@ -3,6 +3,7 @@
 #include "io/readers.hpp"
 #include "io/sha256.hpp"
 #include "io/spelling.hpp"
+#include "io/writers.hpp"
 
 #include "fixtures.hpp"
 
@@ -10,6 +11,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
+
+#include <unistd.h>
 
 using namespace furthest;
 using furthest::io::ParsedNumber;
@@ -108,4 +112,75 @@ TEST(Readers, NetworkPathsAreRefusedUnlessAllowed) {
 
 TEST(Readers, MissingFileIsAnInputError) {
     EXPECT_THROW(io::read_table("indicator", "/nonexistent/furthest/table.csv", "", false), InputError);
+}
+
+TEST(Spreadsheets, FormulaTriggersBecomePlainText) {
+    // OWASP's CSV-injection triggers: = + - @ and a leading tab or carriage return.
+    EXPECT_EQ(io::spreadsheet_text("=HYPERLINK(\"http://x\",\"click\")"), "'=HYPERLINK(\"http://x\",\"click\")");
+    EXPECT_EQ(io::spreadsheet_text("+44 113 000"), "'+44 113 000");
+    EXPECT_EQ(io::spreadsheet_text("-2+3+cmd|' /C calc'!A0"), "'-2+3+cmd|' /C calc'!A0");
+    EXPECT_EQ(io::spreadsheet_text("@SUM(1)"), "'@SUM(1)");
+    EXPECT_EQ(io::spreadsheet_text("\t=1+1"), "'\t=1+1");
+    EXPECT_EQ(io::spreadsheet_text("\r=1+1"), "'\r=1+1");
+    // Ordinary text, including text with those characters later on, is untouched.
+    EXPECT_EQ(io::spreadsheet_text("Seacroft Hub"), "Seacroft Hub");
+    EXPECT_EQ(io::spreadsheet_text("E01011661"), "E01011661");
+    EXPECT_EQ(io::spreadsheet_text("A = B + C"), "A = B + C");
+    EXPECT_EQ(io::spreadsheet_text(""), "");
+}
+
+// A table whose text holds formulas, written as CSV and XLSX and read back through GDAL: text
+// arrives as text with the apostrophe, numbers (negative ones too) stay numbers.
+TEST(Spreadsheets, CsvAndXlsxKeepNumbersAndDisarmFormulas) {
+    Layer table;
+    table.name = "partners";
+    table.columns.push_back(Column::texts("name", {"=1+1", "Library, Central", "@cmd"}));
+    table.columns.push_back(Column::reals("score", {-1.5, 2.25, std::nan("")}));
+    table.columns.push_back(Column::integers("n", {-3, 0, 7}));
+    table.columns.push_back(Column::texts("=header", {"a", "b", "c"}));
+    const auto dir = fixtures::scratch("spreadsheets");
+    io::write_csv_table(dir / "partners.csv", table);
+    io::write_xlsx(dir / "tables.xlsx", {&table});
+
+    std::ifstream csv(dir / "partners.csv", std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(csv)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text.rfind("\xEF\xBB\xBF", 0), 0u) << "UTF-8 byte-order mark first";
+    EXPECT_NE(text.find("\r\n"), std::string::npos);
+    EXPECT_EQ(text.find("\n=1+1"), std::string::npos);
+    EXPECT_EQ(text.find(",=header"), std::string::npos);
+
+    for (const auto& path : {dir / "partners.csv", dir / "tables.xlsx"}) {
+        SCOPED_TRACE(path.string());
+        const Layer back = io::read_table("test", path, "", false);
+        ASSERT_EQ(back.rows(), 3u);
+        EXPECT_EQ(io::key_text(back.at("name"), 0), "'=1+1");
+        EXPECT_EQ(io::key_text(back.at("name"), 1), "Library, Central");
+        EXPECT_EQ(io::key_text(back.at("name"), 2), "'@cmd");
+        EXPECT_NE(back.find("'=header"), nullptr);
+        EXPECT_DOUBLE_EQ(io::numeric_value(back.at("score"), 0, "test", path), -1.5);
+        EXPECT_TRUE(std::isnan(io::numeric_value(back.at("score"), 2, "test", path)));
+        EXPECT_DOUBLE_EQ(io::numeric_value(back.at("n"), 0, "test", path), -3.0);
+    }
+}
+
+TEST(StagedOutputs, RemovesTemporariesOfKilledRunsOnly) {
+    const auto dir = fixtures::scratch("stale");
+    const auto final_path = dir / "run.gpkg";
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    // pid 2^22 + 1 is above Linux's pid_max default and cannot be running; our own parent can.
+    const std::string dead = ".run.tmp-" + std::string(host) + "-4194305";
+    const std::string alive = ".run.tmp-" + std::string(host) + "-" + std::to_string(::getppid());
+    const std::string other_host = ".run.tmp-otherhost-4194305";
+    for (const auto& name : {dead + ".gpkg", dead + ".gpkg-journal", alive + ".gpkg", other_host + ".gpkg", std::string(".other.tmp-x-1.gpkg")})
+        std::ofstream(dir / name) << "x";
+    io::StagedOutputs staged;
+    const auto temporary = staged.stage(final_path);
+    EXPECT_EQ(staged.stale_removed().size(), 2u);
+    EXPECT_FALSE(std::filesystem::exists(dir / (dead + ".gpkg")));
+    EXPECT_FALSE(std::filesystem::exists(dir / (dead + ".gpkg-journal")));
+    EXPECT_TRUE(std::filesystem::exists(dir / (alive + ".gpkg")));
+    EXPECT_TRUE(std::filesystem::exists(dir / (other_host + ".gpkg")));
+    EXPECT_TRUE(std::filesystem::exists(dir / ".other.tmp-x-1.gpkg"));
+    EXPECT_EQ(temporary.filename().string().rfind(".run.tmp-" + std::string(host) + "-", 0), 0u);
 }

@@ -1,7 +1,7 @@
 """Same inputs, same outputs: whatever the thread count, and run after run.
 
 The demo and the Leeds example run three times each, with ``[run] threads`` = 1, 2 and 2
-again, all to the same output path. The GeoPackages must be byte-identical. The manifests
+again, all to the same output path. Every output (GeoPackage, CSV and XLSX tables) must be byte-identical. The manifests
 must be identical apart from ``timings_seconds`` and, between thread counts, the ``threads``
 the config asked for (the manifest records the config as given).
 """
@@ -35,15 +35,18 @@ def absolute_paths(config: dict[str, Any], folder: Path) -> dict[str, Any]:
     return config
 
 
-def run_three_times(config: dict[str, Any], output: Path) -> list[tuple[bytes, dict]]:
+def run_three_times(config: dict[str, Any], output: Path) -> list[tuple[dict[str, bytes], dict]]:
+    """(every output file but the manifest, by name; the manifest) for 1, 2 and 2 threads."""
     runs = []
     for threads in THREADS:
         config = copy.deepcopy(config)
         config.setdefault("run", {})["threads"] = threads
-        config["output"] = {"path": str(output)}
+        config["output"] = {"path": str(output), "tables": ["csv", "xlsx"]}
         furthest.run(config)
-        manifest = json.loads(output.with_name(output.stem + ".manifest.json").read_text())
-        runs.append((output.read_bytes(), manifest))
+        manifest_path = output.with_name(output.stem + ".manifest.json")
+        files = {p.name: p.read_bytes() for p in sorted(output.parent.iterdir()) if p != manifest_path}
+        assert len(files) >= 5, sorted(files)  # the GeoPackage, four CSV tables (three without partners), the XLSX
+        runs.append((files, json.loads(manifest_path.read_text())))
     return runs
 
 
@@ -55,10 +58,12 @@ def comparable(manifest: dict) -> dict:
     return manifest
 
 
-def assert_deterministic(runs: list[tuple[bytes, dict]]) -> None:
-    (gpkg_1, manifest_1), (gpkg_2, manifest_2), (gpkg_2_again, manifest_2_again) = runs
-    assert gpkg_2 == gpkg_1, "the GeoPackage differs between 1 and 2 threads"
-    assert gpkg_2_again == gpkg_2, "the GeoPackage differs between two runs with the same settings"
+def assert_deterministic(runs: list[tuple[dict[str, bytes], dict]]) -> None:
+    (files_1, manifest_1), (files_2, manifest_2), (files_2_again, manifest_2_again) = runs
+    assert files_2.keys() == files_1.keys() == files_2_again.keys()
+    for name in files_1:
+        assert files_2[name] == files_1[name], f"{name} differs between 1 and 2 threads"
+        assert files_2_again[name] == files_2[name], f"{name} differs between two runs with the same settings"
     # Same settings: everything but the timings is the same.
     same = {k: v for k, v in manifest_2.items() if k != "timings_seconds"}
     same_again = {k: v for k, v in manifest_2_again.items() if k != "timings_seconds"}

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -148,7 +149,8 @@ def test_sigkill_leaves_earlier_outputs_intact(synthetic: Synthetic, tmp_path: P
     assert set(before) == {"grid.gpkg", "grid.manifest.json"}
 
     child = Child("run", synthetic.config(tmp_path, gpkg, "higher_is_more_need"))
-    temporary = out / f".grid.tmp-{child.process.pid}.gpkg"
+    prefix = f".grid.tmp-{socket.gethostname()}-{child.process.pid}"
+    temporary = out / f"{prefix}.gpkg"
     reached = {
         "reading": lambda: any("reading zones" in line for line in child.lines),
         "temporary file created": temporary.exists,
@@ -165,13 +167,18 @@ def test_sigkill_leaves_earlier_outputs_intact(synthetic: Synthetic, tmp_path: P
     # What a kill can leave is the killed process's hidden temporary files, never a file
     # under an output's real name.
     leftovers = sorted(set(after) - set(before))
-    assert all(name.startswith(f".grid.tmp-{child.process.pid}.") for name in leftovers), leftovers
+    assert all(name.startswith(prefix + ".") for name in leftovers), leftovers
 
-    # The next run is not disturbed by the leftovers and replaces both outputs.
+    # The next run is not disturbed by the leftovers, replaces both outputs and clears the
+    # killed run's temporary files, saying so.
     furthest.run(synthetic.config(tmp_path, gpkg, "higher_is_more_need"))
     assert gpkg.read_bytes() != before["grid.gpkg"]
     assert manifest.read_bytes() != before["grid.manifest.json"]
     assert_readable(gpkg, manifest, GRID * GRID)
+    assert set(snapshot(out)) == set(before)
+    warnings = json.loads(manifest.read_text())["warnings"]
+    for name in leftovers:
+        assert any(name in w and "killed" in w for w in warnings), (name, warnings)
 
 
 # --------------------------------------------------------------------------------------------

@@ -75,3 +75,75 @@ def test_areas_covering_no_zone_are_an_error(demo_copy):
     with pytest.raises(furthest.InputError, match=r"far_areas\.geojson' cover none of the 300 zones"):
         furthest.run(config)
     assert not (demo_copy / "out" / "run.gpkg").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# Spreadsheet copies: a partner list is shared around; a name like "=HYPERLINK(...)" must not
+# become a live formula in the planner's Excel. Read back with pandas and openpyxl, which do
+# not go through GDAL.
+# --------------------------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://example.com/x","click")', "+44 113 000 0000", "-1+cmd|' /C calc'!A0", "@SUM(A1:A9)"]
+
+
+def test_spreadsheet_tables_disarm_formulas_and_keep_numbers(demo_copy):
+    import openpyxl
+    import pandas as pd
+
+    partners = pd.read_csv(demo_copy / "partners.csv")
+    partners.loc[: len(FORMULAS) - 1, "name"] = FORMULAS
+    partners.to_csv(demo_copy / "partners.csv", index=False)
+    config = config_for(demo_copy)
+    config["output"]["tables"] = ["csv", "xlsx"]
+    result = furthest.run(config)
+
+    out = demo_copy / "out"
+    expected = {f"run.{t}.csv" for t in ("zones", "areas", "partners", "zone_areas")} | {"run.xlsx"}
+    assert expected <= {p.name for p in out.iterdir()}
+    assert {str(out / name) for name in expected} == set(result.manifest["tables"])
+    assert not list(out.glob(".*tmp*"))
+
+    csv_partners = pd.read_csv(out / "run.partners.csv", encoding="utf-8-sig")
+    assert list(csv_partners["name"][: len(FORMULAS)]) == ["'" + f for f in FORMULAS]
+    assert list(csv_partners["name"][len(FORMULAS):]) == list(partners["name"][len(FORMULAS):])
+    zones_csv = pd.read_csv(out / "run.zones.csv", encoding="utf-8-sig")
+    gpkg_zones = result.zones.sort_values("zone_code").reset_index(drop=True)
+    zones_csv = zones_csv.sort_values("zone_code").reset_index(drop=True)
+    assert len(zones_csv) == 300 and "geometry" not in zones_csv
+    assert pd.api.types.is_float_dtype(zones_csv["score"])
+    assert (zones_csv["score"] < 0).any(), "negative scores stay numbers"
+    assert (zones_csv["score"] - gpkg_zones["score"]).abs().max() < 1e-9
+
+    book = openpyxl.load_workbook(out / "run.xlsx")
+    assert book.sheetnames == ["zones", "areas", "partners", "zone_areas"]
+    sheet = book["partners"]
+    header = [c.value for c in sheet[1]]
+    names = [row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names[: len(FORMULAS)] == ["'" + f for f in FORMULAS]
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f", f"{cell.coordinate} holds a formula"
+    scores = [row[0] for row in book["zones"].iter_rows(min_row=2, min_col=[c.value for c in book["zones"][1]].index("score") + 1,
+                                                          max_col=[c.value for c in book["zones"][1]].index("score") + 1,
+                                                          values_only=True)]
+    assert all(isinstance(s, float) for s in scores) and min(scores) < 0
+
+
+def test_output_over_an_input_is_refused(demo_copy):
+    config = config_for(demo_copy)
+    config["output"]["path"] = str(demo_copy / "indicators.gpkg")
+    config["output"]["tables"] = ["csv"]
+    config["indicators"][0]["path"] = str(demo_copy / "indicators.zones.csv")
+    (demo_copy / "indicators.csv").rename(demo_copy / "indicators.zones.csv")
+    before = (demo_copy / "indicators.zones.csv").read_bytes()
+    with pytest.raises(furthest.ConfigError, match=r"would overwrite the input named by \[\[indicators\]\] #1 path"):
+        furthest.run(config)
+    assert (demo_copy / "indicators.zones.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("tables, message", [("csv", "must be a list"), (["csvv"], "did you mean 'csv'"), ([1], "not text")])
+def test_bad_tables_setting_is_refused(demo_copy, tables, message):
+    config = config_for(demo_copy)
+    config["output"]["tables"] = tables
+    with pytest.raises(furthest.ConfigError, match=message):
+        furthest.run(config)
