@@ -82,6 +82,9 @@ py::dict result_to_python(const RunResult& result) {
     out["warnings"] = result.warnings;
     out["output_path"] = result.output_path.empty() ? py::object(py::none()) : py::object(py::str(result.output_path.string()));
     out["manifest_path"] = result.manifest_path.empty() ? py::object(py::none()) : py::object(py::str(result.manifest_path.string()));
+    py::list tables;
+    for (const auto& path : result.table_paths) tables.append(py::str(path.string()));
+    out["table_paths"] = tables;
     return out;
 }
 

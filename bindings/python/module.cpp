@@ -5,9 +5,13 @@
 #include "bind_zonal.hpp"
 
 #include "furthest/errors.hpp"
+#include "furthest/postcodes.hpp"
 #include "furthest/version.hpp"
 
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
 
 namespace py = pybind11;
 
@@ -41,4 +45,14 @@ PYBIND11_MODULE(_core, m) {
     furthest::python::bind_scoring(m);
     furthest::python::bind_zonal(m);
     furthest::python::bind_crosswalk(m);
+
+    m.def(
+        "normalise_postcode",
+        [](const std::string& text) -> std::optional<std::string> {
+            std::string postcode = furthest::normalise_postcode(text);
+            if (postcode.empty()) return std::nullopt;
+            return postcode;
+        },
+        py::arg("text"),
+        "The standard form of a UK postcode ('ls14ap' -> 'LS1 4AP'), or None when the text is not shaped like one.");
 }

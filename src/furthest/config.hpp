@@ -34,7 +34,8 @@ struct AreasSpec {
     std::string assign = "nearest";  ///< member sites: "nearest" or "shared"
     int k = 3;                       ///< member sites, shared: how many nearest areas share a zone
     std::string where;               ///< optional OGR SQL filter on the areas or member sites
-    bool from_members() const { return !x.empty(); }
+    std::string postcode;            ///< member sites placed by postcode through [postcodes], instead of x/y
+    bool from_members() const { return !x.empty() || !postcode.empty(); }
 };
 
 /// Where an indicator table sits on another geography, and how its values reach the zones.
@@ -58,6 +59,7 @@ struct ViaSpec {
     std::string y;
     std::string crs;
     std::string weight;  ///< points: weight column (premises, people); empty = one each
+    std::string postcode;  ///< points placed by postcode through [postcodes], instead of x/y
     // Raster: the indicator's path is a raster (GeoTIFF ...) summarised per zone.
     std::string zonal;                   ///< statistic: mean, sum, count, min, max, weighted_mean, majority, frac_above
     int band = 1;
@@ -86,6 +88,22 @@ struct PartnersSpec {
     std::string y;
     std::string crs;  ///< CRS of x/y columns (required with x/y), e.g. "EPSG:4326"
     std::string where;  ///< optional OGR SQL filter, e.g. "\"Year closed\" IS NULL"
+    std::string postcode;  ///< placed by postcode through [postcodes], instead of x/y
+};
+
+/// A postcode directory ([postcodes]): where each postcode is, for partners, member sites and
+/// points given by postcode instead of coordinates (e.g. the ONS National Statistics Postcode
+/// Lookup, or an extract of it).
+struct PostcodesSpec {
+    std::filesystem::path path;
+    std::string layer;
+    std::string postcode;  ///< the postcode column (any of the pcd, pcd2, pcds widths)
+    std::string x;         ///< coordinate columns and their CRS
+    std::string y;
+    std::string crs;
+    /// A row whose postcode is blank, malformed, unknown or without coordinates: an error
+    /// (false), or left out and listed in the warnings (true, `unmatched = "warn"`).
+    bool warn_unmatched = false;
 };
 
 /// The map layers, and optionally the same tables for spreadsheets (text cells protected
@@ -109,6 +127,7 @@ struct RunConfig {
     AreasSpec areas;
     std::vector<IndicatorSpec> indicators;
     std::optional<PartnersSpec> partners;
+    std::optional<PostcodesSpec> postcodes;
     /// How the indicators become a need index ([scoring]); built from [[indicators]] (z-scores,
     /// their directions and weights, weighted arithmetic mean) when the config has none.
     ScoringSpec scoring;

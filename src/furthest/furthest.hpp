@@ -4,6 +4,7 @@
 #include "furthest/config.hpp"
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "furthest/postcodes.hpp"
 #include "furthest/run.hpp"
 #include "furthest/scoring.hpp"
 #include "furthest/table.hpp"

@@ -61,11 +61,11 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
 }
 
 AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                     ManifestFacts& facts, std::vector<std::string>& warnings) {
+                     TableCache& tables, ManifestFacts& facts, std::vector<std::string>& warnings) {
     const AreasSpec& spec = config.areas;
     const std::string at = "areas: '" + spec.path.string() + "'";
-    Layer sites = io::points_from_columns(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where), "areas",
-                                          spec.path, spec.x, spec.y, io::spatial_reference(spec.crs, "[areas] crs"), working_crs);
+    Layer sites = locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where), "areas", spec.path,
+                              {spec.x, spec.y, spec.crs, spec.postcode}, tables, config, working_crs, warnings);
     facts.inputs.push_back({"area member sites", spec.path});
     const Column& id_column = io::require_column(sites, "areas", spec.path, spec.id);
     const Column* name_column = spec.name.empty() ? nullptr : &io::require_column(sites, "areas", spec.path, spec.name);
@@ -99,7 +99,8 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
     if (!empty.empty())
         warnings.push_back(at + ": " + count_of(empty.size(), "area") + " are the main area of no zone and have no polygon: " +
                            list_some(empty));
-    areas.method = "areas defined by " + std::to_string(sites.rows()) + " member sites in '" + spec.path.string() + "': " +
+    areas.method = "areas defined by " + std::to_string(sites.rows()) + " member sites in '" + spec.path.string() + "'" +
+                   (spec.postcode.empty() ? std::string() : " placed by postcode ('" + spec.postcode + "')") + ": " +
                    areas.zone_to_area.method() + " (zones represented by their centroids); area polygons are the zones " +
                    "dissolved by main area";
     return areas;
@@ -108,8 +109,8 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
 }  // namespace
 
 AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    ManifestFacts& facts, std::vector<std::string>& warnings) {
-    return config.areas.from_members() ? member_areas(config, zones, working_crs, facts, warnings)
+                    TableCache& tables, ManifestFacts& facts, std::vector<std::string>& warnings) {
+    return config.areas.from_members() ? member_areas(config, zones, working_crs, tables, facts, warnings)
                                        : drawn_areas(config, zones, working_crs, facts, warnings);
 }
 

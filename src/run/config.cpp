@@ -150,6 +150,7 @@ std::vector<std::pair<std::string, std::filesystem::path>> run_paths(const RunCo
         }
     }
     if (config.partners) paths.emplace_back("[partners] path", config.partners->path);
+    if (config.postcodes) paths.emplace_back("[postcodes] path", config.postcodes->path);
     return paths;
 }
 
@@ -190,9 +191,33 @@ void check_outputs_spare_inputs(const Reader& reader, const RunConfig& config) {
     }
 }
 
+// Where a table's rows are: 'x', 'y' and 'crs', or 'postcode' (looked up in [postcodes]).
+struct SiteColumns {
+    std::string x, y, crs, postcode;
+};
+
+SiteColumns parse_site_columns(const Reader& reader, const toml::table& table, const std::string& section, bool required,
+                               const std::string& alternative = "") {
+    SiteColumns site;
+    site.x = reader.text(table, section, "x", false, "the x (longitude/easting) column");
+    site.y = reader.text(table, section, "y", false, "the y (latitude/northing) column");
+    site.crs = reader.text(table, section, "crs", false, "the CRS of x and y, e.g. \"EPSG:4326\"");
+    site.postcode = reader.text(table, section, "postcode", false, "the postcode column");
+    const bool xy = !site.x.empty() || !site.y.empty();
+    if (xy && !site.postcode.empty())
+        reader.fail(section + " gives both 'x'/'y' and 'postcode'; expected one way of placing its rows");
+    if (xy && (site.x.empty() || site.y.empty()))
+        reader.fail(section + " needs both 'x' and 'y'" + (alternative.empty() ? std::string() : ", or neither (" + alternative + ")"));
+    if (xy && site.crs.empty()) reader.fail(section + " gives 'x' and 'y' but no 'crs'; expected e.g. crs = \"EPSG:4326\"");
+    if (!xy && !site.crs.empty()) reader.fail("'crs' in " + section + " only applies with 'x' and 'y'");
+    if (required && !xy && site.postcode.empty())
+        reader.fail(section + " needs 'x', 'y' and 'crs' (coordinate columns) or 'postcode' (a postcode column)");
+    return site;
+}
+
 ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
     reader.check_keys(table, section, {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight",
-                                       "zonal", "band", "threshold", "weights"});
+                                       "postcode", "zonal", "band", "threshold", "weights"});
     ViaSpec via;
     const std::string kind = reader.text(table, section, "kind", false, "'intensive' or 'extensive'");
     if (!kind.empty() && kind != "intensive" && kind != "extensive")
@@ -200,10 +225,10 @@ ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::str
                     "; expected 'intensive' (rates, scores: weighted mean) or 'extensive' (counts: sum)");
     via.extensive = kind == "extensive";
     const bool lookup = table.get("lookup") != nullptr;
-    const bool points = table.get("x") != nullptr || table.get("y") != nullptr;
+    const bool points = table.get("x") != nullptr || table.get("y") != nullptr || table.get("postcode") != nullptr;
     const bool raster = table.get("zonal") != nullptr;
     if (int(lookup) + int(points) + int(raster) != 1)
-        reader.fail(section + " needs exactly one of 'lookup' (a code lookup table), 'x', 'y' and 'crs' (points), or "
+        reader.fail(section + " needs exactly one of 'lookup' (a code lookup table), 'x', 'y' and 'crs' or 'postcode' (points), or "
                     "'zonal' (the indicator's path is a raster summarised per zone)");
     if (raster) {
         via.kind = ViaSpec::Kind::Raster;
@@ -255,9 +280,11 @@ ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::str
         }
     } else {
         via.kind = ViaSpec::Kind::Points;
-        via.x = reader.text(table, section, "x", true, "the x (longitude/easting) column");
-        via.y = reader.text(table, section, "y", true, "the y (latitude/northing) column");
-        via.crs = reader.text(table, section, "crs", true, "the CRS of x and y, e.g. \"EPSG:4326\"");
+        const SiteColumns site = parse_site_columns(reader, table, section, true);
+        via.x = site.x;
+        via.y = site.y;
+        via.crs = site.crs;
+        via.postcode = site.postcode;
         via.weight = reader.text(table, section, "weight", false, "a weight column (premises, people)");
     }
     return via;
@@ -269,7 +296,7 @@ namespace run_detail {
 
 RunConfig config_from_table(const toml::table& root, const std::filesystem::path& base_dir, const std::string& source_name) {
     Reader reader(source_name, base_dir);
-    reader.check_keys(root, "the top level", {"run", "zones", "areas", "indicators", "partners", "scoring", "output"});
+    reader.check_keys(root, "the top level", {"run", "zones", "areas", "indicators", "partners", "postcodes", "scoring", "output"});
     RunConfig config;
 
     const auto& run = reader.section(root, "run", false);
@@ -305,24 +332,24 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     config.zones.id = reader.text(zones, "[zones]", "id", true, "the name of the zone id column");
 
     const auto& areas = reader.section(root, "areas", true);
-    reader.check_keys(areas, "[areas]", {"path", "layer", "id", "name", "x", "y", "crs", "assign", "k", "where"});
+    reader.check_keys(areas, "[areas]", {"path", "layer", "id", "name", "x", "y", "crs", "postcode", "assign", "k", "where"});
     config.areas.where = reader.text(areas, "[areas]", "where", false, "an OGR SQL filter");
     config.areas.path = reader.path(areas, "[areas]", "path");
     config.areas.layer = reader.text(areas, "[areas]", "layer", false, "a layer name");
     config.areas.id = reader.text(areas, "[areas]", "id", true, "the name of the area id column");
     config.areas.name = reader.text(areas, "[areas]", "name", false, "the name of the area name column");
-    config.areas.x = reader.text(areas, "[areas]", "x", false, "the member sites' x (longitude/easting) column");
-    config.areas.y = reader.text(areas, "[areas]", "y", false, "the member sites' y (latitude/northing) column");
-    config.areas.crs = reader.text(areas, "[areas]", "crs", false, "the CRS of x and y, e.g. \"EPSG:4326\"");
-    if (config.areas.x.empty() != config.areas.y.empty())
-        reader.fail("[areas] needs both 'x' and 'y' (member sites), or neither (drawn polygons)");
-    if (config.areas.from_members() && config.areas.crs.empty())
-        reader.fail("[areas] gives member-site columns 'x' and 'y' but no 'crs'; expected e.g. crs = \"EPSG:4326\"");
+    {
+        const SiteColumns site = parse_site_columns(reader, areas, "[areas]", false, "drawn polygons");
+        config.areas.x = site.x;
+        config.areas.y = site.y;
+        config.areas.crs = site.crs;
+        config.areas.postcode = site.postcode;
+    }
     if (auto assign = reader.text(areas, "[areas]", "assign", false, "'nearest' or 'shared'"); !assign.empty()) {
         if (assign != "nearest" && assign != "shared")
             reader.fail("'assign' in [areas] is '" + assign + "'" + io::did_you_mean(assign, {"nearest", "shared"}) +
                         "; expected 'nearest' or 'shared'");
-        if (!config.areas.from_members()) reader.fail("'assign' in [areas] only applies to member sites (give x, y and crs)");
+        if (!config.areas.from_members()) reader.fail("'assign' in [areas] only applies to member sites (give x, y and crs, or postcode)");
         config.areas.assign = assign;
     }
     if (const toml::node* k = areas.get("k")) {
@@ -371,18 +398,46 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
 
     if (root.get("partners")) {
         const auto& partners = reader.section(root, "partners", false);
-        reader.check_keys(partners, "[partners]", {"path", "layer", "x", "y", "crs", "where"});
+        reader.check_keys(partners, "[partners]", {"path", "layer", "x", "y", "crs", "postcode", "where"});
         PartnersSpec spec;
         spec.path = reader.path(partners, "[partners]", "path");
         spec.layer = reader.text(partners, "[partners]", "layer", false, "a layer name");
-        spec.x = reader.text(partners, "[partners]", "x", false, "the x (longitude/easting) column");
-        spec.y = reader.text(partners, "[partners]", "y", false, "the y (latitude/northing) column");
-        spec.crs = reader.text(partners, "[partners]", "crs", false, "the CRS of x and y, e.g. \"EPSG:4326\"");
+        const SiteColumns site = parse_site_columns(reader, partners, "[partners]", false, "for a point layer");
+        spec.x = site.x;
+        spec.y = site.y;
+        spec.crs = site.crs;
+        spec.postcode = site.postcode;
         spec.where = reader.text(partners, "[partners]", "where", false, "an OGR SQL filter");
-        if (spec.x.empty() != spec.y.empty()) reader.fail("[partners] needs both 'x' and 'y', or neither (for a point layer)");
-        if (!spec.x.empty() && spec.crs.empty()) reader.fail("[partners] gives 'x' and 'y' but no 'crs'; expected e.g. crs = \"EPSG:4326\"");
         config.partners = std::move(spec);
     }
+
+    if (root.get("postcodes")) {
+        const auto& postcodes = reader.section(root, "postcodes", false);
+        reader.check_keys(postcodes, "[postcodes]", {"path", "layer", "postcode", "x", "y", "crs", "unmatched"});
+        PostcodesSpec spec;
+        spec.path = reader.path(postcodes, "[postcodes]", "path");
+        spec.layer = reader.text(postcodes, "[postcodes]", "layer", false, "a layer name");
+        spec.postcode = reader.text(postcodes, "[postcodes]", "postcode", true, "the directory's postcode column");
+        spec.x = reader.text(postcodes, "[postcodes]", "x", true, "the x (longitude/easting) column");
+        spec.y = reader.text(postcodes, "[postcodes]", "y", true, "the y (latitude/northing) column");
+        spec.crs = reader.text(postcodes, "[postcodes]", "crs", true, "the CRS of x and y, e.g. \"EPSG:4326\"");
+        const std::string unmatched = reader.text(postcodes, "[postcodes]", "unmatched", false, "'error' or 'warn'");
+        if (!unmatched.empty() && unmatched != "error" && unmatched != "warn")
+            reader.fail("'unmatched' in [postcodes]" + line_of_key(postcodes, "unmatched") + " is '" + unmatched + "'" +
+                        io::did_you_mean(unmatched, {"error", "warn"}) +
+                        "; expected 'error' (stop) or 'warn' (leave such rows out and list them)");
+        spec.warn_unmatched = unmatched == "warn";
+        config.postcodes = std::move(spec);
+    }
+    std::vector<std::string> by_postcode;
+    if (!config.areas.postcode.empty()) by_postcode.push_back("[areas]");
+    if (config.partners && !config.partners->postcode.empty()) by_postcode.push_back("[partners]");
+    for (std::size_t i = 0; i < config.indicators.size(); ++i)
+        if (config.indicators[i].via && !config.indicators[i].via->postcode.empty())
+            by_postcode.push_back("[[indicators]] #" + std::to_string(i + 1) + ".via");
+    if (!by_postcode.empty() && !config.postcodes)
+        reader.fail(by_postcode.front() + " places its rows by 'postcode' but the config has no [postcodes] section; expected "
+                    "[postcodes] with the directory's path, postcode column, x, y and crs");
 
     // [scoring]: the method. Without its own [[scoring.indicators]], the index is the run's
     // [[indicators]] with their directions and weights.

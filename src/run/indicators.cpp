@@ -200,12 +200,12 @@ Eigen::VectorXd via_lookup(const IndicatorSpec& spec, const Layer& table, const 
     return x;
 }
 
-Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const ZoneSet& zones, const RunConfig& config,
-                           const OGRSpatialReference& working_crs, std::vector<std::string>& warnings, std::string& note) {
+Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const ZoneSet& zones, TableCache& tables,
+                           const RunConfig& config, const OGRSpatialReference& working_crs, std::vector<std::string>& warnings,
+                           std::string& note) {
     const ViaSpec& via = *spec.via;
     const std::string role = role_of(spec);
-    Layer points = io::points_from_columns(table, role, spec.path, via.x, via.y, io::spatial_reference(via.crs, role + " via crs"),
-                                           working_crs);
+    Layer points = locate_rows(table, role, spec.path, {via.x, via.y, via.crs, via.postcode}, tables, config, working_crs, warnings);
     const auto raw = io::numeric_values(io::require_column(points, role, spec.path, spec.column), role, spec.path);
     Eigen::VectorXd values = Eigen::Map<const Eigen::VectorXd>(raw.data(), static_cast<Eigen::Index>(raw.size()));
     Eigen::VectorXd weight;
@@ -219,9 +219,11 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
         warnings.push_back(role + ": " + count_of(outside, "point") + " of '" + spec.path.string() + "' lie in no zone");
     // A zone no point reaches: a mean is blank (NaN, for the missing policy), a count is zero.
     Eigen::VectorXd x = via.extensive ? crosswalk.apply_extensive(values) : crosswalk.apply_intensive(values);
-    note = "via points ('" + via.x + "', '" + via.y + "' in " + via.crs + ") located in the zones, " +
+    const std::string placed = via.postcode.empty() ? "('" + via.x + "', '" + via.y + "' in " + via.crs + ")"
+                                                    : "placed by postcode ('" + via.postcode + "')";
+    note = "via points " + placed + " located in the zones, " +
            (via.extensive ? "summed" : "averaged" + std::string(via.weight.empty() ? "" : " weighted by '" + via.weight + "'")) +
-           "; " + std::to_string(points.rows()) + " points, " + std::to_string(outside) + " in no zone";
+           "; " + std::to_string(points.rows()) + " of " + std::to_string(table.rows()) + " rows placed, " + std::to_string(outside) + " in no zone";
     return x;
 }
 
@@ -277,7 +279,7 @@ Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, 
         const Layer& table = tables.get(role_of(spec), spec.path, spec.layer, "indicator table");
         if (!spec.via) x = by_key(spec, table, zones, labels, note);
         else if (spec.via->kind == ViaSpec::Kind::Lookup) x = via_lookup(spec, table, zones, tables, config, note);
-        else x = via_points(spec, table, zones, config, working_crs, warnings, note);
+        else x = via_points(spec, table, zones, tables, config, working_crs, warnings, note);
     }
     std::size_t imputed = 0;
     fill_blanks(spec, x, labels, warnings, imputed);

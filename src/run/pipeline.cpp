@@ -171,7 +171,8 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
 
     clock.stage("building areas");
     run_detail::ZoneSet zone_set{std::move(zones), zone_ids};
-    run_detail::AreaSet areas = run_detail::build_areas(config, zone_set, working_crs, facts, result.warnings);
+    run_detail::TableCache tables(config.allow_network, facts);
+    run_detail::AreaSet areas = run_detail::build_areas(config, zone_set, working_crs, tables, facts, result.warnings);
     const auto& area_ids = areas.ids;
     const auto& area_names = areas.names;
     const Crosswalk& zone_to_area = areas.zone_to_area;
@@ -184,7 +185,6 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     const auto n_zones = static_cast<Eigen::Index>(zone_ids.size());
     const auto n_indicators = static_cast<Eigen::Index>(config.indicators.size());
     Eigen::MatrixXd indicators(n_zones, n_indicators);
-    run_detail::TableCache tables(config.allow_network, facts);
     for (Eigen::Index j = 0; j < n_indicators; ++j) {
         const IndicatorSpec& spec = config.indicators[static_cast<std::size_t>(j)];
         indicators.col(j) = run_detail::join_indicator(spec, zone_set, tables, config, working_crs, facts, result.warnings);
@@ -205,10 +205,10 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     if (config.partners) {
         clock.stage("locating partners");
         const PartnersSpec& spec = *config.partners;
-        if (!spec.x.empty()) {
-            const OGRSpatialReference crs = io::spatial_reference(spec.crs, "[partners] crs");
-            result.partners = io::points_from_columns(io::read_table("partners", spec.path, spec.layer, config.allow_network, spec.where),
-                                                      "partners", spec.path, spec.x, spec.y, crs, working_crs);
+        if (!spec.x.empty() || !spec.postcode.empty()) {
+            result.partners = run_detail::locate_rows(io::read_table("partners", spec.path, spec.layer, config.allow_network, spec.where),
+                                                      "partners", spec.path, {spec.x, spec.y, spec.crs, spec.postcode}, tables,
+                                                      config, working_crs, result.warnings);
         } else {
             result.partners = io::read_vector(
                 {"partners", spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network, spec.where}, working_crs);

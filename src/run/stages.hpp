@@ -4,6 +4,7 @@
 
 #include "furthest/config.hpp"
 #include "furthest/crosswalk.hpp"
+#include "furthest/postcodes.hpp"
 #include "furthest/table.hpp"
 #include "run/manifest.hpp"
 
@@ -11,24 +12,42 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace furthest::run_detail {
 
-/// Tables read once per run, by (path, layer).
+/// Tables read once per run, by (path, layer), and the run's postcode directory.
 class TableCache {
 public:
     TableCache(bool allow_network, ManifestFacts& facts) : allow_network_(allow_network), facts_(facts) {}
     /// `role` names the input in messages; `manifest_role` files it in the manifest's inputs.
     const Layer& get(const std::string& role, const std::filesystem::path& path, const std::string& layer,
                      const std::string& manifest_role);
+    /// The [postcodes] directory, read on first use (coordinates in the directory's own CRS).
+    const PostcodeDirectory& postcodes(const PostcodesSpec& spec);
 
 private:
     bool allow_network_;
     ManifestFacts& facts_;
     std::map<std::pair<std::string, std::string>, Layer> tables_;
+    std::optional<PostcodeDirectory> postcodes_;
 };
+
+/// How a table's rows become points: coordinate columns, or a postcode column.
+struct SiteColumns {
+    std::string x, y, crs;
+    std::string postcode;
+};
+
+/// The rows of `table` as points in the working CRS (table.wkb filled), from coordinate columns
+/// or by postcode through the run's [postcodes] directory. A row whose postcode cannot be placed
+/// is an InputError naming file, row, column and value; with [postcodes] unmatched = "warn" it
+/// is left out instead and listed in `warnings`.
+Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
+                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs,
+                  std::vector<std::string>& warnings);
 
 /// Zones as read: geometry in the working CRS, ids as text.
 struct ZoneSet {
@@ -50,7 +69,7 @@ std::vector<std::string> unique_ids(const Layer& layer, const std::string& role,
                                     const std::string& column_name);
 
 AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    ManifestFacts& facts, std::vector<std::string>& warnings);
+                    TableCache& tables, ManifestFacts& facts, std::vector<std::string>& warnings);
 
 /// One indicator on the zones, by key, through a lookup, or through points; blanks handled by
 /// the indicator's missing policy. Notes what was done in `facts.indicator_notes`.

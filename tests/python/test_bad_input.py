@@ -612,3 +612,83 @@ def test_partner_non_numeric_latitude_does_not_offer_blank(case: Case) -> None:
     case.set_cell("partners.csv", 3, "lat", "north")
     error = run_fails(case, furthest.InputError, r"partners\.csv' row 3, column 'lat'")
     assert "blank" not in str(error)
+
+
+# --------------------------------------------------------------------------------------------
+# 15. Partners placed by postcode: a directory made beside the demo (Furthton's made-up "FT"
+#     postcodes at the partners' coordinates, and one terminated postcode without any)
+# --------------------------------------------------------------------------------------------
+
+def by_postcode(case: Case, **postcodes: Any) -> None:
+    """Give every partner a postcode FT1 1AA, FT1 1AB, ... and place them by it."""
+    partners = pd.read_csv(case.inputs / "partners.csv", dtype=str, keep_default_na=False)
+    codes = [f"FT{1 + i // 26} 1A{chr(ord('A') + i % 26)}" for i in range(len(partners))]
+    directory = pd.DataFrame({"pcds": codes + ["FT9 9ZZ"], "lat": list(partners["lat"]) + [""],
+                              "long": list(partners["lon"]) + [""]})
+    directory.to_csv(case.inputs / "postcodes.csv", index=False)
+    partners["postcode"] = codes
+    partners.to_csv(case.inputs / "partners.csv", index=False)
+    for key in ("x", "y", "crs"):
+        del case.config["partners"][key]
+    case.config["partners"]["postcode"] = "postcode"
+    case.config["postcodes"] = {"path": str(case.inputs / "postcodes.csv"), "postcode": "pcds",
+                                "x": "long", "y": "lat", "crs": "EPSG:4326", **postcodes}
+
+
+@pytest.mark.parametrize("text, pattern", [
+    ("FT1 1AZ", r"'FT1 1AZ' is not in the postcode directory; did you mean 'FT1 1A[A-Y]'\?; expected a current postcode listed"),
+    ("FT1 1A", r"'FT1 1A' is not shaped like a UK postcode; expected a postcode such as 'LS1 4AP'"),
+    ("not known", r"'not known' is not shaped like a UK postcode"),
+    ("", r"'' is blank; expected a postcode"),
+    ("FT9 9ZZ", r"'FT9 9ZZ' is in the postcode directory without coordinates; expected a current postcode"),
+])
+def test_partner_postcode_that_cannot_be_placed(case: Case, text: str, pattern: str) -> None:
+    by_postcode(case)
+    case.set_cell("partners.csv", 4, "postcode", text)
+    run_fails(case, furthest.InputError, r"^partners: '[^']*partners\.csv' row 4, column 'postcode': " + pattern)
+
+
+def test_unplaceable_postcodes_are_left_out_and_listed_when_asked(case: Case) -> None:
+    by_postcode(case, unmatched="warn")
+    case.set_cell("partners.csv", 4, "postcode", "FT1 1AZ")
+    case.set_cell("partners.csv", 7, "postcode", "FT9 9ZZ")
+    result = furthest.run(case.write_config())
+    assert len(result.partners) == 23
+    warning = next(w for w in result.warnings if "left out" in w)
+    assert re.search(r"partners\.csv': 2 rows of 25 left out, their postcode could not be placed: "
+                     r"row 4 'FT1 1AZ' \(not in the postcode directory; did you mean .*\), "
+                     r"row 7 'FT9 9ZZ' \(in the postcode directory without coordinates\)", warning), warning
+    assert warning in json.loads(case.manifest.read_text())["warnings"]
+
+
+def test_postcode_directory_with_conflicting_rows(case: Case) -> None:
+    by_postcode(case)
+    directory = pd.read_csv(case.inputs / "postcodes.csv", dtype=str, keep_default_na=False)
+    directory.loc[len(directory)] = ["ft11ab", "53.0", "-1.0"]  # FT1 1AB again, elsewhere
+    directory.to_csv(case.inputs / "postcodes.csv", index=False)
+    run_fails(case, furthest.InputError, r"^postcodes: '[^']*postcodes\.csv' lists 1 postcode more than once with "
+                                         r"different coordinates")
+
+
+def test_postcode_directory_row_that_is_not_a_postcode(case: Case) -> None:
+    by_postcode(case)
+    case.set_cell("postcodes.csv", 2, "pcds", "FT1-1AB")
+    run_fails(case, furthest.InputError, r"^postcodes: '[^']*postcodes\.csv' row 2, column 'pcds': 'FT1-1AB' is not "
+                                         r"shaped like a UK postcode")
+
+
+def test_postcode_without_a_directory_is_a_config_error(case: Case) -> None:
+    by_postcode(case)
+    del case.config["postcodes"]
+    run_fails(case, furthest.ConfigError, r"\[partners\] places its rows by 'postcode' but the config has no \[postcodes\]")
+
+
+def test_postcode_and_coordinates_together_is_a_config_error(case: Case) -> None:
+    by_postcode(case)
+    case.config["partners"].update(x="lon", y="lat", crs="EPSG:4326")
+    run_fails(case, furthest.ConfigError, r"\[partners\] gives both 'x'/'y' and 'postcode'")
+
+
+def test_unknown_unmatched_policy_suggests(case: Case) -> None:
+    by_postcode(case, unmatched="warns")
+    run_fails(case, furthest.ConfigError, r"'unmatched' in \[postcodes\] \(line \d+\) is 'warns'; did you mean 'warn'\?")

@@ -174,6 +174,33 @@ def test_leeds_example_config_runs_with_partners(shared_data, repo, tmp_path):
 
 
 @pytest.mark.realdata
+def test_leeds_libraries_placed_by_postcode_match_their_coordinates(shared_data, repo, tmp_path):
+    """The example places libraries by postcode through the NSPL extract; the file's own lat/lon
+    columns were geocoded from the same lookup, so both ways must put each library in the same
+    place, however the postcodes are typed."""
+    import tomllib
+
+    config = tomllib.loads((repo / "examples/leeds_wards.toml").read_text().replace("${FURTHEST_DATA}", str(shared_data)))
+    config["output"] = {"path": str(tmp_path / "by_postcode.gpkg")}
+    libraries = pd.read_csv(shared_data / "points/leeds_libraries_2023.csv", dtype=str, keep_default_na=False)
+    messy = [p.lower().replace(" ", "") if i % 2 else f"  {p} " for i, p in enumerate(libraries["Postcode"])]
+    libraries.assign(Postcode=messy).to_csv(tmp_path / "libraries.csv", index=False)
+    config["partners"]["path"] = str(tmp_path / "libraries.csv")
+    by_postcode = furthest.run(config)
+
+    config["partners"] = {"path": str(shared_data / "points/leeds_libraries_2023.csv"), "x": "lon", "y": "lat",
+                          "crs": "EPSG:4326", "where": config["partners"]["where"]}
+    config["output"] = {"path": str(tmp_path / "by_xy.gpkg")}
+    by_xy = furthest.run(config)
+
+    assert len(by_postcode.partners) == len(by_xy.partners) == 38
+    assert (by_postcode.partners["zone_id"].to_numpy() == by_xy.partners["zone_id"].to_numpy()).all()
+    distance = by_postcode.partners.geometry.distance(by_xy.partners.geometry, align=False)
+    assert distance.max() < 1.0, distance.max()  # metres: the file's lat/lon has 5-6 decimals
+    assert not [w for w in by_postcode.warnings if "postcode" in w]
+
+
+@pytest.mark.realdata
 def test_leeds_example_has_national_and_within_ward_ranks_with_intervals(shared_data, repo, tmp_path):
     result = furthest.run(repo / "examples/leeds_wards.toml", tmp_path / "leeds_wards.gpkg")
     z = result.zones

@@ -100,7 +100,7 @@ def test_spreadsheet_tables_disarm_formulas_and_keep_numbers(demo_copy):
     out = demo_copy / "out"
     expected = {f"run.{t}.csv" for t in ("zones", "areas", "partners", "zone_areas")} | {"run.xlsx"}
     assert expected <= {p.name for p in out.iterdir()}
-    assert {str(out / name) for name in expected} == set(result.manifest["tables"])
+    assert {str(out / name) for name in expected} == set(result.manifest["tables"]) == set(result.table_paths)
     assert not list(out.glob(".*tmp*"))
 
     csv_partners = pd.read_csv(out / "run.partners.csv", encoding="utf-8-sig")

@@ -5,7 +5,7 @@ The heavy work runs in the C++ core (``furthest._core``) with the GIL released; 
 speaks pandas and GeoPandas.
 """
 
-from furthest._core import __version__
+from furthest._core import __version__, normalise_postcode
 from furthest.crosswalk import Crosswalk
 from furthest.errors import ConfigError, Error, GeometryError, InputError, OutputError
 from furthest.runs import RunResult, demo_config, run, validate
@@ -26,6 +26,7 @@ __all__ = [
     "__version__",
     "demo_config",
     "method_summary",
+    "normalise_postcode",
     "run",
     "score",
     "validate",

@@ -22,6 +22,9 @@ def run(
     write: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]: ...
+def normalise_postcode(text: str) -> str | None:
+    """The standard form of a UK postcode ('ls14ap' -> 'LS1 4AP'), or None when the text is not shaped like one."""
+
 def check_config(config: Any, *, base_dir: str = "") -> str: ...
 
 # ---- crosswalks ------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ def _report(result, verb: str) -> None:
     if result.output_path:
         print(f"map layers: {result.output_path} (layers: zones, areas"
               + (", partners" if result.partners is not None else "") + ", zone_areas)")
+        for path in result.table_paths:
+            print(f"table:      {path}")
         print(f"manifest:   {result.manifest_path}")
     top = zones.sort_values("rank").head(5)
     id_column = zones.columns[0]

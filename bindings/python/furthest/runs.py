@@ -34,6 +34,8 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     output_path: str | None = None
     manifest_path: str | None = None
+    table_paths: list[str] = field(default_factory=list)
+    """The spreadsheet copies written ([output] tables = ["csv", "xlsx"])."""
 
 
 def _frame(layer: dict | None) -> gpd.GeoDataFrame | pd.DataFrame | None:
@@ -93,6 +95,7 @@ def _result(raw: dict) -> RunResult:
         warnings=list(raw["warnings"]),
         output_path=raw["output_path"],
         manifest_path=raw["manifest_path"],
+        table_paths=list(raw["table_paths"]),
     )
 
 

@@ -1,0 +1,116 @@
+// Sites: rows of a table placed on the map, by coordinates or by postcode.
+#include "run/stages.hpp"
+
+#include "furthest/errors.hpp"
+#include "io/readers.hpp"
+#include "io/gdal_session.hpp"
+
+#include <cmath>
+
+namespace furthest::run_detail {
+namespace {
+
+// The table's rows at `keep`, in order (geometry is added afterwards).
+Layer rows_of(const Layer& table, const std::vector<std::size_t>& keep) {
+    Layer out;
+    out.name = table.name;
+    for (const Column& column : table.columns) {
+        Column picked{column.name, {}, {}};
+        std::visit(
+            [&](const auto& values) {
+                std::decay_t<decltype(values)> subset;
+                subset.reserve(keep.size());
+                for (std::size_t row : keep) subset.push_back(values[row]);
+                picked.values = std::move(subset);
+            },
+            column.values);
+        if (!column.valid.empty())
+            for (std::size_t row : keep) picked.valid.push_back(column.valid[row]);
+        out.columns.push_back(std::move(picked));
+    }
+    return out;
+}
+
+}  // namespace
+
+const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
+    if (postcodes_) return *postcodes_;
+    const std::string role = "postcodes";
+    const Layer& table = get(role, spec.path, spec.layer, "postcode directory");
+    const Column& postcode = io::require_column(table, role, spec.path, spec.postcode);
+    // Terminated and non-geographic postcodes have blank coordinates: known, but unplaceable.
+    const auto xs = io::numeric_values(io::require_column(table, role, spec.path, spec.x), role, spec.path);
+    const auto ys = io::numeric_values(io::require_column(table, role, spec.path, spec.y), role, spec.path);
+    PostcodeDirectory directory;
+    for (std::size_t row = 0; row < table.rows(); ++row) {
+        const std::string text = io::key_text(postcode, row);
+        if (!directory.add(text, xs[row], ys[row]))
+            throw InputError(role + ": '" + spec.path.string() + "' row " + std::to_string(row + 1) + ", column '" +
+                             spec.postcode + "': '" + text + "' is not shaped like a UK postcode; expected e.g. 'LS1 4AP'");
+    }
+    if (directory.conflicting_duplicates() > 0)
+        throw InputError(role + ": '" + spec.path.string() + "' lists " + count_of(directory.conflicting_duplicates(), "postcode") +
+                         " more than once with different coordinates (compared in their standard form, e.g. "
+                         "'LS14AP' = 'LS1 4AP'); expected one row per postcode");
+    postcodes_ = std::move(directory);
+    return *postcodes_;
+}
+
+Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
+                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs,
+                  std::vector<std::string>& warnings) {
+    if (columns.postcode.empty()) {
+        return io::points_from_columns(std::move(table), role, path, columns.x, columns.y,
+                                       io::spatial_reference(columns.crs, role + " crs"), working_crs);
+    }
+    const PostcodesSpec& spec = *config.postcodes;
+    const PostcodeDirectory& directory = tables.postcodes(spec);
+    const Column& postcode = io::require_column(table, role, path, columns.postcode);
+    const std::string at = role + ": '" + path.string() + "'";
+
+    std::vector<std::size_t> keep;
+    Column::Reals x, y;
+    std::vector<std::string> unmatched;
+    for (std::size_t row = 0; row < table.rows(); ++row) {
+        const std::string text = postcode.is_valid(row) ? io::key_text(postcode, row) : std::string();
+        const PostcodeDirectory::Match match = directory.find(text);
+        if (match.status == PostcodeDirectory::Status::Found) {
+            keep.push_back(row);
+            x.push_back(match.x);
+            y.push_back(match.y);
+            continue;
+        }
+        std::string why = describe(match.status);
+        if (match.status == PostcodeDirectory::Status::Unknown && unmatched.size() < 10) {
+            if (const std::string near = directory.closest(match.postcode); !near.empty()) why += "; did you mean '" + near + "'?";
+        }
+        if (!spec.warn_unmatched) {
+            std::string expected = "expected a postcode such as 'LS1 4AP' (with or without the space)";
+            if (match.status == PostcodeDirectory::Status::Unknown || match.status == PostcodeDirectory::Status::NoCoordinates)
+                expected = "expected a current postcode listed with coordinates in '" + spec.path.string() +
+                           "', or [postcodes] unmatched = \"warn\" to leave such rows out";
+            throw InputError(at + " row " + std::to_string(row + 1) + ", column '" + columns.postcode + "': '" + text + "' is " +
+                             why + "; " + expected);
+        }
+        unmatched.push_back("row " + std::to_string(row + 1) + " '" + text + "' (" + why + ")");
+    }
+    if (keep.empty())
+        throw InputError(at + ": no row has a postcode found in '" + spec.path.string() + "' (column '" + columns.postcode +
+                         "'); expected postcodes of the directory's area");
+    if (!unmatched.empty())
+        warnings.push_back(at + ": " + count_of(unmatched.size(), "row") + " of " + std::to_string(table.rows()) +
+                           " left out, their postcode could not be placed: " + list_some(unmatched));
+
+    // Coordinates in a scratch table, through the same reprojection as coordinate columns.
+    Layer coordinates;
+    coordinates.columns.push_back(Column::reals("x", std::move(x)));
+    coordinates.columns.push_back(Column::reals("y", std::move(y)));
+    const Layer placed = io::points_from_columns(std::move(coordinates), "postcodes", spec.path, "x", "y",
+                                                 io::spatial_reference(spec.crs, "[postcodes] crs"), working_crs);
+    Layer located = keep.size() == table.rows() ? std::move(table) : rows_of(table, keep);
+    located.wkb = placed.wkb;
+    located.crs_wkt = placed.crs_wkt;
+    return located;
+}
+
+}  // namespace furthest::run_detail

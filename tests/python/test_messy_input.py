@@ -1,0 +1,161 @@
+"""Messy but valid: inputs shaped the way real published files are, which must be read exactly
+as their clean versions are.
+
+Each test copies the demo (Furthton), rewrites one input the way a spreadsheet, a statistics
+office or another GIS writes it, and compares the run with the clean run: the same scores to
+the last bit, and partners in the same zones. (Broken inputs are in test_bad_input.py.)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+
+import furthest
+from test_bad_input import Case, by_postcode
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> furthest.RunResult:
+    return furthest.run(Case(tmp_path_factory.mktemp("clean")).config)
+
+
+@pytest.fixture
+def case(tmp_path) -> Case:
+    return Case(tmp_path)
+
+
+def assert_same_run(result, clean) -> None:
+    zones = result.zones.set_index("zone_code")
+    reference = clean.zones.set_index("zone_code")
+    for column in ("imd_score", "digital_propensity", "pct_65plus", "score", "rank", "area_id", "n_partners"):
+        pd.testing.assert_series_equal(zones[column], reference[column], check_exact=True, obj=column)
+    partners = result.partners.set_index("partner_id")
+    assert list(partners.index) == list(clean.partners["partner_id"])
+    assert (partners["zone_id"] == clean.partners.set_index("partner_id")["zone_id"]).all()
+
+
+def rewrite_text(case: Case, name: str, rewrite: Callable[[str], str], encoding: str = "utf-8") -> None:
+    path = case.inputs / name
+    path.write_bytes(rewrite(path.read_text(encoding="utf-8")).encode(encoding))
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+def test_utf8_byte_order_mark(case: Case, clean) -> None:
+    rewrite_text(case, "indicators.csv", lambda text: text, encoding="utf-8-sig")
+    rewrite_text(case, "partners.csv", lambda text: text, encoding="utf-8-sig")
+    assert (case.inputs / "indicators.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert_same_run(furthest.run(case.config), clean)
+
+
+def test_quoted_headers_with_commas(case: Case, clean) -> None:
+    # As in the IMD files: "Index of Multiple Deprivation (IMD) Score", "... Rank (where 1 is most deprived)".
+    header = '"Index of Multiple Deprivation (IMD) Score, 2019"'
+    rewrite_text(case, "indicators.csv", lambda text: text.replace("imd_score", header, 1))
+    indicator = case.config["indicators"][0]
+    indicator["column"] = "Index of Multiple Deprivation (IMD) Score, 2019"
+    indicator["name"] = "imd_score"
+    assert_same_run(furthest.run(case.config), clean)
+
+
+def test_thousands_separators_and_crlf_line_ends(case: Case, clean) -> None:
+    # Spreadsheet exports: "1,253" quoted, CRLF line ends; population is read as a number too.
+    def rewrite(text: str) -> str:
+        frame = pd.read_csv(pd.io.common.StringIO(text), dtype=str)
+        frame["population"] = [f"{int(v):,}" for v in frame["population"]]
+        frame["imd_score"] = [f"{float(v) * 1000:,.3f}" for v in frame["imd_score"]]
+        return frame.to_csv(index=False, lineterminator="\r\n")
+
+    rewrite_text(case, "indicators.csv", rewrite)
+    assert '"1,253"' in (case.inputs / "indicators.csv").read_text()
+    case.config["indicators"].append({"path": case.config["indicators"][0]["path"], "key": "zone_code",
+                                      "column": "population", "direction": "higher_is_more_need", "weight": 0.0})
+    result = furthest.run(case.config)
+    assert (result.zones["population"] >= 1000).all()
+    # imd_score scaled by 1,000 changes no z-score: scores and ranks are those of the clean run.
+    np.testing.assert_allclose(result.zones["score"], clean.zones["score"], rtol=0, atol=1e-12)
+    assert (result.zones["rank"] == clean.zones["rank"]).all()
+
+
+def test_blank_cells_are_missing_values_not_zeros(case: Case, clean) -> None:
+    case.set_cell("indicators.csv", 5, "pct_65plus", "")
+    case.set_cell("indicators.csv", 9, "pct_65plus", "  ")
+    case.config["indicators"][2]["missing"] = "mean"
+    result = furthest.run(case.config)
+    values = clean.zones["pct_65plus"].drop(index=[4, 8])
+    assert result.zones["pct_65plus"][4] == pytest.approx(values.mean(), abs=1e-12)
+    assert result.zones["pct_65plus"][8] == pytest.approx(values.mean(), abs=1e-12)
+
+
+# --- postcodes ------------------------------------------------------------------------------
+
+SPELLINGS = [
+    lambda p: p,                                # FT1 1AB
+    lambda p: p.replace(" ", ""),               # FT11AB
+    lambda p: p.lower(),                        # ft1 1ab
+    lambda p: "  " + p.replace(" ", "   ") + " ",  # padded, three spaces inside
+    lambda p: p.replace(" ", "\u00a0"),         # a no-break space, as web pages and Excel give it
+    lambda p: p.replace(" ", "").lower(),       # ft11ab
+]
+
+
+def test_postcodes_with_and_without_the_space(case: Case, clean) -> None:
+    by_postcode(case)
+    partners = pd.read_csv(case.inputs / "partners.csv", dtype=str, keep_default_na=False)
+    partners["postcode"] = [SPELLINGS[i % len(SPELLINGS)](p) for i, p in enumerate(partners["postcode"])]
+    partners.to_csv(case.inputs / "partners.csv", index=False)
+    # The directory in the ONS NSPL's 8-character pcd2 width ("FT1  1AB") and without the space.
+    directory = pd.read_csv(case.inputs / "postcodes.csv", dtype=str, keep_default_na=False)
+    directory["pcds"] = [p.replace(" ", "  ") if i % 2 else p.replace(" ", "") for i, p in enumerate(directory["pcds"])]
+    directory.to_csv(case.inputs / "postcodes.csv", index=False)
+    result = furthest.run(case.config)
+    assert_same_run(result, clean)
+    assert not [w for w in result.warnings if "postcode" in w]
+
+
+def test_normalise_postcode_from_python() -> None:
+    assert furthest.normalise_postcode(" ls1\u00a04ap ") == "LS1 4AP"
+    assert furthest.normalise_postcode("EC1A1BB") == "EC1A 1BB"
+    assert furthest.normalise_postcode("LS1 4A") is None
+
+
+# --- geometry files -------------------------------------------------------------------------
+
+def test_geojson_with_and_without_a_crs_member(case: Case, clean) -> None:
+    # RFC 7946 GeoJSON has no crs member (lon/lat, CRS84); older GeoJSON names its CRS, here
+    # British National Grid with coordinates in metres.
+    areas = gpd.read_file(case.inputs / "areas.geojson")
+    bng = case.inputs / "areas_bng.geojson"
+    areas.to_crs(27700).to_file(bng, driver="GeoJSON")
+    assert "EPSG::27700" in json.loads(bng.read_text())["crs"]["properties"]["name"]
+    assert "crs" not in json.loads((case.inputs / "areas.geojson").read_text())
+    case.config["areas"]["path"] = str(bng)
+    result = furthest.run(case.config)
+    assert (result.zones["area_id"] == clean.zones["area_id"]).all()
+    np.testing.assert_allclose(result.zones["area_share"], clean.zones["area_share"], atol=1e-6)
+
+
+@pytest.mark.parametrize("srs_format", ["OGC_URN", "SHORT"])
+def test_axis_order_declared_by_the_crs(case: Case, clean, srs_format: str) -> None:
+    # GML 3 with urn:ogc:def:crs:EPSG::4326 writes latitude first, as EPSG defines the axes;
+    # with "EPSG:4326" it writes longitude first. Both must put every partner where it is.
+    partners = pd.read_csv(case.inputs / "partners.csv")
+    points = gpd.GeoDataFrame(partners.drop(columns=["lon", "lat"]),
+                              geometry=gpd.points_from_xy(partners["lon"], partners["lat"]), crs=4326)
+    gml = case.inputs / f"partners_{srs_format}.gml"
+    pyogrio.write_dataframe(points, gml, driver="GML", FORMAT="GML3", SRSNAME_FORMAT=srs_format)
+    text = gml.read_text()
+    first = points.geometry.iloc[0]
+    lat_first = f"{first.y:.6f}"[:7] in text.split("<gml:pos>")[1][:12]
+    assert lat_first == (srs_format == "OGC_URN"), text[:2000]
+    case.config["partners"] = {"path": str(gml)}
+    result = furthest.run(case.config)
+    assert (result.partners["zone_id"].to_numpy() == clean.partners["zone_id"].to_numpy()).all()
+    assert (result.zones["n_partners"] == clean.zones["n_partners"]).all()
