@@ -1,6 +1,7 @@
 # furthest: two commands on a fresh Debian 12/13 machine.
 #   make demo   install what is missing, build, run the embedded demo
 #   make test   install what is missing, build, run every test (ctest + pytest, notebooks included)
+#               and a short fuzz run of every harness (TEST_FUZZ_SECONDS each)
 
 PYTHON   ?= python3
 VENV     ?= .venv
@@ -25,7 +26,11 @@ SOURCES := $(shell git ls-files src bindings CMakeLists.txt pyproject.toml cmake
 demo: python
 	$(VENV)/bin/furthest demo --output furthest-demo/furthton.gpkg
 
+# The fuzz run is short here (the seeds and regressions also replay in ctest); CI and
+# `make fuzz FUZZ_SECONDS=600` run it longer.
+TEST_FUZZ_SECONDS ?= 10
 test: cpp-test py-test
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 deps: $(BUILD)/.deps-ok
 # Install whichever of the Debian packages $(1) are missing (apt-get update only when needed).

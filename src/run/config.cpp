@@ -154,16 +154,24 @@ std::vector<std::pair<std::string, std::filesystem::path>> run_paths(const RunCo
     return paths;
 }
 
+// The path with symbolic links and '..' resolved as far as it exists; never throws (a path the
+// file system cannot resolve, e.g. too long, stays as written and fails later when opened).
+std::filesystem::path resolved(const std::filesystem::path& path) {
+    std::error_code ec;
+    auto out = std::filesystem::weakly_canonical(path, ec);
+    return ec ? path.lexically_normal() : out;
+}
+
 // A shared batch service confines each run to named folders: no input or output elsewhere,
 // including through '..' or symbolic links.
 void check_confinement(const Reader& reader, const RunConfig& config) {
     if (config.allowed_folders.empty()) return;
     std::vector<std::filesystem::path> roots;
-    for (const auto& folder : config.allowed_folders) roots.push_back(std::filesystem::weakly_canonical(folder));
+    for (const auto& folder : config.allowed_folders) roots.push_back(resolved(folder));
     for (const auto& [key, path] : run_paths(config)) {
-        const auto resolved = std::filesystem::weakly_canonical(path);
+        const auto real = resolved(path);
         const bool inside = std::any_of(roots.begin(), roots.end(), [&](const std::filesystem::path& root) {
-            const auto relative = resolved.lexically_relative(root);
+            const auto relative = real.lexically_relative(root);
             return !relative.empty() && *relative.begin() != "..";
         });
         if (!inside) {
@@ -183,9 +191,9 @@ void check_outputs_spare_inputs(const Reader& reader, const RunConfig& config) {
         for (const char* table : {"zones", "areas", "partners", "zone_areas"}) outputs.push_back(config.output.csv_path(table));
     for (const auto& [key, path] : run_paths(config)) {
         if (key == "[output] path") continue;
-        const auto input = std::filesystem::weakly_canonical(path);
+        const auto input = resolved(path);
         for (const auto& output : outputs)
-            if (std::filesystem::weakly_canonical(output) == input)
+            if (resolved(output) == input)
                 reader.fail("output '" + output.string() + "' would overwrite the input named by " + key +
                             "; expected a different [output] path");
     }

@@ -11,6 +11,7 @@
 #include "furthest/config.hpp"
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "furthest/postcodes.hpp"
 #include "geography/geos_context.hpp"
 #include "geography/repair.hpp"
 #include "io/gdal_session.hpp"
@@ -94,7 +95,7 @@ inline void config_target(const std::uint8_t* data, std::size_t size) {
 
 // ---- (b) numbers and tables ---------------------------------------------------------------
 
-/// One cell through parse_number, and through numeric_value/key_text as a text column.
+/// One cell through parse_number, numeric_value/key_text as a text column, and normalise_postcode.
 inline void number_target(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     double value = 0.0;
@@ -112,6 +113,14 @@ inline void number_target(const std::uint8_t* data, std::size_t size) {
             break;
         case io::ParsedNumber::NotANumber:
             throw FuzzInvariantBroken("numeric_value accepted text that parse_number refused");
+    }
+    // The same cell as a postcode: the standard form is a fixed point, "OUT IN" with one space.
+    const std::string postcode = normalise_postcode(text);
+    if (!postcode.empty()) {
+        require(normalise_postcode(postcode) == postcode, "normalise_postcode is not idempotent");
+        require(postcode.size() >= 6 && postcode.size() <= 8, "a standard postcode of the wrong length");
+        require(postcode.find(' ') == postcode.size() - 4 && postcode.find(' ', postcode.size() - 3) == std::string::npos,
+                "a standard postcode without its one space before the inward code");
     }
 }
 

@@ -53,6 +53,15 @@ def config_seeds() -> None:
           minimal.replace('column = "v"', 'column = "v"\nvia = { zonal = "mean", band = 1 }'))
     write("config", "ok_indicator_via_lookup.toml", minimal.replace(
         'column = "v"', 'column = "v"\nvia = { lookup = "l.csv", from = "lsoa11", to = "lsoa21", kind = "extensive" }'))
+    write("config", "ok_partners_by_postcode_and_tables.toml", minimal.replace(
+        '[output]\npath = "out/x.gpkg"\n', '[output]\npath = "out/x.gpkg"\ntables = ["csv", "xlsx"]\n')
+        + '\n[partners]\npath = "p.csv"\npostcode = "Postcode"\n\n[postcodes]\npath = "nspl.csv"\n'
+        'postcode = "pcds"\nx = "long"\ny = "lat"\ncrs = "EPSG:4326"\nunmatched = "warn"\n')
+    write("config", "err_postcode_without_directory.toml",
+          minimal + '\n[partners]\npath = "p.csv"\npostcode = "Postcode"\n')
+    write("config", "err_tables_typo.toml", minimal.replace('path = "out/x.gpkg"', 'path = "out/x.gpkg"\ntables = ["xslx"]'))
+    write("config", "err_output_over_input.toml", minimal.replace('"i.csv"', '"out/x.zones.csv"').replace(
+        'path = "out/x.gpkg"', 'path = "out/x.gpkg"\ntables = ["csv"]'))
     write("config", "err_unknown_key.toml", minimal.replace('id = "code"', 'idd = "code"'))
     write("config", "err_syntax.toml", minimal.replace('id = "code"', 'id = "code'))
     write("config", "err_no_indicators.toml", minimal.split("[[indicators]]")[0] + '[output]\npath = "x.gpkg"\n')
@@ -79,6 +88,9 @@ def number_seeds() -> None:
         "err_leading_comma": ",123", "err_two_points": "1.2.3", "err_overflow": "1e999",
         "err_hex": "0x1p3", "err_double_sign": "--1", "err_inner_space": "1 2", "err_text": "n/a",
         "err_bom_number": "\ufeff42", "err_trailing_comma": "1,",
+        # postcodes: not numbers, but normalise_postcode must hold its invariants on them
+        "err_postcode": "LS1 4AP", "err_postcode_packed": "ls14ap", "err_postcode_nbsp": "LS1\u00a04AP",
+        "err_postcode_gir": "gir 0aa", "err_postcode_long": "EC1A  1BB ",
     }
     for name, cell in cells.items():
         write("number", name, cell)
