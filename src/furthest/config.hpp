@@ -10,8 +10,6 @@
 
 namespace furthest {
 
-/// What to do with a zone whose indicator value is blank.
-enum class MissingPolicy { Error, Mean, Median };
 
 /// The small areas that get scored (e.g. 2021 LSOAs).
 struct ZonesSpec {
@@ -76,7 +74,9 @@ struct IndicatorSpec {
     std::string name;    ///< output column name; defaults to `column`
     Direction direction = Direction::HigherIsMoreNeed;
     double weight = 1.0;
-    MissingPolicy missing = MissingPolicy::Error;
+    /// Blank values: handed to the scoring as blanks, under this policy (error, drop, mean,
+    /// median, area_mean or flag); unset, the [scoring] missing policy applies (error).
+    std::optional<MissingValues> missing;
     std::optional<ViaSpec> via;  ///< when the table is not keyed by zone id
 };
 

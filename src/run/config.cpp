@@ -126,13 +126,18 @@ Direction parse_direction(const Reader& reader, const std::string& section, cons
                 "; expected 'higher_is_more_need' or 'lower_is_more_need'");
 }
 
-MissingPolicy parse_missing(const Reader& reader, const std::string& section, const std::string& value) {
-    if (value.empty() || value == "error") return MissingPolicy::Error;
-    if (value == "mean") return MissingPolicy::Mean;
-    if (value == "median") return MissingPolicy::Median;
-    const std::vector<std::string> known = {"error", "mean", "median"};
-    reader.fail("'missing' in " + section + " is '" + value + "'" + io::did_you_mean(value, known) +
-                "; expected 'error', 'mean' or 'median'");
+std::optional<MissingValues> parse_missing(const Reader& reader, const std::string& section, const std::string& value) {
+    static const std::vector<std::pair<std::string, MissingValues>> policies = {
+        {"error", MissingValues::Error},   {"drop", MissingValues::Drop},          {"mean", MissingValues::Mean},
+        {"median", MissingValues::Median}, {"area_mean", MissingValues::AreaMean}, {"flag", MissingValues::Flag}};
+    if (value.empty()) return std::nullopt;
+    std::vector<std::string> known;
+    for (const auto& [name, policy] : policies) {
+        if (name == value) return policy;
+        known.push_back(name);
+    }
+    reader.fail("'missing' in " + section + " is '" + value + "'" + io::did_you_mean(value, known) + "; expected one of " +
+                io::join_names(known));
 }
 
 // Every path the run reads or writes, with the key that names it.
@@ -398,7 +403,8 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
                                                                        "'higher_is_more_need' or 'lower_is_more_need'"));
         spec.weight = reader.number(table, section, "weight", 1.0);
         if (!(spec.weight >= 0.0) || !std::isfinite(spec.weight)) reader.fail("'weight' in " + section + " must be a finite number >= 0");
-        spec.missing = parse_missing(reader, section + line_of_key(table, "missing"), reader.text(table, section, "missing", false, "'error', 'mean' or 'median'"));
+        spec.missing = parse_missing(reader, section + line_of_key(table, "missing"),
+                                     reader.text(table, section, "missing", false, "a missing-value policy such as 'mean'"));
         if (!names.insert(spec.name).second)
             reader.fail(section + ": indicator name '" + spec.name + "' is used twice; give one of them a distinct 'name'");
         config.indicators.push_back(std::move(spec));
@@ -464,6 +470,14 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
         scoring.insert("indicators", std::move(list));
     }
     config.scoring = scoring_detail::scoring_spec_from_table(scoring, "config " + source_name);
+    // One place handles blanks: the scoring. An [[indicators]] entry's `missing` becomes the
+    // policy of the scoring indicators that read it, unless they name their own.
+    for (auto& indicator : config.scoring.indicators) {
+        if (indicator.missing) continue;
+        const std::string& source = indicator.column.empty() ? indicator.name : indicator.column;
+        for (const auto& spec : config.indicators)
+            if (spec.name == source && spec.missing) indicator.missing = spec.missing;
+    }
     for (const auto& indicator : config.scoring.indicators) {
         for (const std::string* column : {&indicator.column, &indicator.standard_error_column}) {
             if (column->empty() || std::find(indicator_names.begin(), indicator_names.end(), *column) != indicator_names.end())

@@ -35,41 +35,30 @@ std::unordered_map<std::string, std::size_t> rows_by_key(const Layer& table, con
     return row_of;
 }
 
-double median_of(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const std::size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
-}
-
 // Blank values: an error naming the zones, or imputed (and said so) when the config asks.
-void fill_blanks(const IndicatorSpec& spec, Eigen::VectorXd& x, const std::vector<std::string>& labels,
-                 std::vector<std::string>& warnings, std::size_t& imputed) {
+// Blanks go on to the scoring, whose missing-value policy fills, drops or flags them (and
+// reports it). Two cases are refused here, where the file and column can still be named: a
+// blank under the policy "error", and a column with nothing to impute from.
+std::size_t check_blanks(const IndicatorSpec& spec, const Eigen::VectorXd& x, const std::vector<std::string>& labels,
+                         const RunConfig& config) {
     std::vector<std::string> blank;
-    std::vector<double> present;
-    for (Eigen::Index z = 0; z < x.size(); ++z) {
-        if (std::isnan(x(z))) blank.push_back(labels[static_cast<std::size_t>(z)]);
-        else present.push_back(x(z));
-    }
-    imputed = 0;
-    if (blank.empty()) return;
-    const std::string where = role_of(spec) + ": '" + spec.path.string() + "'" + (spec.column.empty() ? "" : " column '" + spec.column + "'");
-    if (spec.missing == MissingPolicy::Error)
-        throw InputError(where + " is blank for " + count_of(blank.size(), "zone") + ": " + list_some(blank) +
-                         "; expected a number (or set missing = \"mean\" or \"median\" to impute)");
-    if (present.empty()) throw InputError(where + " is blank for every zone; expected at least one number to impute from");
-    double fill = 0.0;
-    if (spec.missing == MissingPolicy::Mean) {
-        for (double v : present) fill += v;
-        fill /= static_cast<double>(present.size());
-    } else {
-        fill = median_of(present);
-    }
     for (Eigen::Index z = 0; z < x.size(); ++z)
-        if (std::isnan(x(z))) x(z) = fill;
-    imputed = blank.size();
-    warnings.push_back(role_of(spec) + ": imputed " + std::to_string(blank.size()) + " blank values with the " +
-                       (spec.missing == MissingPolicy::Mean ? "mean" : "median") + " " + std::to_string(fill) + ": " +
-                       list_some(blank));
+        if (std::isnan(x(z))) blank.push_back(labels[static_cast<std::size_t>(z)]);
+    if (blank.empty()) return 0;
+    bool refused = false, imputed = false;
+    for (const auto& method : config.scoring.indicators) {
+        if ((method.column.empty() ? method.name : method.column) != spec.name) continue;
+        const MissingValues policy = method.missing.value_or(config.scoring.missing);
+        refused = refused || policy == MissingValues::Error;
+        imputed = imputed || policy == MissingValues::Mean || policy == MissingValues::Median || policy == MissingValues::AreaMean;
+    }
+    const std::string where = role_of(spec) + ": '" + spec.path.string() + "'" + (spec.column.empty() ? "" : " column '" + spec.column + "'");
+    if (refused)
+        throw InputError(where + " is blank for " + count_of(blank.size(), "zone") + ": " + list_some(blank) +
+                         "; expected a number (or set missing = \"mean\", \"median\", \"area_mean\", \"drop\" or \"flag\")");
+    if (imputed && blank.size() == labels.size())
+        throw InputError(where + " is blank for every zone; expected at least one number to impute from");
+    return blank.size();
 }
 
 Eigen::VectorXd by_key(const IndicatorSpec& spec, const Layer& table, const ZoneSet& zones, std::vector<std::string>& labels,
@@ -281,11 +270,10 @@ Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, 
         else if (spec.via->kind == ViaSpec::Kind::Lookup) x = via_lookup(spec, table, zones, tables, config, note);
         else x = via_points(spec, table, zones, tables, config, working_crs, warnings, note);
     }
-    std::size_t imputed = 0;
-    fill_blanks(spec, x, labels, warnings, imputed);
+    const std::size_t blanks = check_blanks(spec, x, labels, config);
     const std::string source = spec.column.empty() ? "'" + spec.path.string() + "'" : "column '" + spec.column + "' of '" + spec.path.string() + "'";
-    facts.indicator_notes.push_back(spec.name + ": " + source + " " + note + "; " +
-                                    std::to_string(imputed) + " imputed; direction " +
+    facts.indicator_notes.push_back(spec.name + ": " + source + " " + note + "; " + std::to_string(blanks) +
+                                    " blank (left to the scoring's missing-value policy); direction " +
                                     (spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need") +
                                     ", weight " + std::to_string(spec.weight));
     return x;

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <map>
 #include <set>
@@ -193,6 +194,25 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     clock.stage("scoring");
     const ScoringResult scored = score_zones(scoring_input(config, indicators, zone_ids, main_area, area_names), config.scoring);
     for (const auto& warning : scored.warnings) result.warnings.push_back("scoring: " + warning);
+    for (const auto& report : scored.imputed) {
+        if (report.zones.empty() || report.method == "dropped") continue;  // drops are listed below
+        std::vector<std::string> listed;
+        for (std::size_t i = 0; i < report.zones.size(); ++i) {
+            std::string item = zone_ids[static_cast<std::size_t>(report.zones[i])];
+            if (i < report.values.size()) {
+                char value[32];
+                std::snprintf(value, sizeof value, "%.6g", report.values[i]);
+                item += " = " + std::string(value);
+            }
+            listed.push_back(std::move(item));
+        }
+        const bool flagged = report.values.empty();
+        result.warnings.push_back("scoring: indicator '" + report.indicator + "': " +
+                                  run_detail::count_of(report.zones.size(), "blank value") +
+                                  (flagged ? " left blank (missing = \"flag\"; those zones are scored on the indicators they have): "
+                                           : " imputed with the " + report.method + ": ") +
+                                  run_detail::list_some(listed));
+    }
     if (!scored.dropped_zones.empty()) {
         std::vector<std::string> dropped;
         for (auto z : scored.dropped_zones) dropped.push_back(zone_ids[static_cast<std::size_t>(z)]);

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Polygon
@@ -285,21 +286,49 @@ def test_blank_indicator_value_is_an_error_by_default(case: Case) -> None:
     case.set_cell("indicators.csv", 7, "imd_score", "")
     run_fails(case, furthest.InputError,
               r"^indicator 'imd_score': '[^']*indicators\.csv' column 'imd_score' is blank for 1 zones?: "
-              r"FZ00007 \(row 7\); expected a number \(or set missing = \"mean\" or \"median\"")
+              r"FZ00007 \(row 7\); expected a number \(or set missing = \"mean\", \"median\", \"area_mean\", "
+              r"\"drop\" or \"flag\"\)")
 
 
 @pytest.mark.parametrize("policy", ["mean", "median"])
 def test_blank_indicator_value_is_imputed_when_asked(case: Case, policy: str) -> None:
     others = pd.read_csv(case.inputs / "indicators.csv").set_index("zone_code")["imd_score"].drop("FZ00007")
+    fill = getattr(others, policy)()
     case.set_cell("indicators.csv", 7, "imd_score", "")
     case.config["indicators"][0]["missing"] = policy
     result = furthest.run(case.write_config())
 
+    # The zones layer shows the input as read (blank); the scoring imputes and says so.
     assert len(result.zones) == N_ZONES
-    imputed = result.zones.set_index("zone_code").loc["FZ00007", "imd_score"]
-    assert imputed == pytest.approx(getattr(others, policy)())
-    notes = [w for w in result.warnings if re.search(rf"imd_score.*imputed 1 blank.*{policy}.*FZ00007", w)]
+    zone = result.zones.set_index("zone_code").loc["FZ00007"]
+    assert np.isnan(zone["imd_score"])
+    notes = [w for w in result.warnings
+             if re.search(rf"^scoring: indicator 'imd_score': 1 blank value imputed with the {policy}: FZ00007 = ", w)]
     assert len(notes) == 1, result.warnings
+    assert float(notes[0].rsplit("= ", 1)[1]) == pytest.approx(fill, rel=1e-5)
+    imputed = [m for m in result.manifest["scoring"]["missing_values"] if m["indicator"] == "imd_score"]
+    assert imputed == [{"indicator": "imd_score", "method": policy, "zones": 1}]
+
+    # Scored exactly as if the file had held the imputed value.
+    case.set_cell("indicators.csv", 7, "imd_score", repr(float(fill)))
+    del case.config["indicators"][0]["missing"]
+    filled = furthest.run(case.write_config("filled.toml"))
+    np.testing.assert_allclose(result.zones["score"], filled.zones["score"], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("policy", ["drop", "flag"])
+def test_blank_indicator_value_can_be_dropped_or_flagged(case: Case, policy: str) -> None:
+    case.set_cell("indicators.csv", 7, "imd_score", "")
+    case.config["indicators"][0]["missing"] = policy
+    result = furthest.run(case.write_config())
+    zone = result.zones.set_index("zone_code").loc["FZ00007"]
+    assert len(result.zones) == N_ZONES  # no zone is dropped from the layer, whatever the policy
+    if policy == "drop":
+        assert np.isnan(zone["score"])
+        assert any("left unscored" in w and "FZ00007" in w for w in result.warnings), result.warnings
+    else:
+        assert np.isfinite(zone["score"])
+        assert any("left blank (missing = \"flag\"" in w and "FZ00007" in w for w in result.warnings), result.warnings
 
 
 def test_blank_indicator_column_cannot_be_imputed(case: Case) -> None:
@@ -419,7 +448,7 @@ CONFIG_ERRORS = [
     pytest.param(_unset_variable, r"'path' in \[zones\] uses \$\{NOT_SET_VAR\}, which is not set in the environment",
                  id="unset-variable"),
     pytest.param(_bad_missing_policy, r"'missing' in \[\[indicators\]\] #1 \(line \d+\) is 'zero'; "
-                                      r"expected 'error', 'mean' or 'median'", id="missing-policy"),
+                                      r"expected one of 'error', 'drop', 'mean', 'median', 'area_mean', 'flag'", id="missing-policy"),
 ]
 
 
