@@ -243,7 +243,11 @@ ScoringSpec scoring_spec_from_table(const toml::table& table, const std::string&
                                   "input_noise", "keep_draws"});
         auto& u = spec.uncertainty;
         u.draws = r.integer(t, section, "draws", 0);
-        if (u.draws < 0) r.fail("'draws' in [scoring.uncertainty] must be >= 0");
+        // Draws stream through fixed memory, but time grows with them: 10,000 draws of 34,000
+        // zones take seconds, a million take about a quarter of an hour. Beyond that a typo
+        // (1e9) would hold a shared batch service for days.
+        if (u.draws < 0 || u.draws > 1'000'000)
+            r.fail("'draws' in [scoring.uncertainty] is " + std::to_string(u.draws) + "; expected a whole number from 0 to 1,000,000");
         const std::int64_t seed = r.integer(t, section, "seed", 0);
         if (seed < 0) r.fail("'seed' in [scoring.uncertainty] must be >= 0");
         u.seed = static_cast<std::uint64_t>(seed);

@@ -81,6 +81,8 @@ def test_bad_specs_name_what_is_wrong():
         furthest.score(small(), [{"name": "income", "transform": "sqrt"}])
     with pytest.raises(furthest.InputError, match="non-numeric"):
         furthest.score(small(), [{"name": "lcp"}])
+    with pytest.raises(furthest.ConfigError, match="'draws' .* is 1000000000; expected a whole number from 0 to 1,000,000"):
+        furthest.score(small(), {"indicators": [{"name": "income"}], "uncertainty": {"draws": 10**9}})
 
 
 def test_spec_classes_build_the_same_dict():
