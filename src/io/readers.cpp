@@ -6,6 +6,7 @@
 
 #include <ogr_geometry.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -183,7 +184,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
 }
 
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer_name,
-                 bool allow_network, const std::string& filter) {
+                 bool allow_network, const std::string& filter, const std::vector<std::string>& columns) {
     const std::string at = where(role, path);
     ScopedErrorCollector errors;  // from the start: drivers parse lazily (see read_vector)
     auto dataset = open_vector(role, path, allow_network);
@@ -192,11 +193,35 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
     Layer out;
     out.name = layer->GetName();
     auto builders = builders_for(*layer);
+    std::vector<int> fields(builders.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) fields[i] = static_cast<int>(i);
+    if (!columns.empty()) {
+        // Only the named columns (a national postcode directory has dozens): the others are
+        // neither converted nor kept. A missing one is reported against every column there is.
+        std::vector<std::string> names;
+        for (const auto& builder : builders) names.push_back(builder.name);
+        std::vector<ColumnBuilder> kept;
+        std::vector<int> kept_fields;
+        for (const auto& column : columns) {
+            const auto found = std::find(names.begin(), names.end(), column);
+            if (found == names.end())
+                throw InputError(at + " has no column '" + column + "'" + did_you_mean(column, names) + "; columns: " + join_names(names));
+            kept.push_back(builders[static_cast<std::size_t>(found - names.begin())]);
+            kept_fields.push_back(static_cast<int>(found - names.begin()));
+        }
+        std::vector<const char*> ignored;
+        for (const auto& name : names)
+            if (std::find(columns.begin(), columns.end(), name) == columns.end()) ignored.push_back(name.c_str());
+        ignored.push_back(nullptr);
+        layer->SetIgnoredFields(ignored.data());
+        builders = std::move(kept);
+        fields = std::move(kept_fields);
+    }
     layer->ResetReading();
     std::size_t rows = 0;
     for (auto& feature : *layer) {
         ++rows;
-        for (int i = 0; i < static_cast<int>(builders.size()); ++i) builders[static_cast<std::size_t>(i)].append(*feature, i);
+        for (std::size_t i = 0; i < builders.size(); ++i) builders[i].append(*feature, fields[i]);
     }
     if (!errors.last_error().empty()) {
         throw InputError(at + ": reading stopped after row " + std::to_string(rows) + ": " + errors.last_error());

@@ -28,8 +28,9 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
 
 /// Read a table (CSV, XLSX, or a vector layer's attributes) without geometry.
 /// CSV cells arrive as text; numbers are parsed later by the column's consumer.
+/// With `columns`, only those are read, in that order (InputError naming a missing one).
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer,
-                 bool allow_network, const std::string& where = "");
+                 bool allow_network, const std::string& where = "", const std::vector<std::string>& columns = {});
 
 /// Points from two coordinate columns in `crs`, reprojected to `working_crs`.
 /// Throws InputError naming the row and column of a blank or non-numeric coordinate.

@@ -5,6 +5,7 @@
 
 #include <ogr_geometry.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -58,7 +59,12 @@ std::size_t reproject_coordinates(std::span<double> x, std::span<double> y, cons
         throw InputError(role + ": cannot transform to the working CRS: " +
                          (errors.last_error().empty() ? "no transformation known" : errors.last_error()));
     std::vector<int> ok(x.size(), 0);
-    transform->Transform(x.size(), x.data(), y.data(), nullptr, ok.data());
+    // GDAL 3.6 counts points in an int (3.9+ in a size_t): transform in chunks either way.
+    constexpr std::size_t kChunk = std::size_t{1} << 30;
+    for (std::size_t start = 0; start < x.size(); start += kChunk) {
+        const std::size_t count = std::min(kChunk, x.size() - start);
+        transform->Transform(static_cast<int>(count), x.data() + start, y.data() + start, nullptr, ok.data() + start);
+    }
     std::size_t failed = 0;
     for (std::size_t i = 0; i < x.size(); ++i)
         if (!ok[i] || !std::isfinite(x[i]) || !std::isfinite(y[i])) {

@@ -71,6 +71,24 @@ TEST(Readers, CsvWithByteOrderMarkAndThousandsSeparators) {
     EXPECT_DOUBLE_EQ(blank[1], 3.0);
 }
 
+TEST(Readers, OnlyTheNamedColumnsInTheirOrder) {
+    const auto dir = fixtures::scratch("columns");
+    const auto csv = dir / "nspl.csv";
+    std::ofstream(csv) << "pcd,pcd2,pcds,oseast1m,osnrth1m,lat,long\nLS1 1AA,LS1  1AA,LS1 1AA,429800,433500,53.79617,-1.55254\n";
+    const Layer table = io::read_table("postcodes", csv, "", false, "", {"pcds", "long", "lat"});
+    ASSERT_EQ(table.columns.size(), 3u);
+    EXPECT_EQ(table.columns[0].name, "pcds");
+    EXPECT_EQ(table.columns[1].name, "long");
+    EXPECT_EQ(io::key_text(table.columns[2], 0), "53.79617");
+    try {
+        (void)io::read_table("postcodes", csv, "", false, "", {"pcds", "lng"});
+        FAIL() << "a missing column was not refused";
+    } catch (const InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("has no column 'lng'; did you mean 'long'?; columns: 'pcd', 'pcd2'"),
+                  std::string::npos) << error.what();
+    }
+}
+
 TEST(Readers, TextInNumericColumnNamesFileRowAndColumn) {
     const auto dir = fixtures::scratch("text");
     const auto csv = dir / "values.csv";

@@ -721,3 +721,10 @@ def test_postcode_and_coordinates_together_is_a_config_error(case: Case) -> None
 def test_unknown_unmatched_policy_suggests(case: Case) -> None:
     by_postcode(case, unmatched="warns")
     run_fails(case, furthest.ConfigError, r"'unmatched' in \[postcodes\] \(line \d+\) is 'warns'; did you mean 'warn'\?")
+
+
+def test_postcode_directory_column_typo(case: Case) -> None:
+    by_postcode(case)
+    case.config["postcodes"]["x"] = "lng"
+    run_fails(case, furthest.InputError, r"^postcodes: '[^']*postcodes\.csv' has no column 'lng'; did you mean 'long'\?; "
+                                         r"columns: 'pcds', 'lat', 'long'")
