@@ -124,11 +124,18 @@ def case(tmp_path: Path) -> Case:
 
 def run_fails(case: Case, error: type[Exception], pattern: str, *, via: str = "toml") -> Exception:
     """Run the case's config, expect ``error`` with a message matching ``pattern``, and check
-    that nothing at all was written to the output folder."""
+    that nothing at all was written to the output folder. A config file also goes through the
+    command line, which must exit with status 2 and print the same message on one line."""
     config = case.config if via == "dict" else case.write_config()
     with pytest.raises(error, match=pattern) as caught:
         furthest.run(config)
     assert case.written() == [], f"a failed run left files behind: {case.written()}"
+    if via == "toml":
+        done = cli("run", "--quiet", config, cwd=case.root)
+        assert done.returncode == 2, (done.returncode, done.stderr)
+        line = assert_one_error_line(done.stderr)
+        assert line == f"furthest: error: {caught.value}", line
+        assert case.written() == [], f"a failed CLI run left files behind: {case.written()}"
     return caught.value
 
 
