@@ -7,6 +7,8 @@
   z_k^2 <= (n-1)^2/n for a sample standard deviation.)
 - The overlay crosswalk conserves totals: each zone's shares add up to the part of it that
   lies in the areas (1 when wholly covered), and each share is the exact area fraction.
+- Every spelling of a postcode (case, spaces, no-break spaces) has the same standard form,
+  and the standard form is its own.
 
 Runs go through furthest.validate (the whole computation, nothing written) on small
 GeoPackages and CSVs in a temporary folder; hypothesis keeps to 25 examples per property.
@@ -210,3 +212,36 @@ def test_overlay_shares_are_exact_area_fractions_and_conserve_totals(folder: Pat
     # Moving the counts onto the areas keeps every person who lives inside them.
     inside = sum(p * overlap(b, region) / ((b[2] - b[0]) * (b[3] - b[1])) for b, p in zip(zones, population))
     assert moved == pytest.approx(inside, rel=1e-12)
+
+
+# --- postcodes: every spelling of a postcode meets in one standard form -----------------------
+
+UPPER, DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"
+letter, digit = st.sampled_from(UPPER), st.sampled_from(DIGITS)
+outward = st.one_of(  # A9, A99, AA9, AA99, A9A, AA9A
+    st.tuples(letter, digit), st.tuples(letter, digit, digit), st.tuples(letter, letter, digit),
+    st.tuples(letter, letter, digit, digit), st.tuples(letter, digit, letter), st.tuples(letter, letter, digit, letter),
+).map("".join)
+inward = st.tuples(digit, letter, letter).map("".join)
+postcodes = st.tuples(outward, inward).map(" ".join)
+blanks = st.text(alphabet=" \t\u00a0", max_size=3)
+
+
+@PROPERTY_SETTINGS
+@given(postcode=postcodes, data=st.data())
+def test_postcode_spellings_meet_in_the_standard_form(postcode: str, data) -> None:
+    assert furthest.normalise_postcode(postcode) == postcode
+    out, inn = postcode.split(" ")
+    lower = data.draw(st.lists(st.booleans(), min_size=len(postcode), max_size=len(postcode)))
+    spelt = "".join(c.lower() if low else c for c, low in zip(out + inn, lower))
+    typed = data.draw(blanks) + spelt[: len(out)] + data.draw(blanks) + spelt[len(out):] + data.draw(blanks)
+    assert furthest.normalise_postcode(typed) == postcode, repr(typed)
+
+
+@PROPERTY_SETTINGS
+@given(text=st.text(max_size=12))
+def test_postcode_standard_form_is_a_fixed_point(text: str) -> None:
+    standard = furthest.normalise_postcode(text)
+    if standard is not None:
+        assert furthest.normalise_postcode(standard) == standard
+        assert standard.count(" ") == 1 and len(standard.split(" ")[1]) == 3
