@@ -161,3 +161,31 @@ def test_axis_order_declared_by_the_crs(case: Case, clean, srs_format: str) -> N
     result = furthest.run(case.config)
     assert (result.partners["zone_id"].to_numpy() == clean.partners["zone_id"].to_numpy()).all()
     assert (result.zones["n_partners"] == clean.zones["n_partners"]).all()
+
+
+# --- a published file as it comes --------------------------------------------------------------
+
+@pytest.mark.realdata
+def test_imd_2019_file_as_published(shared_data, tmp_path) -> None:
+    """MHCLG's File 1 starts with a UTF-8 byte-order mark, has headers with parentheses and
+    writes ranks as "29,199". Read in place, through the ONS 2011 -> 2021 lookup, each unchanged
+    Leeds LSOA must carry exactly the rank pandas reads with thousands=","."""
+    imd = shared_data / "deprivation/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"
+    assert imd.read_bytes()[:3] == b"\xef\xbb\xbf" and b'"29,199"' in imd.read_bytes()[:400]
+    lookup = shared_data / "lookups/leeds_lsoa11_lsoa21_lad22.csv"
+    rank = "Index of Multiple Deprivation (IMD) Rank"
+    result = furthest.validate({
+        "zones": {"path": str(shared_data / "boundaries/leeds_lsoa2021_bsc.geojson"), "id": "lsoa21_code"},
+        "areas": {"path": str(shared_data / "boundaries/leeds_wards2022_bsc.geojson"), "id": "ward22_code"},
+        "indicators": [{"path": str(imd), "key": "LSOA code (2011)", "column": rank, "name": "imd2019_rank",
+                        "direction": "lower_is_more_need",
+                        "via": {"lookup": str(lookup), "from": "lsoa11_code", "to": "lsoa21_code", "change": "change_code"}}],
+        "output": {"path": str(tmp_path / "imd2019.gpkg")},
+    })
+    published = pd.read_csv(imd, encoding="utf-8-sig", thousands=",").set_index("LSOA code (2011)")[rank]
+    changes = pd.read_csv(lookup, dtype=str)
+    unchanged = changes.loc[changes["change_code"] == "U", "lsoa21_code"]
+    ours = result.zones.set_index("lsoa21_code")["imd2019_rank"]
+    assert len(unchanged) > 400
+    assert (ours[unchanged].to_numpy() == published[unchanged].to_numpy()).all()
+    assert published[unchanged].max() > 999  # the thousands separators were there to be read
