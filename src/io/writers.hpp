@@ -44,7 +44,8 @@ public:
     std::filesystem::path stage(const std::filesystem::path& final_path);
     /// Temporary files of earlier, killed runs that stage() removed.
     const std::vector<std::filesystem::path>& stale_removed() const { return stale_removed_; }
-    /// Rename every staged file onto its final path (atomic per file on POSIX).
+    /// Rename every staged file onto its final path, in the order staged (atomic per file on
+    /// POSIX; stage the file that vouches for the others, such as a manifest, last).
     void commit();
 
 private:

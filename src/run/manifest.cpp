@@ -55,6 +55,16 @@ std::string manifest_json(const ManifestFacts& facts) {
     for (const auto& warning : facts.warnings) warnings.push_back(redact_secrets(warning));
     manifest["warnings"] = warnings;
     manifest["output"] = facts.output_path.string();
+    if (!facts.written.empty()) {
+        ordered_json outputs = ordered_json::array();
+        for (const auto& [final_path, temporary] : facts.written) {
+            std::error_code ec;
+            outputs.push_back({{"path", final_path.string()},
+                               {"size_bytes", std::filesystem::file_size(temporary, ec)},
+                               {"sha256", io::sha256_file(temporary)}});
+        }
+        manifest["outputs"] = std::move(outputs);
+    }
     if (!facts.table_paths.empty()) {
         std::vector<std::string> tables;
         for (const auto& path : facts.table_paths) tables.push_back(path.string());

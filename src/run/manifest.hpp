@@ -26,6 +26,8 @@ struct ManifestFacts {
     std::vector<std::string> coverage_shortfalls;  ///< zones whose area shares do not sum to one
     std::filesystem::path output_path;
     std::vector<std::filesystem::path> table_paths;  ///< spreadsheet copies ([output] tables)
+    /// Outputs written before the manifest: (final path, temporary file now holding it).
+    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> written;
     std::string method;  ///< plain words a report can quote
     std::string scoring_json;  ///< the scoring method in detail (weights, PCA, correlation, reports)
 };

@@ -320,30 +320,37 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     clock.finish();
     facts.warnings = result.warnings;
     if (options.write) {
-        // Every output is staged under a temporary name and renamed into place together, so a
-        // failed or killed run leaves last month's layers and tables as they were.
+        // Every output is staged under a temporary name and renamed into place, the manifest
+        // last, so a failed or killed run leaves last month's layers and tables as they were.
+        // The manifest records each output's SHA-256: whatever a kill between two renames
+        // leaves, a file that does not belong to the manifest beside it shows.
         io::StagedOutputs staged;
-        const auto manifest_path = config.output.manifest_path();
-        const auto gpkg_tmp = staged.stage(config.output.path);
-        const auto manifest_tmp = staged.stage(manifest_path);
         const auto write_start = std::chrono::steady_clock::now();
         if (options.progress) options.progress("writing " + config.output.path.string());
         std::vector<const Layer*> layers = {&result.zones, &result.areas};
         if (config.partners) layers.push_back(&result.partners);
         layers.push_back(&result.zone_areas);
+        const auto gpkg_tmp = staged.stage(config.output.path);
         io::write_geopackage(gpkg_tmp, layers);
         facts.output_path = config.output.path;
+        facts.written.push_back({config.output.path, gpkg_tmp});
         if (config.output.csv) {
             for (const Layer* layer : layers) {
                 const auto path = config.output.csv_path(layer->name);
-                io::write_csv_table(staged.stage(path), *layer);
+                const auto temporary = staged.stage(path);
+                io::write_csv_table(temporary, *layer);
                 facts.table_paths.push_back(path);
+                facts.written.push_back({path, temporary});
             }
         }
         if (config.output.xlsx) {
-            io::write_xlsx(staged.stage(config.output.xlsx_path()), layers);
+            const auto temporary = staged.stage(config.output.xlsx_path());
+            io::write_xlsx(temporary, layers);
             facts.table_paths.push_back(config.output.xlsx_path());
+            facts.written.push_back({config.output.xlsx_path(), temporary});
         }
+        const auto manifest_path = config.output.manifest_path();
+        const auto manifest_tmp = staged.stage(manifest_path);
         for (const auto& stale : staged.stale_removed())
             facts.warnings.push_back("output: removed '" + stale.string() + "', left by an earlier run that was killed");
         result.warnings = facts.warnings;

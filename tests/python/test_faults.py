@@ -11,6 +11,7 @@ session in a temporary folder.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -128,7 +129,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def assert_readable(gpkg: Path, manifest: Path, n_zones: int) -> None:
     assert {"zones", "areas", "zone_areas"} <= set(pyogrio.list_layers(gpkg)[:, 0])
     assert pyogrio.read_info(gpkg, layer="zones")["features"] == n_zones
-    assert json.loads(manifest.read_text())["counts"]["zones"] == n_zones
+    record = json.loads(manifest.read_text())
+    assert record["counts"]["zones"] == n_zones
+    # The manifest vouches for the files beside it: same bytes as when it was written.
+    assert [o["path"] for o in record["outputs"]] == [str(gpkg)]
+    for output in record["outputs"]:
+        data = Path(output["path"]).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (output["size_bytes"], output["sha256"]), output["path"]
 
 
 # --------------------------------------------------------------------------------------------

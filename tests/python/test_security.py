@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -102,6 +103,11 @@ def test_spreadsheet_tables_disarm_formulas_and_keep_numbers(demo_copy):
     assert expected <= {p.name for p in out.iterdir()}
     assert {str(out / name) for name in expected} == set(result.manifest["tables"]) == set(result.table_paths)
     assert not list(out.glob(".*tmp*"))
+    # The manifest, renamed into place last, records every output's checksum.
+    recorded = {o["path"]: o["sha256"] for o in result.manifest["outputs"]}
+    assert set(recorded) == {str(out / name) for name in expected} | {str(out / "run.gpkg")}
+    for path, digest in recorded.items():
+        assert hashlib.sha256(open(path, "rb").read()).hexdigest() == digest, path
 
     csv_partners = pd.read_csv(out / "run.partners.csv", encoding="utf-8-sig")
     assert list(csv_partners["name"][: len(FORMULAS)]) == ["'" + f for f in FORMULAS]
