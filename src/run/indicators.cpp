@@ -35,7 +35,6 @@ std::unordered_map<std::string, std::size_t> rows_by_key(const Layer& table, con
     return row_of;
 }
 
-// Blank values: an error naming the zones, or imputed (and said so) when the config asks.
 // Blanks go on to the scoring, whose missing-value policy fills, drops or flags them (and
 // reports it). Two cases are refused here, where the file and column can still be named: a
 // blank under the policy "error", and a column with nothing to impute from.

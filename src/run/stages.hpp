@@ -71,8 +71,9 @@ std::vector<std::string> unique_ids(const Layer& layer, const std::string& role,
 AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
                     TableCache& tables, ManifestFacts& facts, std::vector<std::string>& warnings);
 
-/// One indicator on the zones, by key, through a lookup, or through points; blanks handled by
-/// the indicator's missing policy. Notes what was done in `facts.indicator_notes`.
+/// One indicator on the zones, by key, through a lookup, or through points. Blanks stay blank
+/// (NaN) for the scoring's missing-value policy, unless that policy is "error": then an
+/// InputError names the file, column and zones. Notes what was done in `facts.indicator_notes`.
 Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, TableCache& tables,
                                const RunConfig& config, const OGRSpatialReference& working_crs, ManifestFacts& facts,
                                std::vector<std::string>& warnings);
