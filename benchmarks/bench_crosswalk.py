@@ -21,16 +21,7 @@ import shapely
 
 import furthest
 from furthest import Crosswalk
-
-
-def timed(fn, repeat=1):
-    best = float("inf")
-    out = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
+from timing import best_of
 
 
 def report(case, ours, peers):
@@ -64,13 +55,13 @@ def leeds(data: Path, threads: int, tobler):
     lsoa11["pop"] = rng.integers(1000, 3000, len(lsoa11)).astype(float)
     for name, src, tgt, sid, tid in [("Leeds 2021 LSOAs (488) -> wards (33)", lsoa21, wards, "lsoa21_code", "ward22_code"),
                                      ("Leeds 2011 LSOAs (482) -> 2021 LSOAs (488)", lsoa11, lsoa21, "LSOA11CD", "lsoa21_code")]:
-        ours, _ = timed(lambda: Crosswalk.overlay(src, tgt, source_id=sid, target_id=tid, threads=threads)
+        ours, _ = best_of(lambda: Crosswalk.overlay(src, tgt, source_id=sid, target_id=tid, threads=threads)
                         .apply(src, key=sid, extensive=["pop"]), repeat=3)
         peers = {}
         if tobler:
-            peers["tobler.area_interpolate"], _ = timed(
+            peers["tobler.area_interpolate"], _ = best_of(
                 lambda: tobler.area_weighted.area_interpolate(src, tgt, extensive_variables=["pop"], allocate_total=False), 3)
-        peers["geopandas.overlay"], _ = timed(lambda: gpd.overlay(src, tgt, how="intersection"), 3)
+        peers["geopandas.overlay"], _ = best_of(lambda: gpd.overlay(src, tgt, how="intersection"), 3)
         report(name, ours, peers)
 
 
@@ -88,22 +79,22 @@ def synthetic(threads: int, scale: float, tobler):
     print(f"synthetic: {len(zones)} zones, {len(targets)} targets, {len(points)} points "
           f"(made in {time.perf_counter() - start:.1f} s)")
 
-    ours, w = timed(lambda: Crosswalk.overlay(zones, targets, threads=threads))
-    apply_ours, _ = timed(lambda: w.apply(zones, extensive=["pop"]), 3)
+    ours, w = best_of(lambda: Crosswalk.overlay(zones, targets, threads=threads))
+    apply_ours, _ = best_of(lambda: w.apply(zones, extensive=["pop"]), 3)
     peers = {}
     if tobler:
-        peers["tobler.area_interpolate"], _ = timed(
+        peers["tobler.area_interpolate"], _ = best_of(
             lambda: tobler.area_weighted.area_interpolate(zones, targets, extensive_variables=["pop"], allocate_total=False))
-    peers["geopandas.overlay"], _ = timed(lambda: gpd.overlay(zones[["id", "geometry"]], targets[["id", "geometry"]],
+    peers["geopandas.overlay"], _ = best_of(lambda: gpd.overlay(zones[["id", "geometry"]], targets[["id", "geometry"]],
                                                                how="intersection"))
     report(f"area-weighted overlay, build + apply ({len(zones)} x {len(targets)})", ours + apply_ours, peers)
     print(f"  (apply alone: furthest {apply_ours * 1000:.1f} ms)")
 
-    ours, _ = timed(lambda: Crosswalk.points(points, zones, threads=threads))
-    peer, _ = timed(lambda: gpd.sjoin(points, zones[["id", "geometry"]], predicate="within"))
+    ours, _ = best_of(lambda: Crosswalk.points(points, zones, threads=threads))
+    peer, _ = best_of(lambda: gpd.sjoin(points, zones[["id", "geometry"]], predicate="within"))
     report(f"points in polygons ({len(points)} points -> {len(zones)} zones)", ours, {"geopandas.sjoin": peer})
 
-    ours, _ = timed(lambda: Crosswalk.overlay(zones, targets, weights=points, weight="people", threads=threads))
+    ours, _ = best_of(lambda: Crosswalk.overlay(zones, targets, weights=points, weight="people", threads=threads))
     print(f"population-weighted overlay from {len(points)} weighted points: furthest {ours:.3f} s (no direct peer)")
 
 

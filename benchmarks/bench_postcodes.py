@@ -17,24 +17,15 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 import furthest
+from timing import best_of
 
 LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
-
-
-def timed(fn, repeat=3):
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def synthetic_directory(path: Path, rows: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -96,12 +87,12 @@ def run_case(name: str, directory: Path, postcode_column: str, frame: pd.DataFra
     by_postcode = dict(base, partners={"path": str(partners_csv), "postcode": "postcode"},
                        postcodes={"path": str(directory), "postcode": postcode_column, "x": "long", "y": "lat",
                                   "crs": "EPSG:4326"})
-    xy_seconds, xy = timed(lambda: furthest.validate(by_xy))
-    pc_seconds, pc = timed(lambda: furthest.validate(by_postcode))
+    xy_seconds, xy = best_of(lambda: furthest.validate(by_xy), 3)
+    pc_seconds, pc = best_of(lambda: furthest.validate(by_postcode), 3)
     # Same zone for every partner (those outside Leeds have none either way).
     assert pc.partners["zone_id"].fillna("-").equals(xy.partners["zone_id"].fillna("-"))
     ours = pc_seconds - xy_seconds
-    peer, placed = timed(lambda: pandas_peer(directory, postcode_column, partners_csv))
+    peer, placed = best_of(lambda: pandas_peer(directory, postcode_column, partners_csv), 3)
     assert np.allclose(placed["lat"].to_numpy(), partners["lat"].to_numpy())
     print(f"{name}: {len(frame):,} directory rows, {len(partners):,} partners typed messily")
     print(f"  furthest (run by postcode {pc_seconds:.3f} s - run by x/y {xy_seconds:.3f} s) {ours:9.3f} s")

@@ -20,7 +20,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import exactextract
@@ -31,6 +30,7 @@ import shapely
 from rasterio.transform import from_origin
 
 import furthest
+from timing import best_of
 
 STATS = ["count", "sum", "mean", "min", "max", "majority"]
 REPO = Path(__file__).resolve().parents[1]
@@ -66,16 +66,6 @@ def voronoi_zones(bounds, n: int, seed: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(geometry=shapely.intersection(cells, box), crs=27700)
 
 
-def best_of(repeat: int, run) -> tuple[float, object]:
-    run()  # warm-up: page cache, PROJ database, first-touch allocations
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=2)
@@ -96,9 +86,9 @@ def main() -> None:
         for name, zones, raster in cases:
             with rasterio.open(raster) as ds:
                 shape = f"{ds.width}x{ds.height}"
-            t_ours, mine = best_of(args.repeat, lambda: furthest.zonal_stats(zones, raster, STATS, threads=args.threads))
-            t_peer, theirs = best_of(args.repeat, lambda: exactextract.exact_extract(str(raster), zones, STATS,
-                                                                                      output="pandas"))
+            t_ours, mine = best_of(lambda: furthest.zonal_stats(zones, raster, STATS, threads=args.threads), args.repeat, warm_up=True)
+            t_peer, theirs = best_of(lambda: exactextract.exact_extract(str(raster), zones, STATS, output="pandas"),
+                                             args.repeat, warm_up=True)
             # Same answer (single-precision coverage, as exactextract keeps it).
             check = furthest.zonal_stats(zones, raster, STATS, threads=args.threads, coverage="float32")
             worst = max(float(np.nanmax(np.abs(check[s].to_numpy() - theirs[s].to_numpy()) /
