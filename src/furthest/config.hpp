@@ -11,6 +11,16 @@
 namespace furthest {
 
 
+/// How a table's rows become points: coordinate columns in a CRS, or a postcode column looked
+/// up in the run's [postcodes] directory. Empty when the rows are not placed this way.
+struct SiteColumns {
+    std::string x;    ///< with `y` and `crs`: coordinate columns
+    std::string y;
+    std::string crs;  ///< CRS of x/y, e.g. "EPSG:4326"
+    std::string postcode;  ///< instead of x/y: a postcode column, placed through [postcodes]
+    bool given() const { return !x.empty() || !postcode.empty(); }
+};
+
 /// The small areas that get scored (e.g. 2021 LSOAs).
 struct ZonesSpec {
     std::filesystem::path path;
@@ -19,21 +29,18 @@ struct ZonesSpec {
 };
 
 /// Partnership areas (LCPs, wards, PCNs ...): drawn polygons, or defined by member sites
-/// (a PCN or LCP is a group of GP practices) when `x`/`y` are given: then each row of the
+/// (a PCN or LCP is a group of GP practices) when `site` is given: then each row of the
 /// table is a member site and the areas' polygons are the zones dissolved by area.
 struct AreasSpec {
     std::filesystem::path path;
     std::string layer;
     std::string id;
     std::string name;  ///< optional; empty means use the id
-    std::string x;     ///< member sites: coordinate columns and their CRS
-    std::string y;
-    std::string crs;
+    SiteColumns site;  ///< member sites: where each row is (empty for drawn polygons)
     std::string assign = "nearest";  ///< member sites: "nearest" or "shared"
     int k = 3;                       ///< member sites, shared: how many nearest areas share a zone
     std::string where;               ///< optional OGR SQL filter on the areas or member sites
-    std::string postcode;            ///< member sites placed by postcode through [postcodes], instead of x/y
-    bool from_members() const { return !x.empty() || !postcode.empty(); }
+    bool from_members() const { return site.given(); }
 };
 
 /// Where an indicator table sits on another geography, and how its values reach the zones.
@@ -52,12 +59,10 @@ struct ViaSpec {
     std::filesystem::path weight_path;  ///< SplitWeight::Table: zone-keyed weights (e.g. population)
     std::string weight_key;
     std::string weight_column;
-    // Points: each row of the indicator table is a point (x, y in crs) with an optional weight.
-    std::string x;
-    std::string y;
-    std::string crs;
+    // Points: each row of the indicator table is a point (x, y in crs, or a postcode) with an
+    // optional weight.
+    SiteColumns site;
     std::string weight;  ///< points: weight column (premises, people); empty = one each
-    std::string postcode;  ///< points placed by postcode through [postcodes], instead of x/y
     // Raster: the indicator's path is a raster (GeoTIFF ...) summarised per zone.
     std::string zonal;                   ///< statistic: mean, sum, count, min, max, weighted_mean, majority, frac_above
     int band = 1;
@@ -80,15 +85,12 @@ struct IndicatorSpec {
     std::optional<ViaSpec> via;  ///< when the table is not keyed by zone id
 };
 
-/// Places that already help people: points from x/y columns or from a point layer.
+/// Places that already help people: points from x/y or postcode columns, or a point layer.
 struct PartnersSpec {
     std::filesystem::path path;
     std::string layer;
-    std::string x;    ///< with `y`: read coordinates from columns
-    std::string y;
-    std::string crs;  ///< CRS of x/y columns (required with x/y), e.g. "EPSG:4326"
+    SiteColumns site;   ///< empty: the file is a point layer
     std::string where;  ///< optional OGR SQL filter, e.g. "\"Year closed\" IS NULL"
-    std::string postcode;  ///< placed by postcode through [postcodes], instead of x/y
 };
 
 /// A postcode directory ([postcodes]): where each postcode is, for partners, member sites and

@@ -65,7 +65,7 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
     const AreasSpec& spec = config.areas;
     const std::string at = "areas: '" + spec.path.string() + "'";
     Layer sites = locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where), "areas", spec.path,
-                              {spec.x, spec.y, spec.crs, spec.postcode}, tables, config, working_crs, warnings);
+                              spec.site, tables, config, working_crs, warnings);
     facts.inputs.push_back({"area member sites", spec.path});
     const Column& id_column = io::require_column(sites, "areas", spec.path, spec.id);
     const Column* name_column = spec.name.empty() ? nullptr : &io::require_column(sites, "areas", spec.path, spec.name);
@@ -100,7 +100,7 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
         warnings.push_back(at + ": " + count_of(empty.size(), "area") + " are the main area of no zone and have no polygon: " +
                            list_some(empty));
     areas.method = "areas defined by " + std::to_string(sites.rows()) + " member sites in '" + spec.path.string() + "'" +
-                   (spec.postcode.empty() ? std::string() : " placed by postcode ('" + spec.postcode + "')") + ": " +
+                   (spec.site.postcode.empty() ? std::string() : " placed by postcode ('" + spec.site.postcode + "')") + ": " +
                    areas.zone_to_area.method() + " (zones represented by their centroids); area polygons are the zones " +
                    "dissolved by main area";
     return areas;

@@ -194,21 +194,18 @@ void check_outputs_spare_inputs(const Reader& reader, const RunConfig& config) {
     if (config.output.xlsx) outputs.push_back(config.output.xlsx_path());
     if (config.output.csv)
         for (const char* table : {"zones", "areas", "partners", "zone_areas"}) outputs.push_back(config.output.csv_path(table));
+    for (auto& output : outputs) output = resolved(output);
     for (const auto& [key, path] : run_paths(config)) {
         if (key == "[output] path") continue;
         const auto input = resolved(path);
         for (const auto& output : outputs)
-            if (resolved(output) == input)
+            if (output == input)
                 reader.fail("output '" + output.string() + "' would overwrite the input named by " + key +
                             "; expected a different [output] path");
     }
 }
 
 // Where a table's rows are: 'x', 'y' and 'crs', or 'postcode' (looked up in [postcodes]).
-struct SiteColumns {
-    std::string x, y, crs, postcode;
-};
-
 SiteColumns parse_site_columns(const Reader& reader, const toml::table& table, const std::string& section, bool required,
                                const std::string& alternative = "") {
     SiteColumns site;
@@ -293,11 +290,7 @@ ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::str
         }
     } else {
         via.kind = ViaSpec::Kind::Points;
-        const SiteColumns site = parse_site_columns(reader, table, section, true);
-        via.x = site.x;
-        via.y = site.y;
-        via.crs = site.crs;
-        via.postcode = site.postcode;
+        via.site = parse_site_columns(reader, table, section, true);
         via.weight = reader.text(table, section, "weight", false, "a weight column (premises, people)");
     }
     return via;
@@ -351,13 +344,7 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     config.areas.layer = reader.text(areas, "[areas]", "layer", false, "a layer name");
     config.areas.id = reader.text(areas, "[areas]", "id", true, "the name of the area id column");
     config.areas.name = reader.text(areas, "[areas]", "name", false, "the name of the area name column");
-    {
-        const SiteColumns site = parse_site_columns(reader, areas, "[areas]", false, "drawn polygons");
-        config.areas.x = site.x;
-        config.areas.y = site.y;
-        config.areas.crs = site.crs;
-        config.areas.postcode = site.postcode;
-    }
+    config.areas.site = parse_site_columns(reader, areas, "[areas]", false, "drawn polygons");
     if (auto assign = reader.text(areas, "[areas]", "assign", false, "'nearest' or 'shared'"); !assign.empty()) {
         if (assign != "nearest" && assign != "shared")
             reader.fail("'assign' in [areas] is '" + assign + "'" + io::did_you_mean(assign, {"nearest", "shared"}) +
@@ -416,11 +403,7 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
         PartnersSpec spec;
         spec.path = reader.path(partners, "[partners]", "path");
         spec.layer = reader.text(partners, "[partners]", "layer", false, "a layer name");
-        const SiteColumns site = parse_site_columns(reader, partners, "[partners]", false, "for a point layer");
-        spec.x = site.x;
-        spec.y = site.y;
-        spec.crs = site.crs;
-        spec.postcode = site.postcode;
+        spec.site = parse_site_columns(reader, partners, "[partners]", false, "for a point layer");
         spec.where = reader.text(partners, "[partners]", "where", false, "an OGR SQL filter");
         config.partners = std::move(spec);
     }
@@ -444,10 +427,10 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
         config.postcodes = std::move(spec);
     }
     std::vector<std::string> by_postcode;
-    if (!config.areas.postcode.empty()) by_postcode.push_back("[areas]");
-    if (config.partners && !config.partners->postcode.empty()) by_postcode.push_back("[partners]");
+    if (!config.areas.site.postcode.empty()) by_postcode.push_back("[areas]");
+    if (config.partners && !config.partners->site.postcode.empty()) by_postcode.push_back("[partners]");
     for (std::size_t i = 0; i < config.indicators.size(); ++i)
-        if (config.indicators[i].via && !config.indicators[i].via->postcode.empty())
+        if (config.indicators[i].via && !config.indicators[i].via->site.postcode.empty())
             by_postcode.push_back("[[indicators]] #" + std::to_string(i + 1) + ".via");
     if (!by_postcode.empty() && !config.postcodes)
         reader.fail(by_postcode.front() + " places its rows by 'postcode' but the config has no [postcodes] section; expected "

@@ -193,7 +193,7 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
                            std::string& note) {
     const ViaSpec& via = *spec.via;
     const std::string role = role_of(spec);
-    Layer points = locate_rows(table, role, spec.path, {via.x, via.y, via.crs, via.postcode}, tables, config, working_crs, warnings);
+    Layer points = locate_rows(table, role, spec.path, via.site, tables, config, working_crs, warnings);
     const auto raw = io::numeric_values(io::require_column(points, role, spec.path, spec.column), role, spec.path);
     Eigen::VectorXd values = Eigen::Map<const Eigen::VectorXd>(raw.data(), static_cast<Eigen::Index>(raw.size()));
     Eigen::VectorXd weight;
@@ -207,8 +207,9 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
         warnings.push_back(role + ": " + count_of(outside, "point") + " of '" + spec.path.string() + "' lie in no zone");
     // A zone no point reaches: a mean is blank (NaN, for the missing policy), a count is zero.
     Eigen::VectorXd x = via.extensive ? crosswalk.apply_extensive(values) : crosswalk.apply_intensive(values);
-    const std::string placed = via.postcode.empty() ? "('" + via.x + "', '" + via.y + "' in " + via.crs + ")"
-                                                    : "placed by postcode ('" + via.postcode + "')";
+    const SiteColumns& site = via.site;
+    const std::string placed = site.postcode.empty() ? "('" + site.x + "', '" + site.y + "' in " + site.crs + ")"
+                                                     : "placed by postcode ('" + site.postcode + "')";
     note = "via points " + placed + " located in the zones, " +
            (via.extensive ? "summed" : "averaged" + std::string(via.weight.empty() ? "" : " weighted by '" + via.weight + "'")) +
            "; " + std::to_string(points.rows()) + " of " + std::to_string(table.rows()) + " rows placed, " + std::to_string(outside) + " in no zone";

@@ -225,9 +225,9 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     if (config.partners) {
         clock.stage("locating partners");
         const PartnersSpec& spec = *config.partners;
-        if (!spec.x.empty() || !spec.postcode.empty()) {
+        if (spec.site.given()) {
             result.partners = run_detail::locate_rows(io::read_table("partners", spec.path, spec.layer, config.allow_network, spec.where),
-                                                      "partners", spec.path, {spec.x, spec.y, spec.crs, spec.postcode}, tables,
+                                                      "partners", spec.path, spec.site, tables,
                                                       config, working_crs, result.warnings);
         } else {
             result.partners = io::read_vector(

@@ -35,12 +35,6 @@ private:
     std::optional<PostcodeDirectory> postcodes_;
 };
 
-/// How a table's rows become points: coordinate columns, or a postcode column.
-struct SiteColumns {
-    std::string x, y, crs;
-    std::string postcode;
-};
-
 /// The rows of `table` as points in the working CRS (table.wkb filled), from coordinate columns
 /// or by postcode through the run's [postcodes] directory. A row whose postcode cannot be placed
 /// is an InputError naming file, row, column and value; with [postcodes] unmatched = "warn" it
