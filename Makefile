@@ -18,7 +18,7 @@ PY_BUILD_DEPS := "scikit-build-core>=0.10" "pybind11>=2.12"
 FUZZ_PACKAGES ?= clang libclang-rt-dev
 
 VPY := $(VENV)/bin/python
-SOURCES := $(shell git ls-files src bindings CMakeLists.txt pyproject.toml cmake data/demo 2>/dev/null)
+SOURCES := $(shell git ls-files include src bindings CMakeLists.txt pyproject.toml cmake data/demo 2>/dev/null)
 
 .PHONY: demo test deps cpp-build cpp-test py-test python clean fuzz sanitize tsan
 .DEFAULT_GOAL := demo

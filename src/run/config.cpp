@@ -140,71 +140,6 @@ std::optional<MissingValues> parse_missing(const Reader& reader, const std::stri
                 io::join_names(known));
 }
 
-// Every path the run reads or writes, with the key that names it.
-std::vector<std::pair<std::string, std::filesystem::path>> run_paths(const RunConfig& config) {
-    std::vector<std::pair<std::string, std::filesystem::path>> paths = {
-        {"[zones] path", config.zones.path}, {"[areas] path", config.areas.path}, {"[output] path", config.output.path}};
-    for (std::size_t i = 0; i < config.indicators.size(); ++i) {
-        const auto& spec = config.indicators[i];
-        const std::string section = "[[indicators]] #" + std::to_string(i + 1);
-        paths.emplace_back(section + " path", spec.path);
-        if (spec.via) {
-            if (!spec.via->lookup.empty()) paths.emplace_back(section + ".via lookup", spec.via->lookup);
-            if (!spec.via->weight_path.empty()) paths.emplace_back(section + ".via split_weight", spec.via->weight_path);
-            if (!spec.via->raster_weights.empty()) paths.emplace_back(section + ".via weights", spec.via->raster_weights);
-        }
-    }
-    if (config.partners) paths.emplace_back("[partners] path", config.partners->path);
-    if (config.postcodes) paths.emplace_back("[postcodes] path", config.postcodes->path);
-    return paths;
-}
-
-// The path with symbolic links and '..' resolved as far as it exists; never throws (a path the
-// file system cannot resolve, e.g. too long, stays as written and fails later when opened).
-std::filesystem::path resolved(const std::filesystem::path& path) {
-    std::error_code ec;
-    auto out = std::filesystem::weakly_canonical(path, ec);
-    return ec ? path.lexically_normal() : out;
-}
-
-// A shared batch service confines each run to named folders: no input or output elsewhere,
-// including through '..' or symbolic links.
-void check_confinement(const Reader& reader, const RunConfig& config) {
-    if (config.allowed_folders.empty()) return;
-    std::vector<std::filesystem::path> roots;
-    for (const auto& folder : config.allowed_folders) roots.push_back(resolved(folder));
-    for (const auto& [key, path] : run_paths(config)) {
-        const auto real = resolved(path);
-        const bool inside = std::any_of(roots.begin(), roots.end(), [&](const std::filesystem::path& root) {
-            const auto relative = real.lexically_relative(root);
-            return !relative.empty() && *relative.begin() != "..";
-        });
-        if (!inside) {
-            std::vector<std::string> names;
-            for (const auto& root : roots) names.push_back(root.string());
-            reader.fail(key + " '" + path.string() + "' lies outside the allowed folders " + io::join_names(names) +
-                        "; expected a path inside one of them");
-        }
-    }
-}
-
-// An output written over an input would destroy it on the rename: refuse before reading.
-void check_outputs_spare_inputs(const Reader& reader, const RunConfig& config) {
-    std::vector<std::filesystem::path> outputs = {config.output.path, config.output.manifest_path()};
-    if (config.output.xlsx) outputs.push_back(config.output.xlsx_path());
-    if (config.output.csv)
-        for (const char* table : {"zones", "areas", "partners", "zone_areas"}) outputs.push_back(config.output.csv_path(table));
-    for (auto& output : outputs) output = resolved(output);
-    for (const auto& [key, path] : run_paths(config)) {
-        if (key == "[output] path") continue;
-        const auto input = resolved(path);
-        for (const auto& output : outputs)
-            if (output == input)
-                reader.fail("output '" + output.string() + "' would overwrite the input named by " + key +
-                            "; expected a different [output] path");
-    }
-}
-
 // Where a table's rows are: 'x', 'y' and 'crs', or 'postcode' (looked up in [postcodes]).
 SiteColumns parse_site_columns(const Reader& reader, const toml::table& table, const std::string& section, bool required,
                                const std::string& alternative = "") {
@@ -489,9 +424,6 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
             (*format == "csv" ? config.output.csv : config.output.xlsx) = true;
         }
     }
-
-    check_confinement(reader, config);
-    check_outputs_spare_inputs(reader, config);
 
     std::ostringstream json;
     json << toml::json_formatter{root};

@@ -36,4 +36,11 @@ public:
     using Error::Error;
 };
 
+/// A stop was requested (Ctrl-C, SIGTERM, a C++ caller's std::stop_source) and honoured:
+/// nothing was written after the request; earlier outputs are untouched.
+class Stopped : public Error {
+public:
+    using Error::Error;
+};
+
 }  // namespace furthest

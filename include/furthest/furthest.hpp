@@ -1,7 +1,9 @@
 /// @brief The front door: include this to use furthest from C++.
 #pragma once
 
+#include "furthest/columns.hpp"
 #include "furthest/config.hpp"
+#include "furthest/control.hpp"
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/postcodes.hpp"

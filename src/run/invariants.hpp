@@ -1,0 +1,26 @@
+// What every run must hold before it reads a byte, whatever built its config (a TOML file, a
+// Python dict, a --output override, a RunConfig edited in C++).
+#pragma once
+
+#include "furthest/config.hpp"
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace furthest::run_detail {
+
+/// Every input the config names, with the key that names it ("[zones] path", ...).
+std::vector<std::pair<std::string, std::filesystem::path>> input_paths(const RunConfig& config);
+
+/// Every file the run would write for the given output tables: the GeoPackage, the manifest
+/// and the spreadsheet copies [output] asks for.
+std::vector<std::filesystem::path> output_paths(const RunConfig& config, const std::vector<std::string>& tables);
+
+/// ConfigError unless: the output is a GeoPackage; no output overwrites an input (through
+/// symbolic links and '..' too); inputs and outputs lie inside [run] allowed_folders when it is
+/// set; no input is a network path unless [run] allow_network; threads are 0..1024.
+void check_invariants(const RunConfig& config, const std::vector<std::string>& tables);
+
+}  // namespace furthest::run_detail
