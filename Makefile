@@ -2,6 +2,7 @@
 #   make demo   install what is missing, build, run the embedded demo
 #   make test   install what is missing, build, run every test (ctest + pytest, notebooks included)
 #               and a short fuzz run of every harness (TEST_FUZZ_SECONDS each)
+#   make lint   check the house format (ruff, clang-format); `make format` applies it
 
 PYTHON   ?= python3
 VENV     ?= .venv
@@ -20,7 +21,7 @@ FUZZ_PACKAGES ?= clang libclang-rt-dev
 VPY := $(VENV)/bin/python
 SOURCES := $(shell git ls-files include src bindings CMakeLists.txt pyproject.toml cmake data/demo 2>/dev/null)
 
-.PHONY: demo test deps cpp-build cpp-test py-test python clean fuzz sanitize tsan
+.PHONY: demo test deps cpp-build cpp-test py-test python clean fuzz sanitize tsan lint format
 .DEFAULT_GOAL := demo
 
 demo: python
@@ -77,6 +78,34 @@ cpp-test: cpp-build
 
 py-test: python $(VENV)/.test-deps-ok
 	$(VPY) -m pytest
+
+# ---- house format: ruff for Python (pyproject.toml [tool.ruff]), clang-format for C++ (.clang-format) ----
+# Both pinned: a new release may format differently, so an upgrade is one commit that also reformats.
+LINT_TOOLS := "ruff==0.17.5" "clang-format==18.1.8"
+PY_LINT_PATHS := bindings/python tests benchmarks data/demo/make_demo.py notebooks
+# Tracked and new (not ignored) C++ files that exist; ruff reads the notebooks itself.
+CXX_FORMAT_FILES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -- \
+                     include src bindings tests/cpp tests/fuzz tests/consumer 2>/dev/null | grep -E '\.(cpp|hpp)$$'))
+
+$(VENV)/.lint-ok: $(VENV)/.env-ok Makefile
+	$(VPY) -m pip install -q $(LINT_TOOLS)
+	touch $@
+
+# Every check runs, so one pass shows everything to fix.
+lint: $(VENV)/.lint-ok
+	@status=0; \
+	echo "ruff check"; $(VENV)/bin/ruff check $(PY_LINT_PATHS) || status=1; \
+	echo "ruff format --check"; $(VENV)/bin/ruff format --check $(PY_LINT_PATHS) || status=1; \
+	echo "clang-format --dry-run --Werror ($(words $(CXX_FORMAT_FILES)) files)"; \
+	$(VENV)/bin/clang-format --dry-run --Werror $(CXX_FORMAT_FILES) || status=1; \
+	if [ $$status != 0 ]; then echo "lint: run 'make format' (what ruff cannot fix is listed above)"; fi; \
+	exit $$status
+
+# Applies the safe fixes and both formats; findings ruff cannot fix stay listed for `make lint`.
+format: $(VENV)/.lint-ok
+	$(VENV)/bin/ruff check --fix --exit-zero $(PY_LINT_PATHS)
+	$(VENV)/bin/ruff format $(PY_LINT_PATHS)
+	$(VENV)/bin/clang-format -i $(CXX_FORMAT_FILES)
 
 # ---- robustness: sanitizers and fuzzing ---------------------------------------------------
 # make sanitize  the C++ suite (consumer check included) under AddressSanitizer + UBSan, leaks on

@@ -6,9 +6,8 @@
 
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "furthest/io.hpp"
 #include "furthest/zonal.hpp"
-#include "io/raster_reader.hpp"
-#include "io/reproject.hpp"
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>

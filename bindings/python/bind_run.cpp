@@ -3,8 +3,7 @@
 
 #include "furthest/errors.hpp"
 #include "furthest/run.hpp"
-#include "run/config_toml.hpp"
-#include "toml_from_python.hpp"
+#include "interruptible.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/functional.h>
@@ -16,11 +15,10 @@ namespace py = pybind11;
 namespace furthest::python {
 namespace {
 
-RunConfig config_from_python(const py::object& config, const std::filesystem::path& base_dir) {
-    if (py::isinstance<py::dict>(config)) {
-        const auto table = toml_from_dict(config.cast<py::dict>(), "config <dict>");
-        return run_detail::config_from_table(table, base_dir, "<dict>");
-    }
+// A TOML file's path, or (is_json) the JSON text furthest.run() makes of a dict
+// (furthest/_config_json.py): both reach the same section parsers.
+RunConfig config_from_python(const py::object& config, bool is_json, const std::filesystem::path& base_dir) {
+    if (is_json) return parse_config_json(config.cast<std::string>(), base_dir);
     return load_config(std::filesystem::path(py::str(py::module_::import("os").attr("fspath")(config)).cast<std::string>()));
 }
 
@@ -74,59 +72,76 @@ py::object layer_to_python(const Layer& layer) {
 
 py::dict result_to_python(const RunResult& result) {
     py::dict out;
-    out["zones"] = layer_to_python(result.zones);
-    out["areas"] = layer_to_python(result.areas);
-    out["partners"] = layer_to_python(result.partners);
-    out["zone_areas"] = layer_to_python(result.zone_areas);
+    // The output catalogue, in order: whatever tables the stages made.
+    py::list tables;
+    for (std::size_t i = 0; i < result.tables.size(); ++i) {
+        py::object table = layer_to_python(result.tables[i]);
+        if (table.is_none()) continue;
+        table["about"] = result.catalogue[i].about;
+        table["stage"] = result.catalogue[i].stage;
+        tables.append(table);
+    }
+    out["tables"] = tables;
     out["manifest"] = result.manifest_json;
-    out["warnings"] = result.warnings;
+    py::list warnings;
+    for (const auto& warning : result.warnings) {
+        py::dict record;
+        record["stage"] = warning.stage;
+        record["code"] = warning.code;
+        record["message"] = warning.message;
+        record["ids"] = warning.ids;
+        warnings.append(record);
+    }
+    out["warnings"] = warnings;
     out["output_path"] = result.output_path.empty() ? py::object(py::none()) : py::object(py::str(result.output_path.string()));
     out["manifest_path"] = result.manifest_path.empty() ? py::object(py::none()) : py::object(py::str(result.manifest_path.string()));
-    py::list tables;
-    for (const auto& path : result.table_paths) tables.append(py::str(path.string()));
-    out["table_paths"] = tables;
+    py::list paths;
+    for (const auto& path : result.table_paths) paths.append(py::str(path.string()));
+    out["table_paths"] = paths;
     return out;
 }
 
-py::dict run_python(const py::object& config, const std::string& base_dir, const std::string& output, bool write,
+py::dict run_python(const py::object& config, bool is_json, const std::string& base_dir, const std::string& output, bool write,
                     const py::object& progress) {
-    RunConfig parsed = config_from_python(config, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
-    if (!output.empty()) {
-        parsed.output.path = std::filesystem::absolute(output).lexically_normal();
-        if (parsed.output.path.extension() != ".gpkg")
-            throw ConfigError("output '" + output + "' must be a GeoPackage path ending in .gpkg");
-    }
-    RunOptions options;
-    options.write = write;
-    if (!progress.is_none()) {
-        // Called once per stage, never from a hot loop: take the GIL just for the call.
-        options.progress = [progress](const std::string& stage) {
-            py::gil_scoped_acquire gil;
-            progress(stage);
-        };
-    }
-    RunResult result;
-    {
-        py::gil_scoped_release release;
-        result = run(parsed, options);
-    }
+    RunConfig parsed = config_from_python(config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
+    if (!output.empty()) parsed.output.path = std::filesystem::absolute(output).lexically_normal();
+    // The overridden config is checked at the door by run() itself, like any other.
+    const RunResult result = call_interruptibly<RunResult>(
+        [&](const Control& control) {
+            RunOptions options;
+            options.write = write;
+            options.control = control;
+            return run(parsed, options);
+        },
+        progress);
     return result_to_python(result);
 }
 
 }  // namespace
 
 void bind_run(py::module_& m) {
-    m.def("run", &run_python, py::arg("config"), py::kw_only(), py::arg("base_dir") = "", py::arg("output") = "",
+    m.def("run", &run_python, py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "", py::arg("output") = "",
           py::arg("write") = true, py::arg("progress") = py::none(),
-          "Run a config (path to TOML, or dict of the same shape). Returns a dict of layers "
+          "Run a config (path to TOML, or with is_json JSON text of the same shape). Returns a dict of layers "
           "(columns as NumPy arrays, geometries as WKB bytes), the manifest JSON and warnings. "
           "The GIL is released during the run; results are copied once into NumPy.");
-    m.def("check_config", [](const py::object& config, const std::string& base_dir) {
-              RunConfig parsed = config_from_python(config, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
+    m.def("check_config", [](const py::object& config, bool is_json, const std::string& base_dir, const std::string& output) {
+              RunConfig parsed = config_from_python(config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
+              if (!output.empty()) parsed.output.path = std::filesystem::absolute(output).lexically_normal();
+              check_config(parsed);
               return parsed.config_json;
           },
-          py::arg("config"), py::kw_only(), py::arg("base_dir") = "",
-          "Parse and check a config without reading inputs; returns it as JSON text.");
+          py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "", py::arg("output") = "",
+          "Parse a config and check its invariants (outputs spare inputs, allowed folders, network) without reading "
+          "inputs; returns it as JSON text.");
+    m.def("output_tables", [](const py::object& config, bool is_json, const std::string& base_dir) {
+              RunConfig parsed = config_from_python(config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
+              py::list out;
+              for (const auto& table : output_tables(parsed)) out.append(py::make_tuple(table.name, table.stage, table.about));
+              return out;
+          },
+          py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "",
+          "The output catalogue a run of this config makes: (name, stage, about) per table, in order, without reading inputs.");
 }
 
 }  // namespace furthest::python

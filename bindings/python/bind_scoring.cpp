@@ -4,8 +4,6 @@
 
 #include "furthest/errors.hpp"
 #include "furthest/scoring.hpp"
-#include "indicators/scoring_toml.hpp"
-#include "toml_from_python.hpp"
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -127,8 +125,9 @@ py::dict score_python(const py::array_t<double, py::array::c_style | py::array::
                       const py::object& area, const py::object& zone_ids, const py::object& standard_errors,
                       std::optional<std::int64_t> draws, std::optional<std::uint64_t> seed, std::optional<int> threads,
                       std::optional<bool> keep_draws) {
-    if (!py::isinstance<py::dict>(spec)) throw ConfigError("scoring spec must be a dict (or a list of indicator dicts)");
-    ScoringSpec parsed = scoring_detail::scoring_spec_from_table(toml_from_dict(spec.cast<py::dict>(), "<dict>"), "<dict>");
+    // furthest.score() hands its spec dict over as JSON text (furthest/_config_json.py).
+    if (!py::isinstance<py::str>(spec)) throw ConfigError("scoring spec must be JSON text (furthest.score takes a dict)");
+    ScoringSpec parsed = parse_scoring_spec_json(spec.cast<std::string>(), "<dict>");
     if (draws) parsed.uncertainty.draws = *draws;
     if (seed) parsed.uncertainty.seed = *seed;
     if (threads) parsed.uncertainty.threads = *threads;

@@ -5,9 +5,8 @@
 
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "furthest/io.hpp"
 #include "furthest/zonal.hpp"
-#include "io/raster_reader.hpp"
-#include "io/reproject.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>

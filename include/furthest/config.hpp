@@ -1,7 +1,9 @@
 /// @brief The run configuration: which inputs, which columns, which methods, which outputs.
 #pragma once
 
+#include "furthest/crosswalk.hpp"
 #include "furthest/scoring.hpp"
+#include "furthest/zonal.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -37,7 +39,7 @@ struct AreasSpec {
     std::string id;
     std::string name;  ///< optional; empty means use the id
     SiteColumns site;  ///< member sites: where each row is (empty for drawn polygons)
-    std::string assign = "nearest";  ///< member sites: "nearest" or "shared"
+    MemberAssignment assign = MemberAssignment::Nearest;  ///< member sites: `assign = "nearest"` or `"shared"`
     int k = 3;                       ///< member sites, shared: how many nearest areas share a zone
     std::string where;               ///< optional OGR SQL filter on the areas or member sites
     bool from_members() const { return site.given(); }
@@ -64,7 +66,7 @@ struct ViaSpec {
     SiteColumns site;
     std::string weight;  ///< points: weight column (premises, people); empty = one each
     // Raster: the indicator's path is a raster (GeoTIFF ...) summarised per zone.
-    std::string zonal;                   ///< statistic: mean, sum, count, min, max, weighted_mean, majority, frac_above
+    ZonalStatistic zonal = ZonalStatistic::Mean;  ///< the statistic `zonal = "..."` names (see parse_zonal_statistic)
     int band = 1;
     std::optional<double> threshold;     ///< frac_above: values >= threshold count (e.g. 4G signal present)
     std::filesystem::path raster_weights;  ///< weighted_mean: a raster on the same cells (e.g. population)
@@ -93,6 +95,12 @@ struct PartnersSpec {
     std::string where;  ///< optional OGR SQL filter, e.g. "\"Year closed\" IS NULL"
 };
 
+/// A row whose postcode is blank, malformed, unknown or without coordinates (`unmatched = ...`).
+enum class UnmatchedPostcodes {
+    Error,  ///< "error": the run stops, naming the row
+    Warn    ///< "warn": the row is left out and listed in the warnings
+};
+
 /// A postcode directory ([postcodes]): where each postcode is, for partners, member sites and
 /// points given by postcode instead of coordinates (e.g. the ONS National Statistics Postcode
 /// Lookup, or an extract of it).
@@ -103,9 +111,7 @@ struct PostcodesSpec {
     std::string x;         ///< coordinate columns and their CRS
     std::string y;
     std::string crs;
-    /// A row whose postcode is blank, malformed, unknown or without coordinates: an error
-    /// (false), or left out and listed in the warnings (true, `unmatched = "warn"`).
-    bool warn_unmatched = false;
+    UnmatchedPostcodes unmatched = UnmatchedPostcodes::Error;
 };
 
 /// The map layers, and optionally the same tables for spreadsheets (text cells protected
@@ -150,6 +156,12 @@ RunConfig load_config(const std::filesystem::path& path);
 /// Parse TOML text; relative paths resolve against `base_dir`.
 RunConfig parse_config(const std::string& toml_text, const std::filesystem::path& base_dir,
                        const std::string& source_name = "<config>");
+
+/// Parse a config given as JSON text of the same shape as the TOML (a JSON object of sections;
+/// `null` means "not set"), with the same checks and messages; relative paths resolve against
+/// `base_dir`. This is how dict configs arrive from Python. Throws ConfigError.
+RunConfig parse_config_json(const std::string& json_text, const std::filesystem::path& base_dir,
+                            const std::string& source_name = "<dict>");
 
 /// Where `${FURTHEST_DATA}` points: the environment variable, else a `shared/data` folder
 /// found beside one of `start`'s ancestors. Empty when neither exists.

@@ -6,6 +6,7 @@
 #include "furthest/control.hpp"
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "furthest/io.hpp"
 #include "furthest/postcodes.hpp"
 #include "furthest/run.hpp"
 #include "furthest/scoring.hpp"

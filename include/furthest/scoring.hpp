@@ -3,6 +3,8 @@
 /// Indicators, 2008; English Indices of Deprivation technical reports, 2019 and 2025).
 #pragma once
 
+#include "furthest/control.hpp"
+#include "furthest/table.hpp"
 
 #include <Eigen/Core>
 
@@ -34,7 +36,7 @@ struct CompositeScore {
 CompositeScore composite_zscore(const Eigen::MatrixXd& indicators, const Eigen::VectorXd& sign,
                                 const Eigen::VectorXd& weights);
 
-/// Rank 1 = highest value; equal values share the smallest rank ("min" ranking).
+/// Rank 1 = highest value; equal values share the smallest rank ("min" ranking); NaN gets 0.
 std::vector<std::int64_t> rank_descending(const Eigen::VectorXd& values);
 
 /// IMD-style decile from a rank: 1 for ranks in the first tenth, ... 10.
@@ -235,6 +237,10 @@ struct ScoringResult {
     Eigen::VectorXd indicator_weights;    ///< within domains, summing to 1 in each
     Eigen::VectorXd domain_weights;       ///< summing to 1
     Eigen::VectorXd effective_weights;    ///< domain weight x indicator weight
+    /// Explicit weights as the spec gives them (spec order; empty unless weighting is explicit).
+    /// They are used as given: a weighted mean weighs each by its share of the sum (the weights above).
+    Eigen::VectorXd indicator_weights_given;
+    Eigen::VectorXd domain_weights_given;  ///< explicit domain weights as given (empty unless explicit, 2+ domains)
     std::vector<PcaReport> pca;
     Eigen::MatrixXd correlation;          ///< Pearson, normalised oriented indicators, complete zones
     std::vector<IndicatorStats> stats;
@@ -249,12 +255,27 @@ struct ScoringResult {
 
 /// Score zones: missing values, winsorising, transforms, orientation, normalisation against the
 /// reference set, weights (explicit, equal or PCA), hierarchical aggregation, contributions,
-/// ranks within England and within areas, map classes, Monte Carlo rank intervals, method summary.
-/// Throws InputError (data) or ConfigError (spec), naming indicator and zone.
-ScoringResult score_zones(const ScoringInput& input, const ScoringSpec& spec);
+/// ranks among all the zones given and within areas, map classes, Monte Carlo rank intervals,
+/// method summary. Throws InputError (data) or ConfigError (spec), naming indicator and zone;
+/// throws Stopped within about 0.1 s of work once `control.stop` is requested, and reports the
+/// Monte Carlo's progress ("uncertainty draws", fraction done) through `control.progress`.
+/// `spec.uncertainty.threads` is the thread budget of every parallel loop.
+ScoringResult score_zones(const ScoringInput& input, const ScoringSpec& spec, const Control& control = {});
+
+/// The scoring's per-zone columns under the names of furthest/columns.hpp, in output order:
+/// score, rank, decile, quintile, rank_in_area (with areas), score_class, score_within_area,
+/// rank_all_zones and decile_all_zones (with areas), contribution_<indicator>; with draws
+/// rank_p05, rank_median, rank_p95, p_top_decile, p_top_n_in_area (with areas),
+/// most_influential; then zones_in_area (with areas), rank_mean and most_influential_shift
+/// (with draws). Ranks, deciles and classes are blank (invalid) for zones not scored.
+std::vector<Column> score_columns(const ScoringResult& result);
 
 /// Parse the contents of a [scoring] TOML table (keys as in the Python docstring of furthest.score).
 ScoringSpec parse_scoring_spec(const std::string& toml_text, const std::string& source_name = "[scoring]");
+
+/// Parse the same keys given as JSON text (a JSON object; `null` means "not set"), with the
+/// same checks and messages: how furthest.score() hands its spec dict over. Throws ConfigError.
+ScoringSpec parse_scoring_spec_json(const std::string& json_text, const std::string& source_name = "<dict>");
 
 /// The method as JSON text for a run manifest: summary, weights, PCA, correlation, reports.
 std::string scoring_method_json(const ScoringResult& result);

@@ -1,7 +1,7 @@
 /// @brief Raster cells in polygons: exact cell-coverage fractions, raster crosswalks and zonal statistics.
 ///
 /// Everything here works on plain data (WKB polygons, a Grid, values in a std::vector) and
-/// never opens a file; GeoTIFFs are read by src/io/raster_reader.hpp.
+/// never opens a file; GeoTIFFs are read by io::read_raster_band (furthest/io.hpp).
 ///
 /// How a pipeline step calls this (the pattern bindings/python/bind_zonal.cpp follows):
 /// @code

@@ -1,6 +1,7 @@
 // Crosswalk builders other than polygon overlay: weighted points, lookup tables, member sites.
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "core/parallel.hpp"
 #include "geography/geos_context.hpp"
 
 #include <algorithm>
@@ -172,7 +173,7 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
     const auto sites = point_coordinates(site_wkb, "member site");
     const std::size_t n_areas = static_cast<std::size_t>(areas);
     std::vector<std::vector<std::pair<Eigen::Index, double>>> rows(zones.size());
-    geography::parallel_blocks(zones.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(zones.size(), threads, [&](std::size_t begin, std::size_t end) {
         std::vector<double> nearest(n_areas);
         std::vector<std::size_t> first_site(n_areas);
         for (std::size_t z = begin; z < end; ++z) {
@@ -216,7 +217,7 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
 
 Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int threads) {
     Eigen::VectorXd out(static_cast<Eigen::Index>(polygon_wkb.size()));
-    geography::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         GeosContext ctx;
         for (std::size_t i = begin; i < end; ++i) out(static_cast<Eigen::Index>(i)) = ctx.area(ctx.from_wkb(polygon_wkb[i]).get());
     });
@@ -225,7 +226,7 @@ Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int thre
 
 std::vector<std::string> centroids(std::span<const std::string> polygon_wkb, int threads) {
     std::vector<std::string> out(polygon_wkb.size());
-    geography::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         GeosContext ctx;
         for (std::size_t i = begin; i < end; ++i) {
             auto polygon = ctx.from_wkb(polygon_wkb[i]);
@@ -243,7 +244,7 @@ std::vector<std::string> dissolve(std::span<const std::string> polygon_wkb, cons
     for (std::size_t i = 0; i < group.size(); ++i)
         if (group[i] >= 0 && group[i] < groups) members[static_cast<std::size_t>(group[i])].push_back(i);
     std::vector<std::string> out(static_cast<std::size_t>(groups));
-    geography::parallel_blocks(out.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(out.size(), threads, [&](std::size_t begin, std::size_t end) {
         GeosContext ctx;
         const auto h = ctx.handle();
         for (std::size_t g = begin; g < end; ++g) {

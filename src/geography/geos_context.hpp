@@ -6,7 +6,6 @@
 #endif
 #include <geos_c.h>
 
-#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -58,13 +57,5 @@ private:
     GEOSContextHandle_t handle_;
     std::string last_error_;
 };
-
-/// Worker count for `requested` (0 = hardware threads), never more than `items`.
-int worker_count(int requested, std::size_t items);
-
-/// Run `work(begin, end)` over [0, n) in contiguous blocks on `threads` workers. Each block's
-/// output goes to its own slot, so results do not depend on scheduling. Rethrows the first
-/// exception (lowest block).
-void parallel_blocks(std::size_t n, int threads, const std::function<void(std::size_t, std::size_t)>& work);
 
 }  // namespace furthest::geography

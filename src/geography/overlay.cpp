@@ -5,6 +5,7 @@
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
 #include "geography/edge_table.hpp"
+#include "core/parallel.hpp"
 #include "geography/geos_context.hpp"
 #include "geography/polygon_rings.hpp"
 
@@ -31,7 +32,7 @@ Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<c
     using geography::EdgeTable;
     // Target edge tables are built once and only read by the workers.
     std::vector<EdgeTable> targets(target_wkb.size());
-    geography::parallel_blocks(target_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(target_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         for (std::size_t t = begin; t < end; ++t) targets[t] = geography::edge_table(target_wkb[t]);
     });
     std::vector<geography::Box> boxes(targets.size());
@@ -40,7 +41,7 @@ Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<c
 
     using Entry = std::pair<Eigen::Index, double>;
     std::vector<std::vector<Entry>> rows(source_wkb.size());
-    geography::parallel_blocks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         std::vector<std::size_t> candidates;
         for (std::size_t s = begin; s < end; ++s) {
             const EdgeTable source = geography::edge_table(source_wkb[s]);
@@ -122,7 +123,7 @@ std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<con
         throw InputError("points: " + std::to_string(x.size()) + " x values but " + std::to_string(y.size()) + " y values");
     std::vector<geography::PolygonRings> polygons(polygon_wkb.size());
     std::vector<geography::Box> boxes(polygon_wkb.size());
-    geography::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         for (std::size_t t = begin; t < end; ++t) {
             polygons[t] = geography::read_polygon_rings(polygon_wkb[t]);
             geography::Box box{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
@@ -138,7 +139,7 @@ std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<con
     });
     const geography::BoxGrid grid(boxes);
     std::vector<Eigen::Index> owner(x.size(), -1);
-    geography::parallel_blocks(x.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(x.size(), threads, [&](std::size_t begin, std::size_t end) {
         std::unique_ptr<GeosContext> ctx;  // only for points too close to a boundary to call in double precision
         std::vector<std::size_t> candidates;
         for (std::size_t p = begin; p < end; ++p) {

@@ -1,6 +1,6 @@
 #include "furthest/postcodes.hpp"
 
-#include "io/spelling.hpp"
+#include "core/text.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -96,7 +96,7 @@ std::string PostcodeDirectory::closest(const std::string& postcode) const {
     bool best_same_outward = false;
     for (const auto& known : postcodes_) {
         if (known.size() + 2 < postcode.size() || postcode.size() + 2 < known.size()) continue;
-        const std::size_t distance = io::edit_distance(known, postcode);
+        const std::size_t distance = core::edit_distance(known, postcode);
         const bool same_outward = std::string_view(known).substr(0, known.find(' ')) == outward;
         if (distance < best_distance || (distance == best_distance && same_outward && !best_same_outward)) {
             best = known;

@@ -12,6 +12,7 @@
 #include "geography/raster_coverage.hpp"
 
 #include "furthest/errors.hpp"
+#include "core/parallel.hpp"
 #include "geography/geos_context.hpp"
 
 #include <algorithm>
@@ -217,7 +218,7 @@ void CoverageWorkspace::add_piece(double* row, double ua, double va, double ub, 
 }
 
 void for_each_polygon(std::size_t n, int threads, const std::function<void(std::size_t, CoverageWorkspace&)>& work) {
-    const int workers = worker_count(threads, n);
+    const int workers = core::worker_count(threads, n);
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     std::mutex failure_mutex;
@@ -234,7 +235,7 @@ void for_each_polygon(std::size_t n, int threads, const std::function<void(std::
     // One block per worker; each worker takes the next polygon as it finishes the last. Indices
     // are handed out in order, so when a polygon fails every lower one has already been handed
     // out and still runs: the lowest failure reported is the same on every run.
-    parallel_blocks(static_cast<std::size_t>(workers), workers, [&](std::size_t, std::size_t) {
+    core::parallel_blocks(static_cast<std::size_t>(workers), workers, [&](std::size_t, std::size_t) {
         CoverageWorkspace workspace;
         while (!failed) {
             const std::size_t i = next++;
@@ -327,7 +328,7 @@ Crosswalk raster_weighted_overlay(std::span<const std::string> source_wkb, std::
     std::vector<std::vector<Entry>> rows(source_wkb.size());
     std::vector<char> fell_back(source_wkb.size(), 0);
     const auto& shares = area_shares.weights();
-    geography::parallel_blocks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         geography::GeosContext ctx;
         for (std::size_t s = begin; s < end; ++s) {
             const auto si = static_cast<Eigen::Index>(s);

@@ -1,6 +1,7 @@
 #include "geography/repair.hpp"
 
 #include "furthest/errors.hpp"
+#include "core/parallel.hpp"
 #include "geography/geos_context.hpp"
 
 #include <mutex>
@@ -36,7 +37,7 @@ GeosContext::Geometry polygonal_part(const GeosContext& ctx, GeosContext::Geomet
 std::vector<Repair> repair_polygons(std::vector<std::string>& wkb, const std::string& role,
                                     const std::vector<std::string>& labels, int threads) {
     std::vector<std::string> reasons(wkb.size());
-    parallel_blocks(wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_blocks(wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         GeosContext ctx;
         const auto h = ctx.handle();
         for (std::size_t i = begin; i < end; ++i) {

@@ -1,7 +1,7 @@
 #include "io/gdal_session.hpp"
 
 #include "furthest/errors.hpp"
-#include "io/spelling.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -82,7 +82,7 @@ OGRLayer* pick_layer(GDALDataset& dataset, const std::string& role, const std::f
     std::vector<std::string> names;
     for (int i = 0; i < dataset.GetLayerCount(); ++i) names.emplace_back(dataset.GetLayer(i)->GetName());
     throw InputError(role + ": '" + path.string() + "' has no layer '" + layer_name + "'" +
-                     did_you_mean(layer_name, names) + "; layers: " + join_names(names));
+                     core::did_you_mean(layer_name, names) + "; layers: " + core::join_names(names));
 }
 
 OGRSpatialReference spatial_reference(const std::string& user_input, const std::string& what) {

@@ -1,4 +1,4 @@
-#include "io/raster_reader.hpp"
+#include "furthest/io.hpp"
 
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"

@@ -2,7 +2,7 @@
 #include "io/gdal_session.hpp"
 #include "io/number_parsing.hpp"
 #include "io/readers.hpp"
-#include "io/spelling.hpp"
+#include "core/text.hpp"
 
 #include <ogr_geometry.h>
 
@@ -98,6 +98,10 @@ void apply_filter(OGRLayer& layer, const std::string& where, const std::string& 
 
 
 }  // namespace
+
+Layer read_vector(const VectorRequest& request, const std::string& working_crs) {
+    return read_vector(request, spatial_reference(working_crs, request.role + " working CRS"));
+}
 
 Layer read_vector(const VectorRequest& request, const OGRSpatialReference& working_crs) {
     const std::string at = where(request.role, request.path);
@@ -205,7 +209,7 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
         for (const auto& column : columns) {
             const auto found = std::find(names.begin(), names.end(), column);
             if (found == names.end())
-                throw InputError(at + " has no column '" + column + "'" + did_you_mean(column, names) + "; columns: " + join_names(names));
+                throw InputError(at + " has no column '" + column + "'" + core::did_you_mean(column, names) + "; columns: " + core::join_names(names));
             kept.push_back(builders[static_cast<std::size_t>(found - names.begin())]);
             kept_fields.push_back(static_cast<int>(found - names.begin()));
         }
@@ -268,8 +272,8 @@ const Column& require_column(const Layer& layer, const std::string& role, const 
     if (const Column* found = layer.find(column)) return *found;
     std::vector<std::string> names;
     for (const auto& c : layer.columns) names.push_back(c.name);
-    throw InputError(where(role, path) + " has no column '" + column + "'" + did_you_mean(column, names) +
-                     "; columns: " + join_names(names));
+    throw InputError(where(role, path) + " has no column '" + column + "'" + core::did_you_mean(column, names) +
+                     "; columns: " + core::join_names(names));
 }
 
 std::string key_text(const Column& column, std::size_t row) {

@@ -1,6 +1,8 @@
 // Readers: GDAL datasets in, library-neutral Layers out (geometries as WKB in the working CRS).
+// The public part (VectorRequest, read_vector by CRS name, read_table) is in furthest/io.hpp.
 #pragma once
 
+#include "furthest/io.hpp"
 #include "furthest/table.hpp"
 
 #include <ogr_spatialref.h>
@@ -11,26 +13,8 @@
 
 namespace furthest::io {
 
-enum class GeometryFamily { Polygonal, Point };
-
-struct VectorRequest {
-    std::string role;  ///< "zones", "areas", "partners": names the input in every message
-    std::filesystem::path path;
-    std::string layer;
-    GeometryFamily family = GeometryFamily::Polygonal;
-    bool allow_network = false;
-    std::string where;  ///< OGR SQL attribute filter, e.g. "\"Year closed\" IS NULL"; empty = every feature
-};
-
-/// Read every feature with its attributes; reproject geometries to `working_crs`.
-/// Throws InputError for: unreadable file, empty layer, no CRS, null or wrong-type geometry.
+/// read_vector (furthest/io.hpp) with the working CRS already parsed.
 Layer read_vector(const VectorRequest& request, const OGRSpatialReference& working_crs);
-
-/// Read a table (CSV, XLSX, or a vector layer's attributes) without geometry.
-/// CSV cells arrive as text; numbers are parsed later by the column's consumer.
-/// With `columns`, only those are read, in that order (InputError naming a missing one).
-Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer,
-                 bool allow_network, const std::string& where = "", const std::vector<std::string>& columns = {});
 
 /// Points from two coordinate columns in `crs`, reprojected to `working_crs`.
 /// Throws InputError naming the row and column of a blank or non-numeric coordinate.

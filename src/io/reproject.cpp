@@ -1,4 +1,4 @@
-#include "io/reproject.hpp"
+#include "furthest/io.hpp"
 
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"

@@ -4,7 +4,8 @@
 #include "geography/repair.hpp"
 #include "io/gdal_session.hpp"
 #include "io/readers.hpp"
-#include "run/stages.hpp"
+#include "run/inputs.hpp"
+#include "run/run_state.hpp"
 
 #include <cstdio>
 #include <unordered_map>
@@ -16,7 +17,7 @@ namespace {
 constexpr double kCoverageTolerance = 1e-6;
 
 AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    ManifestFacts& facts, std::vector<std::string>& warnings) {
+                    ManifestFacts& facts, Reports& reports) {
     AreaSet areas;
     areas.layer = io::read_vector({"areas", config.areas.path, config.areas.layer, io::GeometryFamily::Polygonal,
                                    config.allow_network, config.areas.where}, working_crs);
@@ -30,13 +31,15 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
     }
     const std::string at = "areas: '" + config.areas.path.string() + "'";
     for (const auto& repair : geography::repair_polygons(areas.layer.wkb, at, areas.ids, config.threads))
-        warnings.push_back(at + " feature " + std::to_string(repair.index + 1) + " (" + areas.ids[repair.index] +
-                           ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid");
-    areas.zone_to_area = overlay_crosswalk(zones.layer.wkb, areas.layer.wkb, config.threads);
+        reports.warn("geometry_repaired",
+                     at + " feature " + std::to_string(repair.index + 1) + " (" + areas.ids[repair.index] +
+                         ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid",
+                     {areas.ids[repair.index]});
+    areas.zone_to_area = overlay_crosswalk(zones.layer->wkb, areas.layer.wkb, config.threads);
     areas.method = "area-weighted polygon overlay of the zones on the areas in the working CRS; a zone's main area "
                    "holds the largest share of its area";
 
-    std::vector<std::string> shortfalls, no_area;
+    std::vector<std::string> shortfalls, no_area, short_ids;
     const Eigen::VectorXd uncovered = areas.zone_to_area.uncovered();
     const auto main_area = areas.zone_to_area.main_target();
     for (std::size_t z = 0; z < zones.ids.size(); ++z) {
@@ -45,6 +48,7 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
             char share[32];
             std::snprintf(share, sizeof share, "%.3g", uncovered(static_cast<Eigen::Index>(z)));
             shortfalls.push_back(zones.ids[z] + ": " + share + " of its area lies in no area");
+            short_ids.push_back(zones.ids[z]);
         }
     }
     if (no_area.size() == zones.ids.size())
@@ -53,19 +57,23 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
                          "layers declare the right CRS)");
     facts.coverage_shortfalls = shortfalls;
     if (!shortfalls.empty())
-        warnings.push_back("areas: " + count_of(shortfalls.size(), "zone") +
-                           " not wholly covered by the areas (shares sum to less than 1 - 1e-6): " + list_some(shortfalls, 5));
+        reports.warn("zones_partly_covered",
+                     "areas: " + count_of(shortfalls.size(), "zone") +
+                         " not wholly covered by the areas (shares sum to less than 1 - 1e-6): " + list_some(shortfalls, 5),
+                     short_ids);
     if (!no_area.empty())
-        warnings.push_back("areas: " + count_of(no_area.size(), "zone") + " overlap no area and have no area_id: " + list_some(no_area));
+        reports.warn("zones_without_area",
+                     "areas: " + count_of(no_area.size(), "zone") + " overlap no area and have no area_id: " + list_some(no_area),
+                     no_area);
     return areas;
 }
 
 AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                     TableCache& tables, ManifestFacts& facts, std::vector<std::string>& warnings) {
+                     TableCache& tables, ManifestFacts& facts, Reports& reports) {
     const AreasSpec& spec = config.areas;
     const std::string at = "areas: '" + spec.path.string() + "'";
     Layer sites = locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where), "areas", spec.path,
-                              spec.site, tables, config, working_crs, warnings);
+                              spec.site, tables, config, working_crs, reports);
     facts.inputs.push_back({"area member sites", spec.path});
     const Column& id_column = io::require_column(sites, "areas", spec.path, spec.id);
     const Column* name_column = spec.name.empty() ? nullptr : &io::require_column(sites, "areas", spec.path, spec.name);
@@ -86,19 +94,21 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
         }
         site_area[row] = it->second;
     }
-    const auto assignment = spec.assign == "shared" ? MemberAssignment::Shared : MemberAssignment::Nearest;
-    areas.zone_to_area = member_site_crosswalk(centroids(zones.layer.wkb, config.threads), sites.wkb, site_area,
+    const MemberAssignment assignment = spec.assign;
+    areas.zone_to_area = member_site_crosswalk(centroids(zones.layer->wkb, config.threads), sites.wkb, site_area,
                                                static_cast<Eigen::Index>(areas.ids.size()), assignment, spec.k, config.threads);
     const auto main_area = areas.zone_to_area.main_target();
     areas.layer.name = "areas";
-    areas.layer.crs_wkt = zones.layer.crs_wkt;
-    areas.layer.wkb = dissolve(zones.layer.wkb, main_area, static_cast<Eigen::Index>(areas.ids.size()), config.threads);
+    areas.layer.crs_wkt = zones.layer->crs_wkt;
+    areas.layer.wkb = dissolve(zones.layer->wkb, main_area, static_cast<Eigen::Index>(areas.ids.size()), config.threads);
     std::vector<std::string> empty;
     for (std::size_t a = 0; a < areas.ids.size(); ++a)
         if (areas.layer.wkb[a].empty()) empty.push_back(areas.ids[a]);
     if (!empty.empty())
-        warnings.push_back(at + ": " + count_of(empty.size(), "area") + " are the main area of no zone and have no polygon: " +
-                           list_some(empty));
+        reports.warn("areas_without_zones",
+                     at + ": " + count_of(empty.size(), "area") + " are the main area of no zone and have no polygon: " +
+                         list_some(empty),
+                     empty);
     areas.method = "areas defined by " + std::to_string(sites.rows()) + " member sites in '" + spec.path.string() + "'" +
                    (spec.site.postcode.empty() ? std::string() : " placed by postcode ('" + spec.site.postcode + "')") + ": " +
                    areas.zone_to_area.method() + " (zones represented by their centroids); area polygons are the zones " +
@@ -109,9 +119,20 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
 }  // namespace
 
 AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    TableCache& tables, ManifestFacts& facts, std::vector<std::string>& warnings) {
-    return config.areas.from_members() ? member_areas(config, zones, working_crs, tables, facts, warnings)
-                                       : drawn_areas(config, zones, working_crs, facts, warnings);
+                    TableCache& tables, ManifestFacts& facts, Reports& reports) {
+    return config.areas.from_members() ? member_areas(config, zones, working_crs, tables, facts, reports)
+                                       : drawn_areas(config, zones, working_crs, facts, reports);
+}
+
+Column index_texts(const std::string& name, const std::vector<Eigen::Index>& index, const std::vector<std::string>& labels) {
+    Column::Texts values(index.size());
+    std::vector<bool> valid(index.size(), false);
+    for (std::size_t i = 0; i < index.size(); ++i) {
+        if (index[i] < 0) continue;
+        values[i] = labels[static_cast<std::size_t>(index[i])];
+        valid[i] = true;
+    }
+    return Column::texts(name, std::move(values), std::move(valid));
 }
 
 }  // namespace furthest::run_detail

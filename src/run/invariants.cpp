@@ -2,7 +2,7 @@
 
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"
-#include "io/spelling.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 
@@ -104,7 +104,7 @@ void check_invariants(const RunConfig& config, const std::vector<std::string>& t
     for (const auto& [key, path] : checked) {
         if (key == "the config file") continue;  // the config names the folders; it may live elsewhere
         if (!inside(resolved(path), roots))
-            fail(config, key + " '" + path.string() + "' lies outside the allowed folders " + io::join_names(names) +
+            fail(config, key + " '" + path.string() + "' lies outside the allowed folders " + core::join_names(names) +
                              "; expected a path inside one of them");
     }
 }

@@ -25,6 +25,62 @@ std::string redact_secrets(std::string text) {
 
 }  // namespace
 
+std::string effective_config_json(const RunConfig& config) {
+    using nlohmann::ordered_json;
+    auto site = [](const SiteColumns& columns) {
+        ordered_json out = ordered_json::object();
+        if (!columns.x.empty()) out.update({{"x", columns.x}, {"y", columns.y}, {"crs", columns.crs}});
+        if (!columns.postcode.empty()) out["postcode"] = columns.postcode;
+        return out;
+    };
+    ordered_json out;
+    std::vector<std::string> folders;
+    for (const auto& folder : config.allowed_folders) folders.push_back(folder.string());
+    out["run"] = {{"crs", config.working_crs},
+                  {"threads", config.threads},
+                  {"allow_network", config.allow_network},
+                  {"allowed_folders", folders}};
+    out["zones"] = {{"path", config.zones.path.string()}, {"layer", config.zones.layer}, {"id", config.zones.id}};
+    ordered_json areas = {{"path", config.areas.path.string()}, {"layer", config.areas.layer}, {"id", config.areas.id},
+                          {"name", config.areas.name}, {"where", config.areas.where}};
+    if (config.areas.from_members()) {
+        areas.update(site(config.areas.site));
+        areas["k"] = config.areas.k;
+    }
+    out["areas"] = std::move(areas);
+    ordered_json indicators = ordered_json::array();
+    for (const auto& spec : config.indicators) {
+        ordered_json entry = {{"name", spec.name}, {"path", spec.path.string()}, {"layer", spec.layer}, {"key", spec.key},
+                              {"column", spec.column},
+                              {"direction", spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need"
+                                                                                          : "lower_is_more_need"},
+                              {"weight", spec.weight}};
+        if (spec.via) {
+            ordered_json via = site(spec.via->site);
+            if (!spec.via->lookup.empty()) via.update({{"lookup", spec.via->lookup.string()}, {"from", spec.via->from}, {"to", spec.via->to}});
+            if (!spec.via->raster_weights.empty()) via["weights"] = spec.via->raster_weights.string();
+            via["kind"] = spec.via->extensive ? "extensive" : "intensive";
+            entry["via"] = std::move(via);
+        }
+        indicators.push_back(std::move(entry));
+    }
+    out["indicators"] = std::move(indicators);
+    if (config.partners) {
+        ordered_json partners = {{"path", config.partners->path.string()}, {"layer", config.partners->layer},
+                                 {"where", config.partners->where}};
+        partners.update(site(config.partners->site));
+        out["partners"] = std::move(partners);
+    }
+    if (config.postcodes)
+        out["postcodes"] = {{"path", config.postcodes->path.string()}, {"postcode", config.postcodes->postcode},
+                            {"x", config.postcodes->x}, {"y", config.postcodes->y}, {"crs", config.postcodes->crs}};
+    std::vector<std::string> formats;
+    if (config.output.csv) formats.emplace_back("csv");
+    if (config.output.xlsx) formats.emplace_back("xlsx");
+    out["output"] = {{"path", config.output.path.string()}, {"tables", formats}};
+    return out.dump();
+}
+
 std::string manifest_json(const ManifestFacts& facts) {
     using nlohmann::ordered_json;
     ordered_json manifest;
@@ -32,6 +88,7 @@ std::string manifest_json(const ManifestFacts& facts) {
     manifest["libraries"] = {{"gdal", GDALVersionInfo("RELEASE_NAME")}, {"geos", GEOSversion()}};
     manifest["config_path"] = redact_secrets(facts.config->config_path.string());
     manifest["config"] = ordered_json::parse(redact_secrets(facts.config->config_json.empty() ? "{}" : facts.config->config_json));
+    manifest["effective_config"] = ordered_json::parse(redact_secrets(effective_config_json(*facts.config)));
     ordered_json inputs = ordered_json::array();
     for (const auto& input : facts.inputs) {
         ordered_json entry = {{"role", input.role}, {"path", redact_secrets(input.path.string())}};
@@ -44,16 +101,26 @@ std::string manifest_json(const ManifestFacts& facts) {
     }
     manifest["inputs"] = std::move(inputs);
     manifest["working_crs"] = {{"input", facts.config->working_crs}, {"wkt", facts.working_crs_wkt}};
-    manifest["method"] = facts.method;
+    std::string method;
+    for (const auto& sentence : facts.method) method += (method.empty() ? "" : " ") + sentence;
+    manifest["method"] = method;
+    manifest["stages"] = facts.stages;
+    ordered_json tables = ordered_json::array();
+    for (const auto& table : facts.tables) tables.push_back({{"name", table.name}, {"stage", table.stage}, {"about", table.about}});
+    manifest["catalogue"] = std::move(tables);
     if (!facts.scoring_json.empty()) manifest["scoring"] = ordered_json::parse(facts.scoring_json);
     ordered_json counts = ordered_json::object();
     for (const auto& [name, value] : facts.counts) counts[name] = value;
     manifest["counts"] = std::move(counts);
     manifest["indicators"] = facts.indicator_notes;
     manifest["coverage_shortfalls"] = facts.coverage_shortfalls;
-    std::vector<std::string> warnings;
-    for (const auto& warning : facts.warnings) warnings.push_back(redact_secrets(warning));
-    manifest["warnings"] = warnings;
+    ordered_json warnings = ordered_json::array();
+    for (const auto& warning : facts.warnings)
+        warnings.push_back({{"stage", warning.stage},
+                            {"code", warning.code},
+                            {"message", redact_secrets(warning.message)},
+                            {"ids", warning.ids}});
+    manifest["warnings"] = std::move(warnings);
     manifest["output"] = facts.output_path.string();
     if (!facts.written.empty()) {
         ordered_json outputs = ordered_json::array();

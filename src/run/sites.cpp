@@ -1,5 +1,6 @@
 // Sites: rows of a table placed on the map, by coordinates or by postcode.
-#include "run/stages.hpp"
+#include "run/inputs.hpp"
+#include "run/run_state.hpp"
 
 #include "furthest/errors.hpp"
 #include "io/readers.hpp"
@@ -60,7 +61,7 @@ const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
 
 Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
                   TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs,
-                  std::vector<std::string>& warnings) {
+                  Reports& reports) {
     if (columns.postcode.empty()) {
         return io::points_from_columns(std::move(table), role, path, columns.x, columns.y,
                                        io::spatial_reference(columns.crs, role + " crs"), working_crs);
@@ -72,7 +73,7 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
 
     std::vector<std::size_t> keep;
     Column::Reals x, y;
-    std::vector<std::string> unmatched;
+    std::vector<std::string> unmatched, unmatched_rows;
     for (std::size_t row = 0; row < table.rows(); ++row) {
         const std::string text = postcode.is_valid(row) ? io::key_text(postcode, row) : std::string();
         const PostcodeDirectory::Match match = directory.find(text);
@@ -86,7 +87,7 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
         if (match.status == PostcodeDirectory::Status::Unknown && unmatched.size() < 10) {
             if (const std::string near = directory.closest(match.postcode); !near.empty()) why += "; did you mean '" + near + "'?";
         }
-        if (!spec.warn_unmatched) {
+        if (spec.unmatched == UnmatchedPostcodes::Error) {
             std::string expected = "expected a postcode such as 'LS1 4AP' (with or without the space)";
             if (match.status == PostcodeDirectory::Status::Unknown || match.status == PostcodeDirectory::Status::NoCoordinates)
                 expected = "expected a current postcode listed with coordinates in '" + spec.path.string() +
@@ -95,13 +96,14 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
                              why + "; " + expected);
         }
         unmatched.push_back("row " + std::to_string(row + 1) + " '" + text + "' (" + why + ")");
+        unmatched_rows.push_back("row " + std::to_string(row + 1));
     }
     if (keep.empty())
         throw InputError(at + ": no row has a postcode found in '" + spec.path.string() + "' (column '" + columns.postcode +
                          "'); expected postcodes of the directory's area");
     if (!unmatched.empty())
-        warnings.push_back(at + ": " + count_of(unmatched.size(), "row") + " of " + std::to_string(table.rows()) +
-                           " left out, their postcode could not be placed: " + list_some(unmatched));
+        reports.warn("postcodes_unmatched", at + ": " + count_of(unmatched.size(), "row") + " of " + std::to_string(table.rows()) +
+                           " left out, their postcode could not be placed: " + list_some(unmatched), unmatched_rows);
 
     // Coordinates in a scratch table, through the same reprojection as coordinate columns.
     Layer coordinates;

@@ -2,7 +2,7 @@
 #include "io/number_parsing.hpp"
 #include "io/readers.hpp"
 #include "io/sha256.hpp"
-#include "io/spelling.hpp"
+#include "core/text.hpp"
 #include "io/writers.hpp"
 
 #include "fixtures.hpp"
@@ -51,9 +51,9 @@ TEST(Sha256, MatchesFips180Vectors) {
 }
 
 TEST(Spelling, SuggestsTheClosestKnownName) {
-    EXPECT_EQ(io::did_you_mean("pathh", {"path", "layer", "id"}), "; did you mean 'path'?");
-    EXPECT_EQ(io::did_you_mean("lsoa21cd", {"lsoa21_code", "ward"}), "; did you mean 'lsoa21_code'?");
-    EXPECT_EQ(io::did_you_mean("zzzzzz", {"path", "layer"}), "");
+    EXPECT_EQ(core::did_you_mean("pathh", {"path", "layer", "id"}), "; did you mean 'path'?");
+    EXPECT_EQ(core::did_you_mean("lsoa21cd", {"lsoa21_code", "ward"}), "; did you mean 'lsoa21_code'?");
+    EXPECT_EQ(core::did_you_mean("zzzzzz", {"path", "layer"}), "");
 }
 
 TEST(Readers, CsvWithByteOrderMarkAndThousandsSeparators) {

@@ -6,8 +6,13 @@
 #include <ogrsf_frmts.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 
 using namespace furthest;
 
@@ -31,9 +36,9 @@ std::string bytes_of(const std::filesystem::path& path) {
 TEST(Run, DemoWritesEveryLayerAndAManifest) {
     const auto dir = fixtures::scratch("demo");
     const RunResult result = run(demo_config(dir / "furthton.gpkg"));
-    EXPECT_EQ(result.zones.rows(), 300u);
-    EXPECT_EQ(result.areas.rows(), 6u);
-    EXPECT_EQ(result.partners.rows(), 25u);
+    EXPECT_EQ(result.table("zones").rows(), 300u);
+    EXPECT_EQ(result.table("areas").rows(), 6u);
+    EXPECT_EQ(result.table("partners").rows(), 25u);
     ASSERT_TRUE(std::filesystem::exists(dir / "furthton.gpkg"));
     ASSERT_TRUE(std::filesystem::exists(dir / "furthton.manifest.json"));
 
@@ -51,7 +56,7 @@ TEST(Run, DemoWritesEveryLayerAndAManifest) {
     EXPECT_EQ(zones->GetSpatialRef()->GetAuthorityCode(nullptr), std::string("27700"));
 
     // Every zone's overlap shares sum to its coverage, and every zone has a main area.
-    const auto& area_id = result.zones.at("area_id");
+    const auto& area_id = result.table("zones").at("area_id");
     for (std::size_t z = 0; z < 300; ++z) EXPECT_TRUE(area_id.is_valid(z));
     const std::string manifest = bytes_of(dir / "furthton.manifest.json");
     EXPECT_NE(manifest.find("\"sha256\""), std::string::npos);
@@ -85,7 +90,7 @@ TEST(Run, GeoPackageIsByteIdenticalForOneOrTwoThreads) {
 TEST(Run, ValidateWritesNothing) {
     const auto dir = fixtures::scratch("validate");
     const RunResult result = validate(demo_config(dir / "never.gpkg"));
-    EXPECT_EQ(result.zones.rows(), 300u);
+    EXPECT_EQ(result.table("zones").rows(), 300u);
     EXPECT_FALSE(std::filesystem::exists(dir / "never.gpkg"));
     EXPECT_TRUE(result.output_path.empty());
 }
@@ -96,10 +101,10 @@ TEST(RunRealData, LeedsWardsScoreEveryLsoa) {
     ::setenv("FURTHEST_DATA", data.c_str(), 1);
     RunConfig config = load_config(fixtures::source_dir() / "examples" / "leeds_wards.toml");
     const RunResult result = validate(config);
-    ASSERT_EQ(result.zones.rows(), 488u);  // every 2021 LSOA in Leeds, none lost
-    EXPECT_EQ(result.areas.rows(), 33u);
-    const auto& share = std::get<Column::Reals>(result.zones.at("area_share").values);
-    const auto& coverage = std::get<Column::Reals>(result.zones.at("area_coverage").values);
+    ASSERT_EQ(result.table("zones").rows(), 488u);  // every 2021 LSOA in Leeds, none lost
+    EXPECT_EQ(result.table("areas").rows(), 33u);
+    const auto& share = std::get<Column::Reals>(result.table("zones").at("area_share").values);
+    const auto& coverage = std::get<Column::Reals>(result.table("zones").at("area_coverage").values);
     std::size_t shortfalls = 0;
     for (std::size_t z = 0; z < 488; ++z) {
         EXPECT_GT(share[z], 0.0);
@@ -109,4 +114,120 @@ TEST(RunRealData, LeedsWardsScoreEveryLsoa) {
     }
     // Gaps between independently generalised boundaries are reported, not hidden.
     EXPECT_NE(result.manifest_json.find("\"zones_with_coverage_shortfall\": " + std::to_string(shortfalls)), std::string::npos);
+}
+
+// ---- the stages, the catalogue, the door ----------------------------------------------------
+
+TEST(Run, CatalogueNamesEveryTableTheRunMakesInOrder) {
+    const auto dir = fixtures::scratch("catalogue");
+    const RunConfig config = demo_config(dir / "c.gpkg");
+    const RunResult result = validate(config);
+    const auto planned = output_tables(config);
+    ASSERT_EQ(planned.size(), result.tables.size());
+    for (std::size_t i = 0; i < planned.size(); ++i) {
+        EXPECT_EQ(planned[i].name, result.tables[i].name);
+        EXPECT_EQ(planned[i].name, result.catalogue[i].name);
+        EXPECT_FALSE(planned[i].about.empty()) << planned[i].name;
+    }
+    // Without partners the partners table and its stage are not in the plan.
+    RunConfig no_partners = config;
+    no_partners.partners.reset();
+    for (const auto& table : output_tables(no_partners)) EXPECT_NE(table.name, "partners");
+    const auto stages = run_stages(no_partners);
+    EXPECT_EQ(std::count(stages.begin(), stages.end(), "locating partners"), 0);
+    EXPECT_EQ(stages.front(), "reading zones");
+    EXPECT_EQ(stages.back(), "writing");
+}
+
+TEST(Run, ConfigEditedInCppCannotOverwriteAnInput) {
+    const auto dir = fixtures::scratch("door");
+    // A copy of the demo, so nothing of the repo's is at risk if the check failed.
+    for (const auto& entry : std::filesystem::directory_iterator(fixtures::demo_dir()))
+        std::filesystem::copy(entry.path(), dir / entry.path().filename(), std::filesystem::copy_options::overwrite_existing);
+    RunConfig config = load_config(dir / "demo.toml");
+    const std::string zones_before = bytes_of(dir / "zones.gpkg");
+    config.output.path = dir / "sub" / ".." / "zones.gpkg";  // the zones input, through '..'
+    EXPECT_THROW(run(config), ConfigError);
+    EXPECT_EQ(bytes_of(dir / "zones.gpkg"), zones_before);
+    EXPECT_FALSE(std::filesystem::exists(dir / "zones.manifest.json"));
+
+    // Through a symbolic link to the zones.
+    std::filesystem::create_symlink(dir / "zones.gpkg", dir / "link.gpkg");
+    config.output.path = dir / "link.gpkg";
+    EXPECT_THROW(validate(config), ConfigError);
+
+    // The manifest of output a.gpkg is a.manifest.json: it may not overwrite an input either.
+    std::filesystem::copy_file(dir / "demo.toml", dir / "a.manifest.json");
+    config.indicators[0].path = dir / "a.manifest.json";
+    config.output.path = dir / "a.gpkg";
+    EXPECT_THROW(run(config), ConfigError);
+}
+
+TEST(Run, ConfigEditedInCppStaysInsideAllowedFolders) {
+    const auto dir = fixtures::scratch("confined");
+    RunConfig config = demo_config(dir / "out" / "x.gpkg");
+    config.allowed_folders = {fixtures::demo_dir(), dir / "out"};
+    EXPECT_NO_THROW(check_config(config));
+    config.output.path = dir / "elsewhere" / "x.gpkg";
+    EXPECT_THROW(run(config), ConfigError);
+    EXPECT_FALSE(std::filesystem::exists(dir / "elsewhere"));
+    config.output.path = dir / "out" / ".." / "x.gpkg";
+    EXPECT_THROW(check_config(config), ConfigError);
+}
+
+TEST(Run, NetworkPathsAreRefusedAtTheDoorUnlessAllowed) {
+    const auto dir = fixtures::scratch("network");
+    RunConfig config = demo_config(dir / "x.gpkg");
+    config.indicators[0].path = "/vsicurl/https://example.org/imd.csv";
+    EXPECT_THROW(check_config(config), ConfigError);
+}
+
+TEST(Run, StopDuringAMillionDrawsEndsWithinASecondAndLeavesOutputsUntouched) {
+    const auto dir = fixtures::scratch("stop");
+    const auto output = dir / "furthton.gpkg";
+    run(demo_config(output));
+    const std::string before = bytes_of(output);
+    const std::string manifest_before = bytes_of(dir / "furthton.manifest.json");
+
+    RunConfig config = demo_config(output);
+    config.scoring.uncertainty.draws = 1'000'000;
+    std::stop_source source;
+    RunOptions options;
+    options.control.stop = source.get_token();
+    std::vector<Progress> seen;
+    std::mutex seen_mutex;
+    options.control.progress = [&](const Progress& p) {
+        std::lock_guard lock(seen_mutex);
+        seen.push_back(p);
+    };
+    std::chrono::steady_clock::time_point asked;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(800));
+        asked = std::chrono::steady_clock::now();
+        source.request_stop();
+    });
+    EXPECT_THROW(run(config, options), Stopped);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count();
+    stopper.join();
+    EXPECT_LT(seconds, 1.0);
+    EXPECT_EQ(bytes_of(output), before);
+    EXPECT_EQ(bytes_of(dir / "furthton.manifest.json"), manifest_before);
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+    // Progress came with stage names and, inside the draws, fractions.
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.front().step, "reading zones");
+    EXPECT_TRUE(std::any_of(seen.begin(), seen.end(), [](const Progress& p) { return p.fraction > 0.0 && p.fraction < 1.0; }));
+}
+
+TEST(Run, WarningsAreRecordsWithStageCodeAndIds) {
+    const auto dir = fixtures::scratch("records");
+    RunConfig config = demo_config(dir / "w.gpkg");
+    config.indicators[0].missing = MissingValues::Mean;
+    const RunResult result = validate(config);
+    for (const auto& warning : result.warnings) {
+        EXPECT_FALSE(warning.stage.empty()) << warning.message;
+        EXPECT_FALSE(warning.code.empty()) << warning.message;
+        EXPECT_FALSE(warning.message.empty());
+    }
 }

@@ -1,9 +1,8 @@
 // Raster cells in polygons: exact coverage fractions checked by hand and against GEOS clipping,
 // the cells x polygons crosswalk, zonal statistics, and the GeoTIFF reader.
 #include "furthest/errors.hpp"
+#include "furthest/io.hpp"
 #include "furthest/zonal.hpp"
-#include "io/raster_reader.hpp"
-#include "io/reproject.hpp"
 
 #include "fixtures.hpp"
 

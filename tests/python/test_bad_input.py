@@ -694,7 +694,9 @@ def test_unplaceable_postcodes_are_left_out_and_listed_when_asked(case: Case) ->
     assert re.search(r"partners\.csv': 2 rows of 25 left out, their postcode could not be placed: "
                      r"row 4 'FT1 1AZ' \(not in the postcode directory; did you mean .*\), "
                      r"row 7 'FT9 9ZZ' \(in the postcode directory without coordinates\)", warning), warning
-    assert warning in json.loads(case.manifest.read_text())["warnings"]
+    assert (warning.stage, warning.code, warning.ids) == ("locating partners", "postcodes_unmatched", ("row 4", "row 7"))
+    recorded = json.loads(case.manifest.read_text())["warnings"]
+    assert {"stage": warning.stage, "code": warning.code, "message": str(warning), "ids": list(warning.ids)} in recorded
 
 
 def test_postcode_directory_with_conflicting_rows(case: Case) -> None:

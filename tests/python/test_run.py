@@ -201,18 +201,18 @@ def test_leeds_libraries_placed_by_postcode_match_their_coordinates(shared_data,
 
 
 @pytest.mark.realdata
-def test_leeds_example_has_national_and_within_ward_ranks_with_intervals(shared_data, repo, tmp_path):
+def test_leeds_example_has_all_zone_and_within_ward_ranks_with_intervals(shared_data, repo, tmp_path):
     result = furthest.run(repo / "examples/leeds_wards.toml", tmp_path / "leeds_wards.gpkg")
     z = result.zones
-    for column in ["rank_in_area", "national_rank", "score_within_area", "rank_p05", "rank_median", "rank_p95",
-                   "p_top_decile", "rank_moved_most_by", "map_class"]:
+    for column in ["rank_in_area", "rank_all_zones", "score_within_area", "rank_p05", "rank_median", "rank_p95",
+                   "p_top_decile", "most_influential", "score_class"]:
         assert column in z.columns, column
     assert ((z["rank_p05"] <= z["rank_median"]) & (z["rank_median"] <= z["rank_p95"])).all()
     # Within-ward rank 1 is the ward's highest score.
     best = z.loc[z.groupby("area_id")["score"].idxmax()]
     assert (best["rank_in_area"] == 1).all()
     # Contributions add up to the score.
-    contributions = z[[c for c in z.columns if c.startswith("contrib_")]].sum(axis=1)
+    contributions = z[[c for c in z.columns if c.startswith("contribution_")]].sum(axis=1)
     np.testing.assert_allclose(contributions, z["score"], atol=1e-9)
     scoring = result.manifest["scoring"]
     assert scoring["summary"] and len(scoring["correlation"]) == 3

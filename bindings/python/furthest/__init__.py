@@ -7,8 +7,8 @@ speaks pandas and GeoPandas.
 
 from furthest._core import __version__, normalise_postcode
 from furthest.crosswalk import Crosswalk
-from furthest.errors import ConfigError, Error, GeometryError, InputError, OutputError
-from furthest.runs import RunResult, demo_config, run, validate
+from furthest.errors import ConfigError, Error, FurthestWarning, GeometryError, InputError, OutputError
+from furthest.runs import RunResult, RunWarning, demo_config, output_tables, run, validate
 from furthest.scoring import Domain, Indicator, ScoringMethod, method_summary, score
 from furthest.zonal import zonal_stats
 
@@ -17,16 +17,19 @@ __all__ = [
     "Crosswalk",
     "Domain",
     "Error",
+    "FurthestWarning",
     "GeometryError",
     "Indicator",
     "InputError",
     "OutputError",
     "RunResult",
+    "RunWarning",
     "ScoringMethod",
     "__version__",
     "demo_config",
     "method_summary",
     "normalise_postcode",
+    "output_tables",
     "run",
     "score",
     "validate",

@@ -1,6 +1,6 @@
 """Type stubs for furthest._core, the private native module (use the furthest package)."""
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -14,18 +14,48 @@ class GeometryError(Error): ...
 class OutputError(Error): ...
 
 # ---- runs ------------------------------------------------------------------------------------------
+class RunTable(TypedDict):
+    """One table of a run's output catalogue."""
+
+    name: str
+    about: str
+    stage: str
+    columns: dict[str, npt.NDArray[Any] | list[str | None]]
+    wkb: list[bytes | None] | None
+    crs_wkt: str | None
+
+class RunWarningRecord(TypedDict):
+    stage: str
+    code: str
+    message: str
+    ids: list[str]
+
+class RawRunResult(TypedDict):
+    tables: list[RunTable]
+    """The output catalogue, in the order the stages made the tables."""
+    manifest: str
+    warnings: list[RunWarningRecord]
+    output_path: str | None
+    manifest_path: str | None
+    table_paths: list[str]
+
 def run(
-    config: Any,
+    config: str,
     *,
+    is_json: bool = False,
     base_dir: str = "",
     output: str = "",
     write: bool = True,
-    progress: Callable[[str], None] | None = None,
-) -> dict[str, Any]: ...
+    progress: Callable[[str, float], None] | None = None,
+) -> RawRunResult:
+    """Run a config; Ctrl-C raises KeyboardInterrupt within about a second, nothing written after it."""
+
 def normalise_postcode(text: str) -> str | None:
     """The standard form of a UK postcode ('ls14ap' -> 'LS1 4AP'), or None when the text is not shaped like one."""
 
-def check_config(config: Any, *, base_dir: str = "") -> str: ...
+def check_config(config: str, *, is_json: bool = False, base_dir: str = "", output: str = "") -> str: ...
+def output_tables(config: str, *, is_json: bool = False, base_dir: str = "") -> list[tuple[str, str, str]]:
+    """(name, stage, about) of each table a run of the config makes, in order."""
 
 # ---- crosswalks ------------------------------------------------------------------------------------
 class Crosswalk:
@@ -87,7 +117,7 @@ def reproject_polygons(wkb: Sequence[bytes], from_wkt: str, to_wkt: str) -> list
 
 # ---- scoring ---------------------------------------------------------------------------------------
 def score(
-    values: npt.ArrayLike, spec: dict[str, Any], *, area: npt.ArrayLike | None = None, zone_ids: Sequence[str] | None = None,
+    values: npt.ArrayLike, spec: str, *, area: npt.ArrayLike | None = None, zone_ids: Sequence[str] | None = None,
     standard_errors: npt.ArrayLike | None = None, draws: int | None = None, seed: int | None = None,
     threads: int | None = None, keep_draws: bool | None = None,
 ) -> dict[str, Any]: ...

@@ -1,32 +1,64 @@
-"""The ``furthest`` command: run, validate, demo. Errors become one readable line and exit code 2."""
+"""The ``furthest`` command: run, validate, demo. Errors become one readable line and exit code 2;
+Ctrl-C and SIGTERM stop a run within about a second, leave earlier outputs untouched and exit 130."""
 
 from __future__ import annotations
 
 import argparse
+import math
+import signal
 import sys
 import time
 from pathlib import Path
 
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
 
 
-def _progress(stage: str, _start=[None]) -> None:  # noqa: B006 - a per-process clock
-    now = time.monotonic()
-    if _start[0] is None:
-        _start[0] = now
-    print(f"[{now - _start[0]:7.2f}s] {stage}", file=sys.stderr, flush=True)
+class _Progress:
+    """Progress on stderr: on a terminal one line redrawn with the step's bar; otherwise (a log,
+    a pipe) one timestamped line per step and no bar."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._start = time.monotonic()
+        self._step: str | None = None
+        self._drawn = 0.0
+
+    def __call__(self, step: str, fraction: float) -> None:
+        now = time.monotonic()
+        if step != self._step:
+            if self._tty and self._step is not None:
+                self._stream.write("\n")
+            self._step = step
+            self._drawn = 0.0
+            if not self._tty:
+                print(f"[{now - self._start:7.2f}s] {step}", file=self._stream, flush=True)
+        if self._tty and (now - self._drawn > 0.1 or fraction == 1.0):
+            self._drawn = now
+            if math.isnan(fraction):
+                bar = ""
+            else:
+                filled = round(30 * min(max(fraction, 0.0), 1.0))
+                bar = f" [{'#' * filled}{'.' * (30 - filled)}] {100 * fraction:5.1f}%"
+            self._stream.write(f"\r[{now - self._start:7.2f}s] {step}{bar}\033[K")
+            self._stream.flush()
+
+    def finish(self) -> None:
+        if self._tty and self._step is not None:
+            self._stream.write("\n")
+            self._stream.flush()
 
 
 def _report(result, verb: str) -> None:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    zones, areas = result.zones, result.areas
-    print(f"{verb}: {len(zones)} zones scored, {len(areas)} areas"
-          + (f", {len(result.partners)} partners" if result.partners is not None else ""))
+    zones = result.zones
+    counts = ", ".join(f"{len(table)} {name}" for name, table in result.items() if name != "zones")
+    print(f"{verb}: {len(zones)} zones scored, {counts}")
     if result.output_path:
-        print(f"map layers: {result.output_path} (layers: zones, areas"
-              + (", partners" if result.partners is not None else "") + ", zone_areas)")
+        print(f"map layers: {result.output_path} (layers: {', '.join(result)})")
         for path in result.table_paths:
             print(f"table:      {path}")
         print(f"manifest:   {result.manifest_path}")
@@ -37,6 +69,18 @@ def _report(result, verb: str) -> None:
         print(f"  {row['rank']:>4}  {row[id_column]}  score {row['score']:+.3f}  area {row['area_name']}")
 
 
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM (a batch scheduler, `kill`) stops a run the way Ctrl-C does."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (tests calling main() from a worker)
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="furthest", description="Furthest-first needs analysis for digital inclusion.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
@@ -44,15 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     run_parser = commands.add_parser("run", help="run a config and write its map layers")
     run_parser.add_argument("config", type=Path)
     run_parser.add_argument("--output", type=Path, help="override [output] path (a .gpkg)")
-    run_parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    run_parser.add_argument("--quiet", action="store_true", help="no progress")
     validate_parser = commands.add_parser("validate", help="check a config and its inputs; write nothing")
     validate_parser.add_argument("config", type=Path)
+    validate_parser.add_argument("--output", type=Path, help="check this [output] path instead (a .gpkg)")
     demo_parser = commands.add_parser("demo", help="run the embedded demo (Furthton, a synthetic town)")
     demo_parser.add_argument("--output", type=Path, default=Path("furthest-demo") / "furthton.gpkg",
                              help="where to write the demo's GeoPackage (default: %(default)s)")
     demo_parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
+    _interrupt_on_sigterm()
     import furthest  # after argument parsing, so --help is instant
 
     if args.version:
@@ -61,22 +107,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
+    progress = None if getattr(args, "quiet", False) else _Progress()
     try:
         if args.command == "run":
-            result = furthest.run(args.config, args.output, progress=None if args.quiet else _progress)
-            _report(result, "run")
+            result = furthest.run(args.config, args.output, progress=progress)
+            verb = "run"
         elif args.command == "validate":
-            result = furthest.validate(args.config)
-            _report(result, "valid")
+            result = furthest.validate(args.config, args.output)
+            verb = "valid"
         else:
-            result = furthest.run(furthest.demo_config(), args.output, progress=None if args.quiet else _progress)
-            _report(result, "demo")
+            result = furthest.run(furthest.demo_config(), args.output, progress=progress)
+            verb = "demo"
+        if progress is not None:
+            progress.finish()
+        _report(result, verb)
     except furthest.Error as error:
+        if progress is not None:
+            progress.finish()
         print(f"furthest: error: {error}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("furthest: interrupted", file=sys.stderr)
-        return 130
+        if progress is not None:
+            progress.finish()
+        print("furthest: interrupted; earlier outputs are untouched", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 

@@ -2,45 +2,107 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from furthest import _core
+from furthest._config_json import config_json
 
 ConfigLike = "str | os.PathLike[str] | Mapping[str, Any]"
 
 
-@dataclass(frozen=True)
-class RunResult:
-    """What a run produced. Layers are in the run's working CRS (EPSG:27700 by default)."""
+class RunWarning(str):
+    """A warning of a run: the message (this string, as the CLI prints it) and, as attributes,
+    the ``stage`` that noticed it, a stable ``code`` and the ``ids`` of the zones, areas or rows
+    concerned, so a report can group warnings without parsing sentences."""
 
-    zones: gpd.GeoDataFrame
-    """One row per zone: id as given, indicators, score, rank, decile, area_id, area_name, area_share ..."""
-    areas: gpd.GeoDataFrame
-    """One row per partnership area with its roll-up."""
-    partners: gpd.GeoDataFrame | None
-    """Partner sites with the zone and area they fall in, or None when the config names none."""
-    zone_areas: pd.DataFrame
-    """Every zone-area overlap (zone_id, area_id, share), not only each zone's main area."""
-    manifest: dict
-    """Inputs with checksums, parameters, counts, warnings, timings, version."""
-    warnings: list[str] = field(default_factory=list)
-    output_path: str | None = None
-    manifest_path: str | None = None
-    table_paths: list[str] = field(default_factory=list)
-    """The spreadsheet copies written ([output] tables = ["csv", "xlsx"])."""
+    stage: str
+    code: str
+    ids: tuple[str, ...]
+
+    def __new__(cls, message: str, stage: str = "", code: str = "", ids: tuple[str, ...] = ()) -> RunWarning:
+        self = super().__new__(cls, message)
+        self.stage, self.code, self.ids = stage, code, tuple(ids)
+        return self
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"RunWarning(stage={self.stage!r}, code={self.code!r}, message={str(self)!r}, ids={len(self.ids)})"
 
 
-def _frame(layer: dict | None) -> gpd.GeoDataFrame | pd.DataFrame | None:
-    if layer is None:
-        return None
+class RunResult(Mapping[str, "gpd.GeoDataFrame | pd.DataFrame"]):
+    """What a run produced: its output catalogue as a mapping from table name to a GeoDataFrame
+    (tables with geometry) or DataFrame, in the order the stages made them (``list(result)``),
+    plus the manifest, warnings and the paths written. Layers are in the run's working CRS
+    (EPSG:27700 by default). ``result.about[name]`` says what a table holds."""
+
+    def __init__(self, raw: dict) -> None:
+        self._tables: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
+        self.about: dict[str, str] = {}
+        """What each table holds, by name."""
+        for layer in raw["tables"]:
+            self._tables[layer["name"]] = _frame(layer)
+            self.about[layer["name"]] = layer["about"]
+        self.manifest: dict = json.loads(raw["manifest"])
+        """Inputs with checksums, the config as given and as used, method, counts, warnings, timings, version."""
+        self.warnings: list[RunWarning] = [
+            RunWarning(w["message"], w["stage"], w["code"], tuple(w["ids"])) for w in raw["warnings"]
+        ]
+        self.output_path: str | None = raw["output_path"]
+        self.manifest_path: str | None = raw["manifest_path"]
+        self.table_paths: list[str] = list(raw["table_paths"])
+        """The spreadsheet copies written ([output] tables = ["csv", "xlsx"])."""
+
+    def __getitem__(self, name: str) -> gpd.GeoDataFrame | pd.DataFrame:
+        try:
+            return self._tables[name]
+        except KeyError:
+            raise KeyError(f"the run made no table {name!r}; it made {', '.join(self._tables)}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{name}: {len(frame)} rows" for name, frame in self._tables.items())
+        return f"RunResult({shapes}; {len(self.warnings)} warnings)"
+
+    # The tables every run makes, as attributes (kept from earlier releases).
+    @property
+    def zones(self) -> gpd.GeoDataFrame:
+        """One row per zone: id as given, indicators, score, rank, decile, area_id, area_name, area_share ..."""
+        return self["zones"]
+
+    @property
+    def areas(self) -> gpd.GeoDataFrame:
+        """One row per partnership area with its roll-up."""
+        return self["areas"]
+
+    @property
+    def partners(self) -> gpd.GeoDataFrame | None:
+        """Partner sites with the zone and area they fall in, or None when the config names none."""
+        return self._tables.get("partners")
+
+    @property
+    def zone_areas(self) -> pd.DataFrame:
+        """Every zone-area overlap (zone_id, area_id, share), not only each zone's main area."""
+        return self["zone_areas"]
+
+
+def _frame(layer: dict) -> gpd.GeoDataFrame | pd.DataFrame:
     columns = pd.DataFrame(layer["columns"])
     if layer["wkb"] is None:
         return columns
@@ -49,54 +111,119 @@ def _frame(layer: dict | None) -> gpd.GeoDataFrame | pd.DataFrame | None:
     return gpd.GeoDataFrame(columns, geometry=geometry, crs=layer["crs_wkt"])
 
 
-def _prepare(config: Any) -> tuple[Any, str]:
+def _prepare(config: Any) -> tuple[str, bool, str]:
+    """(a TOML path or the dict as JSON text, whether it is JSON, the folder relative paths start from)."""
     if isinstance(config, Mapping):
-        return dict(config), os.getcwd()
-    return os.fspath(config), ""
+        return config_json(config, "config <dict>"), True, os.getcwd()
+    return os.fspath(config), False, ""
+
+
+ProgressCallback = Callable[[str, float], None] | Callable[[str], None]
+
+
+def _progress_callback(progress: ProgressCallback | bool | None) -> Callable[[str, float], None] | None:
+    """What the core calls as ``(step, fraction)``: the caller's function (given only the step,
+    once per step, when it takes one argument), or with ``progress=True`` a tqdm bar when tqdm is
+    installed."""
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            return None
+        return _TqdmProgress(tqdm)
+    try:
+        takes_two = len(inspect.signature(progress).parameters) >= 2
+    except (TypeError, ValueError):
+        takes_two = False
+    if takes_two:
+        return progress  # type: ignore[return-value]
+    last: list[str] = []
+
+    def per_step(step: str, fraction: float) -> None:
+        if not last or last[0] != step:
+            last[:] = [step]
+            progress(step)  # type: ignore[call-arg]
+
+    return per_step
+
+
+class _TqdmProgress:
+    """One tqdm bar per step, 0..100 %, closed when the next step starts."""
+
+    def __init__(self, tqdm: Any) -> None:
+        self._tqdm, self._bar, self._step = tqdm, None, None
+
+    def __call__(self, step: str, fraction: float) -> None:
+        if step != self._step:
+            if self._bar is not None:
+                self._bar.close()
+            self._step = step
+            self._bar = self._tqdm(total=100, desc=step, leave=False, bar_format="{desc}: {percentage:3.0f}%|{bar}|")
+        if fraction == fraction and self._bar is not None:  # not NaN
+            self._bar.n = round(100 * fraction)
+            self._bar.refresh()
+
+    def __del__(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 def run(
     config: str | os.PathLike[str] | Mapping[str, Any],
     output: str | os.PathLike[str] | None = None,
     *,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressCallback | bool | None = None,
 ) -> RunResult:
-    """Run a furthest config and return its layers as GeoDataFrames.
+    """Run a furthest config and return its output tables as GeoDataFrames.
 
     ``config`` is a TOML file or a dict of the same shape (relative paths in a dict resolve
-    against the current folder). ``output`` overrides ``[output] path``. The GeoPackage and
-    its manifest are written atomically; a failed run leaves earlier outputs untouched.
+    against the current folder). ``output`` overrides ``[output] path``; the effective config is
+    checked like any other (an output may not overwrite an input, must stay inside
+    ``[run] allowed_folders``). The GeoPackage, tables and manifest are written under temporary
+    names and renamed into place together; a failed or interrupted run leaves earlier outputs
+    untouched. ``progress`` is a function called as ``progress(step, fraction)`` (or
+    ``progress(step)`` once per step if it takes one argument), or ``True`` for a tqdm bar.
+    Ctrl-C stops the run within about a second and raises ``KeyboardInterrupt``.
     Raises :class:`furthest.Error` subclasses with messages naming file, row and column.
     """
-    prepared, base_dir = _prepare(config)
+    prepared, is_json, base_dir = _prepare(config)
     raw = _core.run(
         prepared,
+        is_json=is_json,
         base_dir=base_dir,
         output=os.fspath(output) if output is not None else "",
         write=True,
-        progress=progress,
+        progress=_progress_callback(progress),
     )
-    return _result(raw)
+    return RunResult(raw)
 
 
-def validate(config: str | os.PathLike[str] | Mapping[str, Any]) -> RunResult:
-    """Check every input and the whole computation, writing nothing. Returns what a run would."""
-    prepared, base_dir = _prepare(config)
-    return _result(_core.run(prepared, base_dir=base_dir, write=False))
-
-
-def _result(raw: dict) -> RunResult:
-    return RunResult(
-        zones=_frame(raw["zones"]),
-        areas=_frame(raw["areas"]),
-        partners=_frame(raw["partners"]),
-        zone_areas=_frame(raw["zone_areas"]),
-        manifest=json.loads(raw["manifest"]),
-        warnings=list(raw["warnings"]),
-        output_path=raw["output_path"],
-        manifest_path=raw["manifest_path"],
-        table_paths=list(raw["table_paths"]),
+def validate(
+    config: str | os.PathLike[str] | Mapping[str, Any],
+    output: str | os.PathLike[str] | None = None,
+    *,
+    progress: ProgressCallback | bool | None = None,
+) -> RunResult:
+    """Check every input and the whole computation, writing nothing. Returns what a run would.
+    ``output`` is checked as :func:`run` would check it."""
+    prepared, is_json, base_dir = _prepare(config)
+    raw = _core.run(
+        prepared,
+        is_json=is_json,
+        base_dir=base_dir,
+        output=os.fspath(output) if output is not None else "",
+        write=False,
+        progress=_progress_callback(progress),
     )
+    return RunResult(raw)
+
+
+def output_tables(config: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, str]:
+    """The tables a run of ``config`` makes, in order, with what each holds; reads no input."""
+    prepared, is_json, base_dir = _prepare(config)
+    return {name: about for name, _stage, about in _core.output_tables(prepared, is_json=is_json, base_dir=base_dir)}
 
 
 def demo_config() -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from furthest import _core
+from furthest._config_json import config_json
 from furthest.errors import ConfigError, InputError
 
 __all__ = ["Domain", "Indicator", "ScoringMethod", "class_breaks", "method_summary", "score"]
@@ -263,7 +264,7 @@ def score(
     zone_ids = [str(i) for i in df.index]
     raw = _core.score(
         values,
-        parsed,
+        config_json(parsed, "<dict>"),
         area=area_info[0] if area_info is not None else None,
         zone_ids=zone_ids,
         standard_errors=errors if any_error_column else None,

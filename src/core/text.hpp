@@ -1,0 +1,19 @@
+// Text for messages: "did you mean" suggestions for misspelt keys, columns and layers, and name lists.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace furthest::core {
+
+/// Damerau-free Levenshtein distance, case-insensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// "; did you mean 'x'?" for the closest candidate within about two edits in five characters, else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+/// "'a', 'b', 'c'" (at most `limit` names, then "... (N in all)").
+std::string join_names(const std::vector<std::string>& names, std::size_t limit = 12);
+
+}  // namespace furthest::core

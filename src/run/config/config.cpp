@@ -1,0 +1,74 @@
+// The run config: TOML (a file or text) or JSON (a dict from Python) in, a checked RunConfig
+// out. Each section has its own parser (sections.hpp); this file runs them in order.
+#include "furthest/config.hpp"
+#include "furthest/errors.hpp"
+#include "run/config/json_to_toml.hpp"
+#include "run/config/sections.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace furthest {
+
+namespace run_detail {
+
+RunConfig config_from_table(const toml::table& root, const std::filesystem::path& base_dir, const std::string& source_name) {
+    const Reader reader(source_name, base_dir);
+    reader.check_keys(root, "the top level", {"run", "zones", "areas", "indicators", "partners", "postcodes", "scoring", "output"});
+    RunConfig config;
+    // Order matters: [postcodes] checks the sections placed by postcode, [scoring] reads the
+    // [[indicators]] names.
+    for (const auto parse : {parse_run_section, parse_zones_section, parse_areas_section, parse_indicators_section,
+                             parse_partners_section, parse_postcodes_section, parse_scoring_section, parse_output_section})
+        parse(reader, root, config);
+    std::ostringstream json;
+    json << toml::json_formatter{root};
+    config.config_json = json.str();
+    return config;
+}
+
+}  // namespace run_detail
+
+RunConfig parse_config(const std::string& toml_text, const std::filesystem::path& base_dir, const std::string& source_name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source_name);
+    } catch (const toml::parse_error& error) {
+        const auto& at = error.source().begin;
+        throw ConfigError("config " + source_name + " line " + std::to_string(at.line) + ", column " +
+                          std::to_string(at.column) + ": " + std::string(error.description()));
+    }
+    return run_detail::config_from_table(root, base_dir, source_name);
+}
+
+RunConfig parse_config_json(const std::string& json_text, const std::filesystem::path& base_dir, const std::string& source_name) {
+    return run_detail::config_from_table(run_detail::toml_from_json(json_text, "config " + source_name), base_dir, source_name);
+}
+
+RunConfig load_config(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw ConfigError("config '" + path.string() + "' does not exist or is not a file");
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) throw ConfigError("config '" + path.string() + "' cannot be read");
+    const auto absolute = std::filesystem::absolute(path).lexically_normal();
+    RunConfig config = parse_config(text.str(), absolute.parent_path(), "'" + path.string() + "'");
+    config.config_path = absolute;
+    return config;
+}
+
+std::filesystem::path default_data_dir(const std::filesystem::path& start) {
+    if (const char* env = std::getenv("FURTHEST_DATA"); env && *env) return env;
+    std::error_code ec;
+    for (auto folder = std::filesystem::absolute(start, ec); !folder.empty(); folder = folder.parent_path()) {
+        const auto candidate = folder / "shared" / "data";
+        if (std::filesystem::is_directory(candidate, ec)) return candidate;
+        if (folder == folder.parent_path()) break;
+    }
+    return {};
+}
+
+}  // namespace furthest

@@ -1,0 +1,57 @@
+// [scoring]: the method. Without its own [[scoring.indicators]], the index is the run's
+// [[indicators]] with their directions and weights.
+#include "run/config/sections.hpp"
+
+#include "core/text.hpp"
+#include "run/config/json_to_toml.hpp"
+#include "scoring/scoring_toml.hpp"
+
+#include <algorithm>
+
+namespace furthest::run_detail {
+
+void parse_scoring_section(const Reader& reader, const toml::table& root, RunConfig& config) {
+    toml::table scoring = reader.section(root, "scoring", false);
+    std::vector<std::string> indicator_names;
+    for (const auto& spec : config.indicators) indicator_names.push_back(spec.name);
+    if (!scoring.contains("indicators")) {
+        toml::array list;
+        for (const auto& spec : config.indicators) {
+            toml::table entry;
+            entry.insert("name", spec.name);
+            entry.insert("direction", spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need");
+            entry.insert("weight", spec.weight);
+            list.push_back(std::move(entry));
+        }
+        scoring.insert("indicators", std::move(list));
+    }
+    config.scoring = scoring_detail::scoring_spec_from_table(scoring, "config " + reader.source());
+    // One place handles blanks: the scoring. An [[indicators]] entry's `missing` becomes the
+    // policy of the scoring indicators that read it, unless they name their own.
+    for (auto& indicator : config.scoring.indicators) {
+        if (indicator.missing) continue;
+        const std::string& source = indicator.column.empty() ? indicator.name : indicator.column;
+        for (const auto& spec : config.indicators)
+            if (spec.name == source && spec.missing) indicator.missing = spec.missing;
+    }
+    for (const auto& indicator : config.scoring.indicators) {
+        for (const std::string* column : {&indicator.column, &indicator.standard_error_column}) {
+            if (column->empty() || std::find(indicator_names.begin(), indicator_names.end(), *column) != indicator_names.end())
+                continue;
+            reader.fail("[scoring] indicator '" + indicator.name + "' uses '" + *column + "', which is not the name of any " +
+                        "[[indicators]] entry" + core::did_you_mean(*column, indicator_names) + "; names: " +
+                        core::join_names(indicator_names));
+        }
+    }
+}
+
+}  // namespace furthest::run_detail
+
+namespace furthest {
+
+// A [scoring] table on its own (furthest.score()'s spec): the same parser as in a run config.
+ScoringSpec parse_scoring_spec_json(const std::string& json_text, const std::string& source_name) {
+    return scoring_detail::scoring_spec_from_table(run_detail::toml_from_json(json_text, source_name), source_name);
+}
+
+}  // namespace furthest

@@ -1,0 +1,23 @@
+// One parser per config section. Each reads its own section of the TOML root into the
+// RunConfig; config.cpp calls them in order (later sections may check earlier ones).
+#pragma once
+
+#include "run/config/reader.hpp"
+
+namespace furthest::run_detail {
+
+void parse_run_section(const Reader& reader, const toml::table& root, RunConfig& config);
+void parse_zones_section(const Reader& reader, const toml::table& root, RunConfig& config);
+void parse_areas_section(const Reader& reader, const toml::table& root, RunConfig& config);
+void parse_indicators_section(const Reader& reader, const toml::table& root, RunConfig& config);  ///< with their `via`
+void parse_partners_section(const Reader& reader, const toml::table& root, RunConfig& config);
+/// [postcodes], and the check that every table placed by postcode has a directory to look in.
+void parse_postcodes_section(const Reader& reader, const toml::table& root, RunConfig& config);
+/// [scoring], or the run's [[indicators]] as the method when it has none.
+void parse_scoring_section(const Reader& reader, const toml::table& root, RunConfig& config);
+void parse_output_section(const Reader& reader, const toml::table& root, RunConfig& config);
+
+/// The whole config from a parsed TOML table (a file's, or one converted from JSON).
+RunConfig config_from_table(const toml::table& root, const std::filesystem::path& base_dir, const std::string& source_name);
+
+}  // namespace furthest::run_detail

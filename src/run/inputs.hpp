@@ -1,0 +1,88 @@
+// The run's stages, private to src/run: each takes parsed config and plain data, and says in
+// its errors which file, row and column is at fault.
+#pragma once
+
+#include "furthest/config.hpp"
+#include "furthest/crosswalk.hpp"
+#include "furthest/postcodes.hpp"
+#include "furthest/table.hpp"
+#include "run/manifest.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace furthest::run_detail {
+
+class Reports;  // run/run_state.hpp
+
+/// Tables read once per run, by (path, layer), and the run's postcode directory.
+class TableCache {
+public:
+    TableCache(bool allow_network, ManifestFacts& facts) : allow_network_(allow_network), facts_(facts) {}
+    /// `role` names the input in messages; `manifest_role` files it in the manifest's inputs.
+    const Layer& get(const std::string& role, const std::filesystem::path& path, const std::string& layer,
+                     const std::string& manifest_role);
+    /// The [postcodes] directory, read on first use (coordinates in the directory's own CRS).
+    const PostcodeDirectory& postcodes(const PostcodesSpec& spec);
+
+private:
+    bool allow_network_;
+    ManifestFacts& facts_;
+    std::map<std::pair<std::string, std::string>, Layer> tables_;
+    std::optional<PostcodeDirectory> postcodes_;
+};
+
+/// The rows of `table` as points in the working CRS (table.wkb filled), from coordinate columns
+/// or by postcode through the run's [postcodes] directory. A row whose postcode cannot be placed
+/// is an InputError naming file, row, column and value; with [postcodes] unmatched = "warn" it
+/// is left out instead and listed in `reports`.
+Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
+                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs,
+                  Reports& reports);
+
+/// Zones as read: ids as text, and the zones output table, which holds their geometry in the
+/// working CRS (repaired) from the first stage on, so it is never copied.
+struct ZoneSet {
+    Layer* layer = nullptr;
+    std::vector<std::string> ids;
+};
+
+
+/// Partnership areas and the zone -> area crosswalk.
+struct AreaSet {
+    Layer layer;  ///< the input attributes for drawn areas (geometry moves to `table`)
+    std::vector<std::string> ids;
+    std::vector<std::string> names;
+    Crosswalk zone_to_area;
+    std::string method;  ///< plain words for the manifest
+    Layer* table = nullptr;  ///< the areas output table, which holds their geometry once made
+};
+
+/// Unique, non-blank ids from a column; InputError naming the feature otherwise.
+std::vector<std::string> unique_ids(const Layer& layer, const std::string& role, const std::filesystem::path& path,
+                                    const std::string& column_name);
+
+AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
+                    TableCache& tables, ManifestFacts& facts, Reports& reports);
+
+/// One indicator on the zones, by key, through a lookup, or through points. Blanks stay blank
+/// (NaN) for the scoring's missing-value policy, unless that policy is "error": then an
+/// InputError names the file, column and zones. Notes what was done in `facts.indicator_notes`.
+Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, TableCache& tables,
+                               const RunConfig& config, const OGRSpatialReference& working_crs, ManifestFacts& facts,
+                               Reports& reports);
+
+/// A text column of `labels[index[i]]`, blank where index[i] < 0 (zone_id, area_id ...).
+Column index_texts(const std::string& name, const std::vector<Eigen::Index>& index, const std::vector<std::string>& labels);
+
+/// "3 zones", "1 zone".
+std::string count_of(std::size_t n, const std::string& noun);
+/// The first `limit` items, then "... (N in all)".
+std::string list_some(const std::vector<std::string>& items, std::size_t limit = 10);
+
+}  // namespace furthest::run_detail

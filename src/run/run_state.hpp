@@ -1,0 +1,115 @@
+// The run's state: what each stage reads and adds, the output catalogue the stages fill, and
+// the reports (warnings as records, manifest facts) they leave.
+#pragma once
+
+#include "furthest/config.hpp"
+#include "furthest/run.hpp"
+#include "furthest/scoring.hpp"
+#include "plan/rollup.hpp"
+#include "run/inputs.hpp"
+#include "run/manifest.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <Eigen/Core>
+
+#include <list>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace furthest::run_detail {
+
+/// Warnings as records: the stage is filled in by the pipeline, the code and ids by whoever
+/// noticed. Messages are the sentences the CLI prints.
+class Reports {
+public:
+    void begin_stage(std::string stage) { stage_ = std::move(stage); }
+    void warn(std::string code, std::string message, std::vector<std::string> ids = {}) {
+        warnings_.push_back({stage_, std::move(code), std::move(message), std::move(ids)});
+    }
+    const std::vector<RunWarning>& warnings() const { return warnings_; }
+
+private:
+    std::string stage_;
+    std::vector<RunWarning> warnings_;
+};
+
+/// The tables the stages make, in the order they are added. References stay valid as tables
+/// are added (a stage may keep a handle to its table and another stage add columns to it).
+class OutputCatalogue {
+public:
+    /// A new, empty table; ConfigError if the name is taken.
+    Layer& add(const TableInfo& info);
+    /// Append a column, refusing a name the table already has (an input named like an output).
+    static void add_column(Layer& table, Column column);
+    const std::list<std::pair<TableInfo, Layer>>& tables() const { return tables_; }
+    std::list<std::pair<TableInfo, Layer>>& tables() { return tables_; }
+
+private:
+    std::list<std::pair<TableInfo, Layer>> tables_;
+};
+
+/// Partner sites located in the zones and areas.
+struct PartnerSet {
+    Layer* table = nullptr;             ///< the partners output table (inputs, geometry, zone_id, area_id)
+    std::vector<Eigen::Index> zone;     ///< per partner: zone index, -1 = none
+    std::vector<Eigen::Index> area;     ///< per partner: area index, -1 = none
+};
+
+/// Everything a run knows. Stages read the members of earlier stages and add their own; the
+/// members are in stage order.
+struct RunState {
+    RunState(const RunConfig& config_, const RunOptions& options_)
+        : config(config_), options(options_), control(options_.control), tables(config_.allow_network, facts) {
+        facts.config = &config_;
+    }
+    RunState(const RunState&) = delete;
+    RunState& operator=(const RunState&) = delete;
+
+    const RunConfig& config;
+    const RunOptions& options;
+    const Control& control;
+    ManifestFacts facts;
+    Reports reports;
+    TableCache tables;
+    OutputCatalogue outputs;
+
+    OGRSpatialReference working_crs;        ///< read zones
+    std::optional<ZoneSet> zones;           ///< read zones: ids and the zones table (geometry in the working CRS)
+    std::optional<AreaSet> areas;           ///< build areas: areas, zone -> area crosswalk, the areas table
+    std::optional<Eigen::MatrixXd> indicators;  ///< join indicators: zones x [[indicators]], NaN = blank
+    std::optional<ScoringResult> scores;    ///< score
+    std::optional<PartnerSet> partners;     ///< locate partners (when the config names them)
+    std::optional<plan::AreaRollup> rollup; ///< roll up
+};
+
+/// A member an earlier stage should have added; std::logic_error naming it otherwise (a stage
+/// listed out of order is a programming error, not a user's).
+template <class T>
+T& need(std::optional<T>& member, const char* name) {
+    if (!member) throw std::logic_error(std::string("run stage order: '") + name + "' is used before the stage that makes it");
+    return *member;
+}
+
+/// One step of the run. `applies` says whether a config runs it; `tables` names the output
+/// tables it makes and `zone_columns` the fixed-name columns it adds to the zones table (both
+/// known before anything is read, for the checks at the door); `run` does the work.
+struct Stage {
+    const char* name;
+    bool (*applies)(const RunConfig& config, const RunOptions& options);
+    std::vector<TableInfo> (*tables)(const RunConfig& config);
+    std::vector<std::string> (*zone_columns)(const RunConfig& config);
+    void (*run)(RunState& state);
+};
+
+/// Every stage, in order (src/run/pipeline.cpp).
+const std::vector<Stage>& pipeline();
+
+// Small helpers for stages that do not need one of the hooks.
+inline bool always(const RunConfig&, const RunOptions&) { return true; }
+inline std::vector<TableInfo> no_tables(const RunConfig&) { return {}; }
+inline std::vector<std::string> no_columns(const RunConfig&) { return {}; }
+
+}  // namespace furthest::run_detail
