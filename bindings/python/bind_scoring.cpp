@@ -2,13 +2,17 @@
 // the method out as NumPy arrays and plain dicts, one call per scoring, GIL released throughout.
 #include "bind_scoring.hpp"
 
+#include "furthest/columns.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/scoring.hpp"
+#include "interruptible.hpp"
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cmath>
 #include <optional>
 
 namespace py = pybind11;
@@ -21,8 +25,62 @@ py::array_t<T> array_of(const std::vector<T>& values) {
     return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
+// One column as (name, values, valid): reals as float64, integers as int64 with a bool mask of the
+// values present (None when all are), texts as a list of str or None.
+py::tuple column_to_python(const Column& c) {
+    py::object values;
+    py::object valid = py::none();
+    if (const auto* reals = std::get_if<Column::Reals>(&c.values)) {
+        values = array_of(*reals);
+    } else if (const auto* integers = std::get_if<Column::Integers>(&c.values)) {
+        values = array_of(*integers);
+        if (!c.valid.empty()) {
+            py::array_t<bool> mask(static_cast<py::ssize_t>(c.valid.size()));
+            auto m = mask.mutable_unchecked<1>();
+            for (std::size_t i = 0; i < c.valid.size(); ++i) m(static_cast<py::ssize_t>(i)) = c.valid[i];
+            valid = mask;
+        }
+    } else {
+        const auto& texts = std::get<Column::Texts>(c.values);
+        py::list list(texts.size());
+        for (std::size_t i = 0; i < texts.size(); ++i)
+            list[i] = c.is_valid(i) ? py::object(py::str(texts[i])) : py::object(py::none());
+        values = list;
+    }
+    return py::make_tuple(c.name, values, valid);
+}
+
+// The columns of furthest.score(): the shared scoring columns, then the details analysts get in Python.
+py::list frame_columns(const ScoringResult& r) {
+    std::vector<Column> all = score_columns(r);
+    const auto zones = static_cast<std::size_t>(r.score.size());
+    auto reals = [&](std::string name, const Eigen::VectorXd& v) {
+        all.push_back(Column::reals(std::move(name), Column::Reals(v.data(), v.data() + v.size())));
+    };
+    if (r.rank_in_area.size() == zones && zones > 0) {
+        // The area index of each zone (-1: none); Python puts the caller's labels in its place.
+        std::vector<std::int64_t> area(zones, -1);
+        std::vector<bool> valid(zones, false);
+        all.push_back(Column::integers(std::string(columns::area), std::move(area), std::move(valid)));
+        std::vector<bool> ranked(zones);
+        for (std::size_t z = 0; z < zones; ++z) ranked[z] = !std::isnan(r.score(static_cast<Eigen::Index>(z))) && r.area_reference_rank[z] > 0;
+        all.push_back(Column::integers(std::string(columns::score_within_area_rank), r.area_reference_rank, std::move(ranked)));
+    }
+    for (std::size_t j = 0; j < r.indicators.size(); ++j)
+        reals(std::string(columns::normalised_prefix) + r.indicators[j], r.normalised.col(static_cast<Eigen::Index>(j)));
+    if (r.domains != r.indicators)
+        for (std::size_t d = 0; d < r.domains.size(); ++d)
+            reals(std::string(columns::domain_prefix) + r.domains[d], r.domain_scores.col(static_cast<Eigen::Index>(d)));
+    if (std::any_of(r.missing_count.begin(), r.missing_count.end(), [](std::int64_t m) { return m != 0; }))
+        all.push_back(Column::integers(std::string(columns::missing_count), r.missing_count));
+    py::list out;
+    for (const auto& c : all) out.append(column_to_python(c));
+    return out;
+}
+
 py::dict result_to_python(const ScoringResult& r) {
     py::dict out;
+    out["columns"] = frame_columns(r);
     out["indicators"] = r.indicators;
     out["domains"] = r.domains;
     out["indicator_domain"] = array_of(r.indicator_domain);
@@ -44,6 +102,8 @@ py::dict result_to_python(const ScoringResult& r) {
     out["indicator_weights"] = r.indicator_weights;
     out["domain_weights"] = r.domain_weights;
     out["effective_weights"] = r.effective_weights;
+    out["indicator_weights_given"] = r.indicator_weights_given;
+    out["domain_weights_given"] = r.domain_weights_given;
     py::list pca;
     for (const auto& p : r.pca) {
         py::dict d;
@@ -124,7 +184,7 @@ using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 py::dict score_python(const py::array_t<double, py::array::c_style | py::array::forcecast>& values, const py::object& spec,
                       const py::object& area, const py::object& zone_ids, const py::object& standard_errors,
                       std::optional<std::int64_t> draws, std::optional<std::uint64_t> seed, std::optional<int> threads,
-                      std::optional<bool> keep_draws) {
+                      std::optional<bool> keep_draws, const py::object& progress) {
     // furthest.score() hands its spec dict over as JSON text (furthest/_config_json.py).
     if (!py::isinstance<py::str>(spec)) throw ConfigError("scoring spec must be JSON text (furthest.score takes a dict)");
     ScoringSpec parsed = parse_scoring_spec_json(spec.cast<std::string>(), "<dict>");
@@ -143,11 +203,9 @@ py::dict score_python(const py::array_t<double, py::array::c_style | py::array::
         if (se.ndim() != 2) throw InputError("scoring: standard errors must be a 2-D array (zones x indicators)");
         input.standard_errors = Eigen::Map<const RowMajor>(se.data(), se.shape(0), se.shape(1));
     }
-    ScoringResult result;
-    {
-        py::gil_scoped_release release;
-        result = score_zones(input, parsed);
-    }
+    // The scoring runs on a worker thread with the GIL released; Ctrl-C stops it within about a second.
+    const ScoringResult result = call_interruptibly<ScoringResult>(
+        [&](const Control& control) { return score_zones(input, parsed, control); }, progress);
     return result_to_python(result);
 }
 
@@ -157,9 +215,20 @@ void bind_scoring(py::module_& m) {
     m.def("score", &score_python, py::arg("values"), py::arg("spec"), py::kw_only(), py::arg("area") = py::none(),
           py::arg("zone_ids") = py::none(), py::arg("standard_errors") = py::none(), py::arg("draws") = py::none(),
           py::arg("seed") = py::none(), py::arg("threads") = py::none(), py::arg("keep_draws") = py::none(),
+          py::arg("progress") = py::none(),
           "Score zones (rows of `values`, indicators in spec order) with a [scoring]-shaped dict spec. "
-          "Copies the matrix once into the engine; the GIL is released during the scoring and Monte Carlo. "
-          "Returns a dict of NumPy arrays and reports.");
+          "Copies the matrix once into the engine; the GIL is released during the scoring and Monte Carlo, and "
+          "Ctrl-C stops it (KeyboardInterrupt). `progress`: None or a callable (step, fraction). "
+          "Returns a dict of NumPy arrays and reports; 'columns' lists (name, values, valid) in output order.");
+    m.attr("SCORING_AREA_COLUMN") = std::string(columns::area);
+    m.def(
+        "scoring_columns",
+        [] {
+            py::list out;
+            for (const auto& c : columns::scoring_columns()) out.append(py::make_tuple(std::string(c.name), std::string(c.meaning)));
+            return out;
+        },
+        "The scoring's column vocabulary: (name, meaning) in output order; a name ending in '_' is a prefix.");
     m.def(
         "class_breaks",
         [](const py::array_t<double, py::array::c_style | py::array::forcecast>& values, const std::string& method, int k,

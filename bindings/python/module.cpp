@@ -36,6 +36,9 @@ PYBIND11_MODULE(_core, m) {
             py::set_error(geometry_error, e.what());
         } catch (const furthest::OutputError& e) {
             py::set_error(output_error, e.what());
+        } catch (const furthest::Stopped& e) {
+            // A stop honoured (Ctrl-C or a C++ stop_source): Python's own word for it.
+            py::set_error(PyExc_KeyboardInterrupt, e.what());
         } catch (const furthest::Error& e) {
             py::set_error(error, e.what());
         }

@@ -34,6 +34,13 @@ inline constexpr std::string_view p_top_n_in_area = "p_top_n_in_area";
 inline constexpr std::string_view most_influential = "most_influential";
 inline constexpr std::string_view most_influential_shift = "most_influential_shift";
 
+// Details furthest.score() adds for analysts (the run's zones layer does not carry them).
+inline constexpr std::string_view area = "area";
+inline constexpr std::string_view score_within_area_rank = "score_within_area_rank";
+inline constexpr std::string_view normalised_prefix = "normalised_";
+inline constexpr std::string_view domain_prefix = "domain_";
+inline constexpr std::string_view missing_count = "missing_count";
+
 /// Every scoring column with its meaning, in output order (contribution_<indicator> stands for
 /// one column per indicator).
 std::span<const ColumnInfo> scoring_columns();

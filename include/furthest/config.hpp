@@ -148,6 +148,7 @@ struct RunConfig {
     std::vector<std::filesystem::path> allowed_folders;
     std::filesystem::path config_path;       ///< where it was read from (empty for an in-memory config)
     std::string config_json;                 ///< the config as given, as JSON, for the manifest
+    std::string source_name;                 ///< how messages name the config ("'run.toml'", "<dict>"; empty: in-memory)
 };
 
 /// Read and check a TOML run configuration. Throws ConfigError naming the key that is wrong.

@@ -10,6 +10,7 @@ namespace furthest::run_detail {
 namespace {
 
 std::string source_of(const RunConfig& config) {
+    if (!config.source_name.empty()) return config.source_name;
     return config.config_path.empty() ? std::string("<in-memory config>") : "'" + config.config_path.string() + "'";
 }
 

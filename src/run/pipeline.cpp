@@ -90,8 +90,10 @@ void OutputCatalogue::add_column(Layer& table, Column column) {
 
 std::vector<TableInfo> output_tables(const RunConfig& config) {
     std::vector<TableInfo> tables;
+    const RunOptions options;
     for (const auto& stage : run_detail::pipeline())
-        for (auto& info : stage.tables(config)) tables.push_back(std::move(info));
+        if (stage.applies(config, options))
+            for (auto& info : stage.tables(config)) tables.push_back(std::move(info));
     return tables;
 }
 

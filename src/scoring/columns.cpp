@@ -10,7 +10,7 @@ namespace furthest {
 namespace columns {
 
 std::span<const ColumnInfo> scoring_columns() {
-    static constexpr std::array<ColumnInfo, 19> kColumns = {{
+    static constexpr std::array<ColumnInfo, 24> kColumns = {{
         {score, "The composite need score: higher means more need; blank for zones left unscored."},
         {rank, "Rank of the score among all the zones scored in this run (1 = most need; ties share the smaller rank)."},
         {decile, "Decile of the rank among the zones scored in this run, as the IoD cuts them (1 = the 10% in most need)."},
@@ -30,6 +30,11 @@ std::span<const ColumnInfo> scoring_columns() {
         {zones_in_area, "Number of scored zones in the zone's partnership area."},
         {rank_mean, "Monte Carlo: mean of the zone's rank over the draws."},
         {most_influential_shift, "The rank under the most influential change minus the nominal rank (negative = towards more need)."},
+        {area, "furthest.score(): the zone's partnership area, as given."},
+        {score_within_area_rank, "furthest.score(): rank of score_within_area among the scored zones of the same area (1 = most need)."},
+        {normalised_prefix, "furthest.score(): normalised_<indicator>, the indicator oriented (higher = more need), transformed and normalised."},
+        {domain_prefix, "furthest.score(): domain_<domain>, the domain's score after its transform (hierarchical specs)."},
+        {missing_count, "furthest.score(): how many flagged blank indicators the zone was scored without."},
     }};
     return kColumns;
 }

@@ -96,3 +96,88 @@ TEST(Config, DuplicateIndicatorNamesAreRefused) {
 }
 
 TEST(Config, MissingConfigFile) { EXPECT_THROW(load_config("/nonexistent/furthest.toml"), ConfigError); }
+
+namespace {
+
+const char* kMinimalJson = R"({
+  "zones": {"path": "zones.gpkg", "id": "zone_code"},
+  "areas": {"path": "/abs/areas.geojson", "id": "lcp_code", "name": null},
+  "indicators": [{"path": "indicators.csv", "key": "zone_code", "column": "imd_score",
+                  "direction": "higher_is_more_need"}],
+  "output": {"path": "out/x.gpkg"}
+})";
+
+std::string json_error_of(const std::string& text) {
+    try {
+        parse_config_json(text, "/base");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(Config, JsonGivesWhatTheSameTomlGives) {
+    const RunConfig from_toml = parse_config(kMinimal, "/base/dir", "test.toml");
+    const RunConfig from_json = parse_config_json(kMinimalJson, "/base/dir");
+    EXPECT_EQ(from_json.zones.path, from_toml.zones.path);
+    EXPECT_EQ(from_json.areas.path, "/abs/areas.geojson");
+    EXPECT_EQ(from_json.areas.name, "");  // null: not set
+    EXPECT_EQ(from_json.output.path, "/base/dir/out/x.gpkg");
+    ASSERT_EQ(from_json.indicators.size(), 1u);
+    EXPECT_EQ(from_json.indicators[0].name, "imd_score");
+    EXPECT_EQ(from_json.scoring.indicators.size(), from_toml.scoring.indicators.size());
+}
+
+TEST(Config, JsonMistakesGetTheTomlMessages) {
+    std::string text = kMinimalJson;
+    text.replace(text.find("\"path\": \"zones.gpkg\""), 6, "\"pathh\"");
+    EXPECT_EQ(json_error_of(text).rfind("config <dict>: unknown key 'pathh' in [zones]; did you mean 'path'?", 0), 0u)
+        << json_error_of(text);
+    EXPECT_NE(json_error_of("{\"zones\": [1, 2]}").find("[zones] must be a table"), std::string::npos);
+    EXPECT_NE(json_error_of("{\"zones\": ").find("config <dict>: not valid JSON"), std::string::npos);
+    EXPECT_NE(json_error_of("[1]").find("expected a JSON object"), std::string::npos);
+    EXPECT_NE(json_error_of("{\"run\": {\"threads\": 18446744073709551615}}").find("config <dict>.run.threads: "),
+              std::string::npos);
+}
+
+TEST(Config, DeeplyNestedJsonIsAConfigErrorNotACrash) {
+    const std::string deep = "{\"run\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+    EXPECT_NE(json_error_of(deep).find("nested more than"), std::string::npos);
+}
+
+TEST(Config, OptionsAreTypedEnums) {
+    std::string text = kMinimal;
+    text.replace(text.find("id = \"lcp_code\""), 15,
+                 "id = \"lcp_code\"\npostcode = \"pc\"\nassign = \"shared\"\n"
+                 "[postcodes]\npath = \"pc.csv\"\npostcode = \"pcds\"\nx = \"long\"\ny = \"lat\"\ncrs = \"EPSG:4326\"\nunmatched = \"warn\"\n"
+                 "[[indicators]]\npath = \"coverage.tif\"\nname = \"coverage\"\ndirection = \"lower_is_more_need\"\n"
+                 "via = { zonal = \"frac_above\", threshold = 0.5 }");
+    const RunConfig config = parse_config(text, "/base", "test.toml");
+    EXPECT_EQ(config.areas.assign, MemberAssignment::Shared);
+    ASSERT_TRUE(config.postcodes);
+    EXPECT_EQ(config.postcodes->unmatched, UnmatchedPostcodes::Warn);
+    ASSERT_EQ(config.indicators.size(), 2u);
+    ASSERT_EQ(config.indicators[0].name, "coverage");
+    ASSERT_TRUE(config.indicators[0].via);
+    EXPECT_EQ(config.indicators[0].via->zonal, ZonalStatistic::FracAbove);
+    EXPECT_EQ(parse_config(kMinimal, "/base", "test.toml").areas.assign, MemberAssignment::Nearest);
+}
+
+TEST(Config, ScoringSpecJsonMatchesItsToml) {
+    const ScoringSpec from_toml = parse_scoring_spec(
+        "normalise = 'percentile_rank'\n[[indicators]]\nname = 'a'\n[[indicators]]\nname = 'b'\nweight = 3\n[uncertainty]\ndraws = 50\n");
+    const ScoringSpec from_json = parse_scoring_spec_json(
+        R"({"normalise": "percentile_rank", "indicators": [{"name": "a"}, {"name": "b", "weight": 3}], "uncertainty": {"draws": 50}})");
+    EXPECT_EQ(from_json.normalisation, from_toml.normalisation);
+    ASSERT_EQ(from_json.indicators.size(), 2u);
+    EXPECT_EQ(from_json.indicators[1].weight, from_toml.indicators[1].weight);
+    EXPECT_EQ(from_json.uncertainty.draws, 50);
+    try {
+        parse_scoring_spec_json(R"({"indicators": [{"name": "a"}], "normalize": "percentile_rank"})");
+        ADD_FAILURE() << "a misspelt key was accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("did you mean 'normalise'"), std::string::npos) << e.what();
+    }
+}

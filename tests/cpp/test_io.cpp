@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -201,4 +202,39 @@ TEST(StagedOutputs, RemovesTemporariesOfKilledRunsOnly) {
     EXPECT_TRUE(std::filesystem::exists(dir / (other_host + ".gpkg")));
     EXPECT_TRUE(std::filesystem::exists(dir / ".other.tmp-x-1.gpkg"));
     EXPECT_EQ(temporary.filename().string().rfind(".run.tmp-" + std::string(host) + "-", 0), 0u);
+}
+
+// What another team's program (and the Python binding) can do with furthest/io.hpp alone.
+TEST(Io, PublicApiReadsAndReprojectsWithoutGdalTypes) {
+    io::VectorRequest request;
+    request.role = "zones";
+    request.path = fixtures::demo_dir() / "zones.gpkg";
+    const Layer bng = io::read_vector(request, "EPSG:27700");
+    const Layer lonlat = io::read_vector(request, "EPSG:4326");
+    ASSERT_EQ(bng.rows(), 300u);
+    ASSERT_EQ(lonlat.rows(), 300u);
+    EXPECT_FALSE(io::is_geographic(bng.crs_wkt));
+    EXPECT_TRUE(io::is_geographic(lonlat.crs_wkt));
+    // Back from degrees to metres lands within a millimetre of the layer read in metres.
+    const auto back = io::reproject_geometries(lonlat.wkb, lonlat.crs_wkt, "EPSG:27700", "zones");
+    ASSERT_EQ(back.size(), bng.wkb.size());
+    // Little-endian ISO WKB: the first vertex follows the polygon's byte order, type, ring and
+    // point counts (13 bytes), after a multipolygon's own 9-byte header.
+    const auto first_vertex = [](const std::string& wkb) {
+        std::uint32_t type = 0;
+        std::memcpy(&type, wkb.data() + 1, 4);
+        const std::size_t at = (type % 1000 == 6 ? 9 : 0) + 13;
+        double xy[2] = {};
+        std::memcpy(xy, wkb.data() + at, 16);
+        return std::pair{xy[0], xy[1]};
+    };
+    const auto [x0, y0] = first_vertex(bng.wkb[0]);
+    const auto [x1, y1] = first_vertex(back[0]);
+    EXPECT_GT(x0, 100000.0);  // metres east, not degrees
+    EXPECT_NEAR(x0, x1, 1e-3);
+    EXPECT_NEAR(y0, y1, 1e-3);
+    EXPECT_THROW(io::read_vector(request, "EPSG:not-a-crs"), ConfigError);
+    const Layer table = io::read_table("indicators", fixtures::demo_dir() / "indicators.csv", "", false, "", {"zone_code"});
+    EXPECT_EQ(table.columns.size(), 1u);
+    EXPECT_FALSE(table.has_geometry());
 }

@@ -223,8 +223,17 @@ TEST(Run, StopDuringAMillionDrawsEndsWithinASecondAndLeavesOutputsUntouched) {
 TEST(Run, WarningsAreRecordsWithStageCodeAndIds) {
     const auto dir = fixtures::scratch("records");
     RunConfig config = demo_config(dir / "w.gpkg");
-    config.indicators[0].missing = MissingValues::Mean;
+    // The demo's partners plus one in Edinburgh, far outside Furthton's zones.
+    std::string partners = bytes_of(config.partners->path);
+    partners += "P999,Far Away Hub,hub,1,1,-3.1883,55.9533\n";
+    std::ofstream(dir / "partners.csv", std::ios::binary) << partners;
+    config.partners->path = dir / "partners.csv";
     const RunResult result = validate(config);
+    const auto found = std::find_if(result.warnings.begin(), result.warnings.end(),
+                                    [](const RunWarning& w) { return w.code == "partners_outside_zones"; });
+    ASSERT_NE(found, result.warnings.end());
+    EXPECT_EQ(found->stage, "locating partners");
+    EXPECT_EQ(found->ids, std::vector<std::string>{"row 26"});
     for (const auto& warning : result.warnings) {
         EXPECT_FALSE(warning.stage.empty()) << warning.message;
         EXPECT_FALSE(warning.code.empty()) << warning.message;

@@ -1,11 +1,17 @@
 // The scoring engine on small tables whose answers can be worked out by hand.
+#include "furthest/columns.hpp"
+#include "furthest/control.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/scoring.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <random>
+#include <stop_token>
+#include <thread>
 #include <limits>
 #include <numeric>
 
@@ -505,4 +511,139 @@ TEST(Summary, SaysWhatWasDoneInPlainWords) {
     EXPECT_NE(r.method_summary.find("percentile ranks"), std::string::npos);
     const std::string json = scoring_method_json(r);
     EXPECT_NE(json.find("\"effective_weights\""), std::string::npos);
+}
+
+// Issue 9: a stop request reaches the Monte Carlo within about a second, even with a million
+// draws on as many zones as England has LSOAs (33,755), and progress is reported per batch.
+TEST(Stopping, AMillionDrawsStopWithinASecond) {
+    const Eigen::Index zones = 33755;
+    std::mt19937_64 rng(7);
+    std::normal_distribution<double> normal;
+    ScoringInput input;
+    input.values.resize(zones, 4);
+    for (Eigen::Index r = 0; r < zones; ++r)
+        for (Eigen::Index c = 0; c < 4; ++c) input.values(r, c) = normal(rng);
+    ScoringSpec spec;
+    spec.indicators = {indicator("a"), indicator("b"), indicator("c"), indicator("d")};
+    spec.uncertainty.draws = 1000000;
+    spec.uncertainty.threads = 2;
+    spec.uncertainty.normalisations = {Normalisation::ZScore, Normalisation::PercentileRank};
+    std::stop_source source;
+    Control control;
+    control.stop = source.get_token();
+    double last_fraction = 0.0;
+    int reports = 0;
+    control.progress = [&](const Progress& p) {
+        if (p.step == "uncertainty draws") {
+            EXPECT_GE(p.fraction, last_fraction);
+            last_fraction = p.fraction;
+            ++reports;
+        }
+    };
+    std::chrono::steady_clock::time_point requested;
+    std::jthread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        requested = std::chrono::steady_clock::now();
+        source.request_stop();
+    });
+    EXPECT_THROW(score_zones(input, spec, control), Stopped);
+    const std::chrono::duration<double> latency = std::chrono::steady_clock::now() - requested;
+    stopper.join();
+    EXPECT_LT(latency.count(), 1.5);
+    EXPECT_LT(last_fraction, 1.0);
+    EXPECT_LT(reports, 1000000 / 128);
+}
+
+TEST(Stopping, ProgressIsReportedOncePerBatch) {
+    ScoringSpec spec;
+    spec.indicators = {indicator("a"), indicator("b")};
+    spec.uncertainty.draws = 1000;
+    spec.uncertainty.batch = 128;
+    ScoringInput input;
+    input.values = Eigen::MatrixXd::Random(50, 2);
+    std::vector<double> fractions;
+    Control control;
+    control.progress = [&](const Progress& p) {
+        if (p.step == "uncertainty draws") fractions.push_back(p.fraction);
+    };
+    score_zones(input, spec, control);
+    ASSERT_EQ(fractions.size(), 8u);  // ceil(1000 / 128)
+    EXPECT_DOUBLE_EQ(fractions.front(), 128.0 / 1000.0);
+    EXPECT_DOUBLE_EQ(fractions.back(), 1.0);
+}
+
+TEST(Stopping, ARequestBeforeTheStartStopsAtOnce) {
+    ScoringSpec spec;
+    spec.indicators = {indicator("a"), indicator("b")};
+    spec.uncertainty.draws = 1000;
+    ScoringInput input;
+    input.values = Eigen::MatrixXd::Random(50, 2);
+    std::stop_source source;
+    source.request_stop();
+    Control control;
+    control.stop = source.get_token();
+    EXPECT_THROW(score_zones(input, spec, control), Stopped);
+    EXPECT_NO_THROW(score_zones(input, spec));  // a default Control never stops
+}
+
+// Issue 9 item 4: the scoring's columns under the one vocabulary, blank where a zone is not scored.
+TEST(Columns, ScoreColumnsUseTheVocabularyAndBlankDroppedZones) {
+    ScoringSpec spec;
+    spec.indicators = {indicator("income"), indicator("health")};
+    spec.missing = MissingValues::Drop;
+    spec.uncertainty.draws = 50;
+    spec.uncertainty.seed = 3;
+    ScoringInput input;
+    input.values.resize(4, 2);
+    input.values << 1, 2, 3, 4, nan_, 1, 5, 0;
+    input.area = {0, 0, 1, 1};
+    const ScoringResult r = score_zones(input, spec);
+    const std::vector<Column> columns = score_columns(r);
+    std::vector<std::string> names;
+    for (const auto& c : columns) names.push_back(c.name);
+    const std::vector<std::string> expected = {"score", "rank", "decile", "quintile", "rank_in_area", "score_class",
+                                               "score_within_area", "rank_all_zones", "decile_all_zones", "contribution_income",
+                                               "contribution_health", "rank_p05", "rank_median", "rank_p95", "p_top_decile",
+                                               "p_top_n_in_area", "most_influential", "zones_in_area", "rank_mean",
+                                               "most_influential_shift"};
+    EXPECT_EQ(names, expected);
+    for (const auto& c : columns) {
+        ASSERT_EQ(c.size(), 4u) << c.name;
+        if (std::holds_alternative<Column::Integers>(c.values) || std::holds_alternative<Column::Texts>(c.values)) {
+            EXPECT_FALSE(c.is_valid(2)) << c.name << " should be blank for the dropped zone";
+        }
+    }
+    // score_class runs with the score: the zone in most need (rank 1) has the highest class.
+    const auto& rank = std::get<Column::Integers>(columns[1].values);
+    const auto& score_class = std::get<Column::Integers>(columns[5].values);
+    const auto top = static_cast<std::size_t>(std::find(rank.begin(), rank.end(), 1) - rank.begin());
+    EXPECT_EQ(score_class[top], *std::max_element(score_class.begin(), score_class.end()));
+    // Every name written (bar the per-indicator prefix) has a meaning in the vocabulary.
+    for (const auto& name : names) {
+        const auto vocabulary = columns::scoring_columns();
+        const bool known = std::any_of(vocabulary.begin(), vocabulary.end(), [&](const columns::ColumnInfo& info) {
+            return info.name == name || (info.name == columns::contribution_prefix && name.rfind(info.name, 0) == 0);
+        });
+        EXPECT_TRUE(known) << name;
+    }
+}
+
+// Issue 9 item 4: explicit weights are used as given (shares of their sum), and said so.
+TEST(Weights, ExplicitWeightsNotSummingToOneAreReported) {
+    ScoringSpec spec;
+    spec.indicators = {indicator("a", Direction::HigherIsMoreNeed, 2.0), indicator("b", Direction::HigherIsMoreNeed, 1.0)};
+    ScoringInput input;
+    input.values.resize(3, 2);
+    input.values << 1, 2, 3, 1, 2, 5;
+    const ScoringResult r = score_zones(input, spec);
+    EXPECT_NEAR(r.domain_weights(0), 2.0 / 3.0, 1e-15);
+    ASSERT_EQ(r.indicator_weights_given.size(), 2);
+    EXPECT_EQ(r.indicator_weights_given(0), 2.0);
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_NE(r.warnings[0].find("sum to 3, not 1"), std::string::npos) << r.warnings[0];
+    EXPECT_NE(r.method_summary.find("given as a 2 and b 1"), std::string::npos) << r.method_summary;
+    EXPECT_NE(scoring_method_json(r).find("\"weights_given\""), std::string::npos);
+    spec.indicators[0].weight = 0.5;
+    spec.indicators[1].weight = 0.5;
+    EXPECT_TRUE(score_zones(input, spec).warnings.empty());
 }

@@ -12,6 +12,7 @@
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/postcodes.hpp"
+#include "furthest/run.hpp"
 #include "geography/geos_context.hpp"
 #include "geography/repair.hpp"
 #include "io/gdal_session.hpp"
@@ -81,11 +82,15 @@ private:
 
 // ---- (a) the config parser --------------------------------------------------------------
 
-/// TOML text of any shape through parse_config (which checks keys, types and paths).
+/// TOML text of any shape through parse_config (keys, types, paths) and check_config (the run's invariants).
 inline void config_target(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     RunConfig config;
-    refusals_name("<fuzz>", [&] { config = parse_config(text, "/fuzz-config-base", "<fuzz>"); });
+    // The parser, then the checks at the door that every run makes (outputs spare inputs ...).
+    refusals_name("<fuzz>", [&] {
+        config = parse_config(text, "/fuzz-config-base", "<fuzz>");
+        check_config(config);
+    });
     require(!config.indicators.empty(), "accepted config has no indicator");
     require(config.output.path.extension() == ".gpkg", "accepted config's output is not a .gpkg");
     require(config.threads >= 0 && config.threads <= 1024, "accepted config has threads out of range");

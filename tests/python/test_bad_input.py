@@ -472,6 +472,48 @@ def test_config_error_from_a_dict(case: Case) -> None:
               r"^config <dict>: unknown key 'pathh' in \[zones\]; did you mean 'path'\?", via="dict")
 
 
+@pytest.mark.parametrize(
+    "value, pattern",
+    [
+        (object(), r"^config <dict>\.indicators\[0\]\.weight: unsupported value of type object; expected str, int, float, "
+                   r"bool, path, dict or list$"),
+        (float("nan"), r"^config <dict>\.indicators\[0\]\.weight: nan is not a finite number"),
+        (float("inf"), r"^config <dict>\.indicators\[0\]\.weight: inf is not a finite number"),
+        (2**70, r"^config <dict>\.indicators\[0\]\.weight: \d+ is too large"),
+    ],
+    ids=["object", "nan", "inf", "huge-int"],
+)
+def test_dict_values_json_cannot_carry_are_refused(case: Case, value: Any, pattern: str) -> None:
+    case.config["indicators"][0]["weight"] = value
+    run_fails(case, furthest.ConfigError, pattern, via="dict")
+
+
+def test_dict_keys_must_be_strings(case: Case) -> None:
+    case.config["zones"][1] = "x"
+    run_fails(case, furthest.ConfigError, r"^config <dict>\.zones: keys must be strings$", via="dict")
+
+
+def test_deeply_nested_dict_is_a_config_error(case: Case) -> None:
+    deep: dict[str, Any] = {}
+    inner = deep
+    for _ in range(sys.getrecursionlimit() + 100):
+        inner["x"] = {}
+        inner = inner["x"]
+    case.config["run"] = deep
+    run_fails(case, furthest.ConfigError, r"^config <dict>.*nested", via="dict")
+
+
+def test_dict_paths_and_numpy_scalars_are_taken_as_plain_values(case: Case) -> None:
+    # None means "not set", os.PathLike is its path, NumPy scalars are numbers: as in a TOML file.
+    case.config["zones"]["path"] = Path(case.config["zones"]["path"])
+    case.config["indicators"][0]["weight"] = np.float32(2.0)
+    case.config["areas"]["name"] = None
+    case.config["run"] = {"threads": np.int64(1)}
+    result = furthest.validate(case.config)
+    assert len(result.zones) > 0
+    assert "area_name" not in result.zones.columns or result.zones["area_name"].notna().all()
+
+
 def test_config_error_weight_not_a_number(case: Case) -> None:
     case.config["indicators"][0]["weight"] = "heavy"
     run_fails(case, furthest.ConfigError,

@@ -55,6 +55,7 @@ def comparable(manifest: dict) -> dict:
     manifest = copy.deepcopy(manifest)
     manifest.pop("timings_seconds")
     manifest["config"]["run"].pop("threads")
+    manifest["effective_config"]["run"].pop("threads")
     return manifest
 
 
@@ -71,6 +72,7 @@ def assert_deterministic(runs: list[tuple[dict[str, bytes], dict]]) -> None:
     # Other thread count: only the requested count differs, and it is recorded as asked.
     assert comparable(manifest_1) == comparable(manifest_2)
     assert (manifest_1["config"]["run"]["threads"], manifest_2["config"]["run"]["threads"]) == (1, 2)
+    assert (manifest_1["effective_config"]["run"]["threads"], manifest_2["effective_config"]["run"]["threads"]) == (1, 2)
     assert set(manifest_1["timings_seconds"]) == set(manifest_2["timings_seconds"])
 
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import copy
+import os
+import signal
+import sys
+import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -55,7 +60,7 @@ def test_areas_give_within_area_ranks_beside_national_ones():
     # Within each LCP min-max gives 0 and 1; nationally income ranks 4, 3, 2, 1.
     np.testing.assert_allclose(out["score"], [0, 1, 0, 1])
     assert list(out["rank_in_area"]) == [2, 1, 2, 1]
-    assert list(out["national_rank"]) == [4, 3, 2, 1]
+    assert list(out["rank_all_zones"]) == [4, 3, 2, 1]
     assert list(out["area"]) == ["A", "A", "B", "B"]
 
 
@@ -147,7 +152,7 @@ def test_monte_carlo_is_seeded_identical_for_one_or_two_threads_and_streams_exac
     kept = one.attrs["scoring"].kept_ranks
     assert kept.shape == (25, 400)
     # Fewer than 32 zones: every rank offset has its own bucket, so streamed = stored quantiles.
-    for p, column in [(0.05, "rank_p05"), (0.5, "median_rank"), (0.95, "rank_p95")]:
+    for p, column in [(0.05, "rank_p05"), (0.5, "rank_median"), (0.95, "rank_p95")]:
         np.testing.assert_array_equal(one[column], np.quantile(kept, p, axis=1, method="inverted_cdf"))
     np.testing.assert_allclose(one["p_top_decile"], (kept * 10 <= 25).mean(axis=1))
     # Top 3 of its area: rank within area per draw from the kept national ranks.
@@ -273,7 +278,7 @@ def test_fisher_jenks_breaks_equal_mapclassify_on_leeds(shared_data):
     out = furthest.score(leeds, {"indicators": [{"name": "imd25_score"}], "normalise": "none", "classes": {"method": "fisher_jenks", "k": 5}})
     expected = mapclassify.FisherJenks(leeds["imd25_score"].to_numpy(), k=5)
     assert out.attrs["scoring"].class_breaks == pytest.approx(list(expected.bins))
-    np.testing.assert_array_equal(out["map_class"].astype(int), expected.yb + 1)
+    np.testing.assert_array_equal(out["score_class"].astype(int), expected.yb + 1)
 
 
 @pytest.mark.realdata
@@ -283,9 +288,67 @@ def test_rank_intervals_for_every_lsoa_in_england(imd2025, lad23):
     out = furthest.score(imd2025, spec, areas=lad23.reindex(imd2025.index), seed=1, threads=2)
     single = furthest.score(imd2025, spec, areas=lad23.reindex(imd2025.index), seed=1, threads=1)
     pd.testing.assert_frame_equal(out, single)
-    assert (out["rank_p05"] <= out["median_rank"]).all() and (out["median_rank"] <= out["rank_p95"]).all()
+    assert (out["rank_p05"] <= out["rank_median"]).all() and (out["rank_median"] <= out["rank_p95"]).all()
     inside = (out["rank_p05"] <= out["rank"].astype(float)) & (out["rank"].astype(float) <= out["rank_p95"])
     assert inside.mean() > 0.9
     # The most deprived LSOA in England stays in the top decile in every draw.
     assert out.loc[out["rank"] == 1, "p_top_decile"].iloc[0] == 1.0
     assert out["most_influential"].notna().all()
+
+
+def test_columns_are_the_shared_vocabulary_with_meanings():
+    assert furthest.COLUMNS["score_class"].startswith("Map class")
+    assert "opposite to decile" in furthest.COLUMNS["score_class"]
+    with pytest.raises(TypeError):
+        furthest.COLUMNS["score"] = "changed"  # read-only
+    df = _uncertain_frame()
+    out = furthest.score(df, _uncertain_spec(), areas="area", seed=5, threads=1)
+    prefixes = [name for name in furthest.COLUMNS if name.endswith("_")]
+    for column in out.columns:
+        assert column in furthest.COLUMNS or any(column.startswith(p) for p in prefixes), column
+    for old in ["map_class", "median_rank", "mean_rank", "national_rank", "national_decile", "area_reference_score"]:
+        assert old not in out.columns
+    assert str(out["rank"].dtype) == "Int64"
+
+
+def test_dropped_zones_keep_blank_nullable_ranks():
+    df = small()
+    df.loc["E02", "income"] = np.nan
+    out = furthest.score(df, {"missing": "drop", "indicators": [{"name": "income"}, {"name": "broadband"}]}, areas="lcp")
+    assert out.index.equals(df.index)
+    for column in ["rank", "decile", "quintile", "score_class", "rank_in_area", "rank_all_zones"]:
+        assert str(out[column].dtype) == "Int64", column
+        assert out[column].isna().tolist() == [False, True, False, False], column
+
+
+def test_explicit_weights_not_summing_to_one_are_reported():
+    out = furthest.score(small(), [{"name": "income", "weight": 2}, {"name": "broadband", "weight": 1}])
+    method = out.attrs["scoring"]
+    assert method.weights["effective_weight"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    assert any("sum to 3, not 1" in w for w in method.warnings)
+    assert "given as income 2 and broadband 1" in method.summary
+
+
+def test_progress_is_reported_as_draws_go():
+    seen = []
+    furthest.score(_uncertain_frame(), _uncertain_spec(), seed=1, progress=lambda step, fraction: seen.append((step, fraction)))
+    fractions = [f for step, f in seen if step == "uncertainty draws"]
+    assert fractions and fractions[-1] == 1.0 and fractions == sorted(fractions)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
+def test_ctrl_c_stops_a_million_draws_within_about_a_second():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(33755, 3)), columns=list("abc"))
+    spec = {"indicators": [{"name": c} for c in "abc"], "uncertainty": {"normalisations": ["z_score", "percentile_rank"]}}
+    sent = []
+    timer = threading.Timer(0.5, lambda: (sent.append(time.monotonic()), os.kill(os.getpid(), signal.SIGINT)))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            furthest.score(df, spec, draws=10**6, seed=1, threads=2)
+        stopped = time.monotonic()
+    finally:
+        timer.cancel()
+    assert sent, "the scoring finished before the interrupt"
+    assert stopped - sent[0] < 2.0

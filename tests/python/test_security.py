@@ -153,3 +153,63 @@ def test_bad_tables_setting_is_refused(demo_copy, tables, message):
     config["output"]["tables"] = tables
     with pytest.raises(furthest.ConfigError, match=message):
         furthest.run(config)
+
+
+# ---- the door: every route to a run is checked the same way (issue 9) ----------------------------
+
+def _digests(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("route", ["python output=", "python dict", "cli --output", "cli validate --output"])
+def test_an_output_over_an_input_is_refused_by_every_route(demo_copy, route):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    before = _digests(demo_copy)
+    target = demo_copy / "zones.gpkg"
+    if route == "python output=":
+        with pytest.raises(furthest.ConfigError, match=r"would overwrite the input named by \[zones\] path"):
+            furthest.run(demo_copy / "demo.toml", output=target)
+    elif route == "python dict":
+        config = config_for(demo_copy)
+        config["output"]["path"] = str(demo_copy / "out" / ".." / "zones.gpkg")
+        with pytest.raises(furthest.ConfigError, match=r"would overwrite the input"):
+            furthest.run(config)
+    else:
+        verb = "run" if route == "cli --output" else "validate"
+        furthest_cli = str(Path(sys.executable).with_name("furthest"))
+        done = subprocess.run([furthest_cli, verb, str(demo_copy / "demo.toml"), "--output", str(target)],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 2, done
+        assert done.stderr.startswith("furthest: error: config ") and "would overwrite the input" in done.stderr
+        assert done.stderr.count("\n") == 1  # one readable line
+    assert _digests(demo_copy) == before
+    assert not (demo_copy / "zones.manifest.json").exists()
+
+
+def test_an_output_through_a_symbolic_link_to_an_input_is_refused(demo_copy):
+    (demo_copy / "latest.gpkg").symlink_to(demo_copy / "zones.gpkg")
+    before = _digests(demo_copy)
+    with pytest.raises(furthest.ConfigError, match="would overwrite the input"):
+        furthest.run(demo_copy / "demo.toml", output=demo_copy / "latest.gpkg")
+    assert _digests(demo_copy) == before
+
+
+def test_the_output_override_stays_inside_the_allowed_folders(demo_copy, tmp_path):
+    config = config_for(demo_copy, allowed_folders=[str(demo_copy)])
+    with pytest.raises(furthest.ConfigError, match=r"\[output\] path '.*' lies outside the allowed folders"):
+        furthest.run(config, output=tmp_path / "elsewhere" / "run.gpkg")
+    with pytest.raises(furthest.ConfigError, match="lies outside the allowed folders"):
+        furthest.validate(config, output=tmp_path / "elsewhere" / "run.gpkg")
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_the_manifest_records_the_effective_config(demo_copy):
+    out = demo_copy / "out" / "override.gpkg"
+    result = furthest.run(demo_copy / "demo.toml", output=out)
+    manifest = result.manifest
+    assert manifest["effective_config"]["output"]["path"] == str(out)
+    assert manifest["config"]["output"]["path"] != str(out)  # the config as given, beside it
+    assert [t["name"] for t in manifest["catalogue"]] == list(result)

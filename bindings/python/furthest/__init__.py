@@ -9,10 +9,11 @@ from furthest._core import __version__, normalise_postcode
 from furthest.crosswalk import Crosswalk
 from furthest.errors import ConfigError, Error, FurthestWarning, GeometryError, InputError, OutputError
 from furthest.runs import RunResult, RunWarning, demo_config, output_tables, run, validate
-from furthest.scoring import Domain, Indicator, ScoringMethod, method_summary, score
+from furthest.scoring import COLUMNS, Domain, Indicator, ScoringMethod, method_summary, score
 from furthest.zonal import zonal_stats
 
 __all__ = [
+    "COLUMNS",
     "ConfigError",
     "Crosswalk",
     "Domain",

@@ -120,5 +120,9 @@ def score(
     values: npt.ArrayLike, spec: str, *, area: npt.ArrayLike | None = None, zone_ids: Sequence[str] | None = None,
     standard_errors: npt.ArrayLike | None = None, draws: int | None = None, seed: int | None = None,
     threads: int | None = None, keep_draws: bool | None = None,
+    progress: Callable[[str, float], object] | None = None,
 ) -> dict[str, Any]: ...
+def scoring_columns() -> list[tuple[str, str]]: ...
+
+SCORING_AREA_COLUMN: str
 def class_breaks(values: npt.ArrayLike, method: str, k: int, breaks: Sequence[float]) -> list[float]: ...

@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,13 @@ from furthest import _core
 from furthest._config_json import config_json
 from furthest.errors import ConfigError, InputError
 
-__all__ = ["Domain", "Indicator", "ScoringMethod", "class_breaks", "method_summary", "score"]
+__all__ = ["COLUMNS", "Domain", "Indicator", "ScoringMethod", "class_breaks", "method_summary", "score"]
+
+COLUMNS: Mapping[str, str] = MappingProxyType(dict(_core.scoring_columns()))
+"""The scoring's column vocabulary, name -> meaning, shared with the run's zones layer (read-only).
+A name ending in ``_`` is a prefix: ``contribution_<indicator>`` and so on."""
+
+_AREA_COLUMN: str = _core.SCORING_AREA_COLUMN  # filled with the caller's area labels
 
 
 @dataclass
@@ -150,12 +157,6 @@ def _areas(df: pd.DataFrame, areas: Any) -> tuple[np.ndarray, pd.Index, pd.Serie
     return codes.astype(np.int64), uniques, labels
 
 
-def _nullable(values: np.ndarray) -> pd.arrays.IntegerArray:
-    # 0 marks "none" in the engine (dropped zone, no area): pandas' missing integer.
-    values = np.asarray(values, dtype=np.int64)
-    return pd.arrays.IntegerArray(values, values <= 0)
-
-
 def score(
     df: pd.DataFrame,
     spec: Mapping[str, Any] | Sequence[Mapping[str, Any] | Indicator],
@@ -164,6 +165,7 @@ def score(
     seed: int | None = None,
     draws: int | None = None,
     threads: int | None = None,
+    progress: Callable[[str, float], object] | None = None,
 ) -> pd.DataFrame:
     """Score zones (the rows of ``df``) into a need index; returns a DataFrame on ``df.index``.
 
@@ -229,15 +231,19 @@ def score(
         input_noise = true           # use standard errors where given
         keep_draws = false           # keep every draw's ranks (small tables only)
 
-    Columns returned: ``score``, ``rank`` (1 = most need), ``decile`` and ``quintile`` (1 = most
-    need), ``map_class`` (1..k, k = highest scores), ``contribution_<indicator>`` (adding up to
-    the score), ``normalised_<indicator>``, ``domain_<domain>`` for hierarchical specs; with
-    areas: ``area``, ``rank_in_area``, ``zones_in_area``, ``national_rank`` and
-    ``national_decile`` (normalised over all zones), ``area_reference_score`` and
-    ``area_reference_rank`` (normalised within each area); with flagged blanks ``missing_count``;
-    with draws: ``median_rank``, ``rank_p05``, ``rank_p95``, ``mean_rank``, ``p_top_decile``,
-    ``p_top_n_in_area``, ``most_influential`` and ``most_influential_shift``. Dropped zones keep
-    their row with blank values. ``result.attrs["scoring"]`` is a :class:`ScoringMethod`.
+    Columns returned (names and meanings in :data:`furthest.COLUMNS`, the same names as the
+    run's zones layer): ``score``, ``rank`` (1 = most need), ``decile`` and ``quintile`` (1 = most
+    need), ``score_class`` (1..k, k = highest scores, so it runs opposite to decile),
+    ``contribution_<indicator>`` (adding up to the score); with areas: ``rank_in_area``,
+    ``score_within_area``, ``rank_all_zones`` and ``decile_all_zones`` (among all the zones
+    given, not England's unless they are all of England's), ``zones_in_area``; with draws:
+    ``rank_p05``, ``rank_median``, ``rank_p95``, ``p_top_decile``, ``p_top_n_in_area`` (with
+    areas), ``most_influential``, ``rank_mean`` and ``most_influential_shift``; then details:
+    ``area``, ``score_within_area_rank``, ``normalised_<indicator>``, ``domain_<domain>`` for
+    hierarchical specs and ``missing_count`` with flagged blanks. Dropped zones keep their row
+    with blank values (ranks are nullable Int64). ``progress`` (None or a callable taking
+    ``(step, fraction)``) hears how far the Monte Carlo is; Ctrl-C stops the scoring within
+    about a second and raises ``KeyboardInterrupt``. ``result.attrs["scoring"]`` is a :class:`ScoringMethod`.
     """
     if not isinstance(df, pd.DataFrame):
         raise InputError("scoring: df must be a pandas DataFrame with zones as rows")
@@ -271,53 +277,29 @@ def score(
         draws=draws,
         seed=seed,
         threads=threads,
+        progress=progress,
     )
     return _frame(df.index, raw, area_info, names)
 
 
 def _frame(index: pd.Index, raw: dict, area_info, names: list[str]) -> pd.DataFrame:
-    out = pd.DataFrame(index=index)
-    out["score"] = raw["score"]
-    out["rank"] = _nullable(raw["rank"])
-    out["decile"] = _nullable(raw["decile"])
-    out["quintile"] = _nullable(raw["quintile"])
-    out["map_class"] = _nullable(raw["map_class"])
-    if area_info is not None:
-        codes, uniques, labels = area_info
-        out["area"] = labels.to_numpy()
-        out["rank_in_area"] = _nullable(raw["rank_in_area"])
-        out["zones_in_area"] = _nullable(raw["zones_in_area"])
-        out["national_rank"] = _nullable(raw["national_rank"])
-        out["national_decile"] = _nullable(raw["national_decile"])
-        out["area_reference_score"] = raw["area_reference_score"]
-        out["area_reference_rank"] = _nullable(raw["area_reference_rank"])
-    for j, name in enumerate(names):
-        out[f"contribution_{name}"] = raw["contributions"][:, j]
-    for j, name in enumerate(names):
-        out[f"normalised_{name}"] = raw["normalised"][:, j]
+    # Columns come from the C++ vocabulary (furthest/columns.hpp) in output order: no name is spelled here.
+    data: dict[str, Any] = {}
+    for name, values, valid in raw["columns"]:
+        if name == _AREA_COLUMN and area_info is not None:
+            data[name] = area_info[2].to_numpy()
+        elif valid is not None:
+            # Blank in the engine (a zone not scored, or without an area): pandas' missing integer.
+            data[name] = pd.arrays.IntegerArray(np.asarray(values, dtype=np.int64), ~np.asarray(valid, dtype=bool))
+        elif isinstance(values, list):
+            data[name] = pd.array(values, dtype="string")
+        else:
+            data[name] = np.asarray(values)
+    out = pd.DataFrame(data, index=index)
     domains = list(raw["domains"])
-    if domains != names:
-        for d, name in enumerate(domains):
-            out[f"domain_{name}"] = raw["domain_scores"][:, d]
-    missing_count = np.asarray(raw["missing_count"])
-    if missing_count.any():
-        out["missing_count"] = missing_count
     u = raw["uncertainty"]
     factor_shift = None
     if u["draws"] > 0:
-        out["median_rank"] = u["median_rank"]
-        out["rank_p05"] = u["p05_rank"]
-        out["rank_p95"] = u["p95_rank"]
-        out["mean_rank"] = u["mean_rank"]
-        out["p_top_decile"] = u["p_top_decile"]
-        if area_info is not None:
-            out["p_top_n_in_area"] = u["p_top_n_in_area"]
-        factors = np.asarray(list(u["factors"]) + [None], dtype=object)
-        most = np.asarray(u["most_influential"], dtype=np.int64)
-        out["most_influential"] = pd.array(factors[np.where(most >= 0, most, len(factors) - 1)], dtype="string")
-        out["most_influential_shift"] = np.asarray(u["most_influential_shift"], dtype=np.int64)
-        dropped = np.isnan(raw["score"])
-        out.loc[dropped, "most_influential_shift"] = 0
         factor_shift = pd.DataFrame(u["factor_shift"], index=index, columns=list(u["factors"]))
 
     positions = np.asarray(raw["dropped_zones"], dtype=np.int64)

@@ -25,6 +25,7 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     std::ostringstream json;
     json << toml::json_formatter{root};
     config.config_json = json.str();
+    config.source_name = source_name;
     return config;
 }
 

@@ -2,6 +2,7 @@
 // table is not keyed by zone id (a code lookup, points, or a raster summarised per zone).
 #include "run/config/sections.hpp"
 
+#include "core/enum_names.hpp"
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/zonal.hpp"
@@ -13,20 +14,19 @@ namespace furthest::run_detail {
 namespace {
 
 Direction parse_direction(const Reader& reader, const std::string& section, const std::string& value) {
-    if (value == "higher_is_more_need") return Direction::HigherIsMoreNeed;
-    if (value == "lower_is_more_need") return Direction::LowerIsMoreNeed;
-    const std::vector<std::string> known = {"higher_is_more_need", "lower_is_more_need"};
+    std::vector<std::string> known;
+    for (const auto& [name, direction] : core::enum_names<Direction>()) {
+        if (name == value) return direction;
+        known.push_back(name);
+    }
     reader.fail("'direction' in " + section + " is '" + value + "'" + core::did_you_mean(value, known) +
                 "; expected 'higher_is_more_need' or 'lower_is_more_need'");
 }
 
 std::optional<MissingValues> parse_missing(const Reader& reader, const std::string& section, const std::string& value) {
-    static const std::vector<std::pair<std::string, MissingValues>> policies = {
-        {"error", MissingValues::Error},   {"drop", MissingValues::Drop},          {"mean", MissingValues::Mean},
-        {"median", MissingValues::Median}, {"area_mean", MissingValues::AreaMean}, {"flag", MissingValues::Flag}};
     if (value.empty()) return std::nullopt;
     std::vector<std::string> known;
-    for (const auto& [name, policy] : policies) {
+    for (const auto& [name, policy] : core::enum_names<MissingValues>()) {
         if (name == value) return policy;
         known.push_back(name);
     }

@@ -2,9 +2,9 @@
 // [[indicators]] with their directions and weights.
 #include "run/config/sections.hpp"
 
+#include "core/enum_names.hpp"
 #include "core/text.hpp"
-#include "run/config/json_to_toml.hpp"
-#include "scoring/scoring_toml.hpp"
+#include "run/config/scoring_spec.hpp"
 
 #include <algorithm>
 
@@ -19,13 +19,13 @@ void parse_scoring_section(const Reader& reader, const toml::table& root, RunCon
         for (const auto& spec : config.indicators) {
             toml::table entry;
             entry.insert("name", spec.name);
-            entry.insert("direction", spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need");
+            entry.insert("direction", core::enum_name(spec.direction));
             entry.insert("weight", spec.weight);
             list.push_back(std::move(entry));
         }
         scoring.insert("indicators", std::move(list));
     }
-    config.scoring = scoring_detail::scoring_spec_from_table(scoring, "config " + reader.source());
+    config.scoring = scoring_spec_from_table(scoring, "config " + reader.source());
     // One place handles blanks: the scoring. An [[indicators]] entry's `missing` becomes the
     // policy of the scoring indicators that read it, unless they name their own.
     for (auto& indicator : config.scoring.indicators) {
@@ -46,12 +46,3 @@ void parse_scoring_section(const Reader& reader, const toml::table& root, RunCon
 }
 
 }  // namespace furthest::run_detail
-
-namespace furthest {
-
-// A [scoring] table on its own (furthest.score()'s spec): the same parser as in a run config.
-ScoringSpec parse_scoring_spec_json(const std::string& json_text, const std::string& source_name) {
-    return scoring_detail::scoring_spec_from_table(run_detail::toml_from_json(json_text, source_name), source_name);
-}
-
-}  // namespace furthest

@@ -1,15 +1,17 @@
-// Reading a scoring spec from TOML (a [scoring] section, or a Python dict converted to a table).
+// Reading a scoring spec from TOML: a run config's [scoring] section, parse_scoring_spec's text, or
+// parse_scoring_spec_json's JSON converted to a table. The scoring engine itself never sees TOML.
 #include "core/enum_names.hpp"
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
-#include "scoring/scoring_toml.hpp"
+#include "run/config/json_to_toml.hpp"
+#include "run/config/scoring_spec.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
 namespace furthest {
-namespace scoring_detail {
+namespace run_detail {
 namespace {
 
 class SpecReader {
@@ -256,7 +258,7 @@ ScoringSpec scoring_spec_from_table(const toml::table& table, const std::string&
     return spec;
 }
 
-}  // namespace scoring_detail
+}  // namespace run_detail
 
 ScoringSpec parse_scoring_spec(const std::string& toml_text, const std::string& source_name) {
     toml::table table;
@@ -266,7 +268,11 @@ ScoringSpec parse_scoring_spec(const std::string& toml_text, const std::string& 
         throw ConfigError("scoring spec " + source_name + ": " + std::string(e.description()) + " (line " +
                           std::to_string(e.source().begin.line) + ")");
     }
-    return scoring_detail::scoring_spec_from_table(table, source_name);
+    return run_detail::scoring_spec_from_table(table, source_name);
+}
+
+ScoringSpec parse_scoring_spec_json(const std::string& json_text, const std::string& source_name) {
+    return run_detail::scoring_spec_from_table(run_detail::toml_from_json(json_text, source_name), source_name);
 }
 
 }  // namespace furthest
