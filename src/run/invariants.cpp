@@ -72,14 +72,22 @@ void check_invariants(const RunConfig& config, const std::vector<std::string>& t
                          "; expected a whole number from 0 (all cores) to 1024");
 
     const auto inputs = input_paths(config);
+    // Network paths: refused before anything is opened, with the message the readers give
+    // (an InputError naming the input the way its reader does).
     if (!config.allow_network) {
-        for (const auto& [key, path] : inputs) {
-            try {
-                io::check_local_path(key, path, false);
-            } catch (const InputError& error) {
-                fail(config, error.what());
+        io::check_local_path("zones", config.zones.path, false);
+        io::check_local_path("areas", config.areas.path, false);
+        for (const auto& spec : config.indicators) {
+            const std::string role = "indicator '" + spec.name + "'";
+            io::check_local_path(role, spec.path, false);
+            if (spec.via) {
+                io::check_local_path(role + " lookup", spec.via->lookup, false);
+                io::check_local_path(role + " split weights", spec.via->weight_path, false);
+                io::check_local_path(role + " weights", spec.via->raster_weights, false);
             }
         }
+        if (config.partners) io::check_local_path("partners", config.partners->path, false);
+        if (config.postcodes) io::check_local_path("postcodes", config.postcodes->path, false);
     }
 
     // An output written over an input would destroy it on the rename: refuse before reading.

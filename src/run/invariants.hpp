@@ -20,7 +20,8 @@ std::vector<std::filesystem::path> output_paths(const RunConfig& config, const s
 
 /// ConfigError unless: the output is a GeoPackage; no output overwrites an input (through
 /// symbolic links and '..' too); inputs and outputs lie inside [run] allowed_folders when it is
-/// set; no input is a network path unless [run] allow_network; threads are 0..1024.
+/// set; threads are 0..1024. InputError (as the readers word it) for a network path without
+/// [run] allow_network.
 void check_invariants(const RunConfig& config, const std::vector<std::string>& tables);
 
 }  // namespace furthest::run_detail

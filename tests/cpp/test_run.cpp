@@ -179,7 +179,9 @@ TEST(Run, NetworkPathsAreRefusedAtTheDoorUnlessAllowed) {
     const auto dir = fixtures::scratch("network");
     RunConfig config = demo_config(dir / "x.gpkg");
     config.indicators[0].path = "/vsicurl/https://example.org/imd.csv";
-    EXPECT_THROW(check_config(config), ConfigError);
+    EXPECT_THROW(check_config(config), InputError);
+    config.allow_network = true;
+    EXPECT_NO_THROW(check_config(config));
 }
 
 TEST(Run, StopDuringAMillionDrawsEndsWithinASecondAndLeavesOutputsUntouched) {

@@ -509,9 +509,18 @@ def test_dict_paths_and_numpy_scalars_are_taken_as_plain_values(case: Case) -> N
     case.config["indicators"][0]["weight"] = np.float32(2.0)
     case.config["areas"]["name"] = None
     case.config["run"] = {"threads": np.int64(1)}
-    result = furthest.validate(case.config)
-    assert len(result.zones) > 0
-    assert "area_name" not in result.zones.columns or result.zones["area_name"].notna().all()
+    given = furthest.validate(case.config).manifest["config"]
+    assert given["zones"]["path"] == str(case.config["zones"]["path"])
+    assert given["indicators"][0]["weight"] == 2.0 and isinstance(given["indicators"][0]["weight"], float)
+    assert given["run"] == {"threads": 1}
+    assert "name" not in given["areas"]
+
+
+def test_scoring_spec_dict_goes_through_the_same_conversion() -> None:
+    df = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+    with pytest.raises(furthest.ConfigError, match=r"^<dict>\.indicators\[0\]\.weight: nan is not a finite number"):
+        furthest.score(df, {"indicators": [{"name": "a", "weight": float("nan")}]})
+    assert furthest.score(df, {"indicators": [{"name": "a", "weight": np.int32(2)}]})["rank"].tolist() == [3, 2, 1]
 
 
 def test_config_error_weight_not_a_number(case: Case) -> None:
