@@ -1,6 +1,8 @@
 /// @brief A crosswalk: a sparse sources x targets weight matrix that moves values between geographies.
 #pragma once
 
+#include "furthest/control.hpp"
+
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
@@ -62,8 +64,11 @@ private:
 
 /// Area-weighted polygon overlay of sources onto targets. Geometries are WKB in one
 /// projected CRS. Parallel over sources; the result does not depend on `threads`.
+///
+/// The builders below that can take over a second on national data poll `control`: they throw
+/// Stopped soon after a stop is requested and report the fraction done (from the calling thread).
 Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb,
-                            std::span<const std::string> target_wkb, int threads = 0);
+                            std::span<const std::string> target_wkb, int threads = 0, const Control& control = {});
 
 /// Population-weighted overlay: W(s, t) = weight of the points lying in both s and t over the
 /// weight of the points in s (points such as output-area or postcode centroids with counts).
@@ -71,25 +76,28 @@ Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb,
 /// returned in `area_fallback`.
 Crosswalk weighted_points_overlay(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
                                   std::span<const std::string> point_wkb, const Eigen::VectorXd& point_weight,
-                                  std::vector<Eigen::Index>* area_fallback = nullptr, int threads = 0);
+                                  std::vector<Eigen::Index>* area_fallback = nullptr, int threads = 0,
+                                  const Control& control = {});
 
 /// Which polygon holds each point: index into `polygon_wkb`, or -1 for none. A point on a
 /// boundary shared by several polygons goes to the lowest-index polygon that covers it.
 std::vector<Eigen::Index> locate_points(std::span<const std::string> point_wkb,
-                                        std::span<const std::string> polygon_wkb, int threads = 0);
+                                        std::span<const std::string> polygon_wkb, int threads = 0,
+                                        const Control& control = {});
 
 /// The same for points given as coordinate arrays (NaN: no point).
 std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<const double> y,
-                                        std::span<const std::string> polygon_wkb, int threads = 0);
+                                        std::span<const std::string> polygon_wkb, int threads = 0,
+                                        const Control& control = {});
 
 /// Points (sources) into polygons (targets), W(p, t) = 1 for the polygon holding p (rule of
 /// locate_points); points in no polygon have an empty row (uncovered = 1). `point_weight`
 /// (premises, people) becomes the crosswalk's source weight.
 Crosswalk points_crosswalk(std::span<const std::string> point_wkb, std::span<const std::string> polygon_wkb,
-                           const Eigen::VectorXd& point_weight = {}, int threads = 0);
+                           const Eigen::VectorXd& point_weight = {}, int threads = 0, const Control& control = {});
 /// The same for points given as coordinate arrays.
 Crosswalk points_crosswalk(std::span<const double> x, std::span<const double> y, std::span<const std::string> polygon_wkb,
-                           const Eigen::VectorXd& point_weight = {}, int threads = 0);
+                           const Eigen::VectorXd& point_weight = {}, int threads = 0, const Control& control = {});
 
 /// One row of a lookup table, already resolved to indices. `change` is the ONS change code
 /// (U unchanged, S split, M merged, X irregular) or 0 when the table has none.
@@ -122,17 +130,19 @@ enum class MemberAssignment {
 /// defined by member sites; `site_area[i]` is site i's area index in [0, areas).
 Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std::span<const std::string> site_wkb,
                                 const std::vector<Eigen::Index>& site_area, Eigen::Index areas,
-                                MemberAssignment assignment = MemberAssignment::Nearest, int k = 3, int threads = 0);
+                                MemberAssignment assignment = MemberAssignment::Nearest, int k = 3, int threads = 0,
+                                const Control& control = {});
 
 /// Area of each polygon (WKB, projected CRS units squared).
-Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int threads = 0);
+Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int threads = 0, const Control& control = {});
 
 /// Centroid of each polygon (WKB points), for member-site assignment.
-std::vector<std::string> centroids(std::span<const std::string> polygon_wkb, int threads = 0);
+std::vector<std::string> centroids(std::span<const std::string> polygon_wkb, int threads = 0,
+                                   const Control& control = {});
 
 /// Union of the polygons in each group (group[i] in [0, groups) or -1 to leave out), for maps
 /// of areas built from zones. A group with no member gives an empty WKB string.
 std::vector<std::string> dissolve(std::span<const std::string> polygon_wkb, const std::vector<Eigen::Index>& group,
-                                  Eigen::Index groups, int threads = 0);
+                                  Eigen::Index groups, int threads = 0, const Control& control = {});
 
 }  // namespace furthest

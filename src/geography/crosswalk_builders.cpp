@@ -45,12 +45,12 @@ std::vector<XY> point_coordinates(std::span<const std::string> wkb, const char* 
 
 Crosswalk weighted_points_overlay(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
                                   std::span<const std::string> point_wkb, const Eigen::VectorXd& point_weight,
-                                  std::vector<Eigen::Index>* area_fallback, int threads) {
+                                  std::vector<Eigen::Index>* area_fallback, int threads, const Control& control) {
     if (point_weight.size() != static_cast<Eigen::Index>(point_wkb.size()))
         throw InputError("weighted points overlay: " + std::to_string(point_weight.size()) + " weights for " +
                          std::to_string(point_wkb.size()) + " points");
-    const auto in_source = locate_points(point_wkb, source_wkb, threads);
-    const auto in_target = locate_points(point_wkb, target_wkb, threads);
+    const auto in_source = locate_points(point_wkb, source_wkb, threads, control);
+    const auto in_target = locate_points(point_wkb, target_wkb, threads, control);
     const auto n_sources = static_cast<Eigen::Index>(source_wkb.size());
     std::vector<std::map<Eigen::Index, double>> mass(source_wkb.size());
     Eigen::VectorXd total = Eigen::VectorXd::Zero(n_sources);
@@ -69,7 +69,7 @@ Crosswalk weighted_points_overlay(std::span<const std::string> source_wkb, std::
     if (!fallback.empty()) {
         std::vector<std::string> subset;
         for (Eigen::Index s : fallback) subset.push_back(source_wkb[static_cast<std::size_t>(s)]);
-        by_area = overlay_crosswalk(subset, target_wkb, threads);
+        by_area = overlay_crosswalk(subset, target_wkb, threads, control);
     }
     std::vector<std::vector<std::pair<Eigen::Index, double>>> rows(source_wkb.size());
     for (Eigen::Index s = 0; s < n_sources; ++s)
@@ -100,13 +100,13 @@ Crosswalk points_from_owners(const std::vector<Eigen::Index>& owner, std::size_t
 }  // namespace
 
 Crosswalk points_crosswalk(std::span<const std::string> point_wkb, std::span<const std::string> polygon_wkb,
-                           const Eigen::VectorXd& point_weight, int threads) {
-    return points_from_owners(locate_points(point_wkb, polygon_wkb, threads), polygon_wkb.size(), point_weight);
+                           const Eigen::VectorXd& point_weight, int threads, const Control& control) {
+    return points_from_owners(locate_points(point_wkb, polygon_wkb, threads, control), polygon_wkb.size(), point_weight);
 }
 
 Crosswalk points_crosswalk(std::span<const double> x, std::span<const double> y, std::span<const std::string> polygon_wkb,
-                           const Eigen::VectorXd& point_weight, int threads) {
-    return points_from_owners(locate_points(x, y, polygon_wkb, threads), polygon_wkb.size(), point_weight);
+                           const Eigen::VectorXd& point_weight, int threads, const Control& control) {
+    return points_from_owners(locate_points(x, y, polygon_wkb, threads, control), polygon_wkb.size(), point_weight);
 }
 
 LookupCrosswalk lookup_crosswalk(Eigen::Index sources, Eigen::Index targets, std::span<const LookupPair> pairs,
@@ -163,7 +163,7 @@ LookupCrosswalk lookup_crosswalk(Eigen::Index sources, Eigen::Index targets, std
 
 Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std::span<const std::string> site_wkb,
                                 const std::vector<Eigen::Index>& site_area, Eigen::Index areas,
-                                MemberAssignment assignment, int k, int threads) {
+                                MemberAssignment assignment, int k, int threads, const Control& control) {
     if (site_area.size() != site_wkb.size())
         throw InputError("member sites: " + std::to_string(site_area.size()) + " area labels for " + std::to_string(site_wkb.size()) + " sites");
     if (site_wkb.empty()) throw InputError("member sites: no sites; expected at least one member site");
@@ -173,7 +173,7 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
     const auto sites = point_coordinates(site_wkb, "member site");
     const std::size_t n_areas = static_cast<std::size_t>(areas);
     std::vector<std::vector<std::pair<Eigen::Index, double>>> rows(zones.size());
-    core::parallel_blocks(zones.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(zones.size(), threads, [&](std::size_t begin, std::size_t end) {
         std::vector<double> nearest(n_areas);
         std::vector<std::size_t> first_site(n_areas);
         for (std::size_t z = begin; z < end; ++z) {
@@ -207,7 +207,7 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
                 rows[z].emplace_back(static_cast<Eigen::Index>(order[i]), (1.0 / nearest[order[i]]) / total);
             std::sort(rows[z].begin(), rows[z].end());
         }
-    });
+    }, control, "assigning zones to member sites");
     const std::string method = assignment == MemberAssignment::Nearest
                                    ? "member sites: each zone to the area of its nearest member site"
                                    : "member sites: zones shared by inverse squared distance among the nearest sites of the " +
@@ -215,36 +215,36 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
     return Crosswalk(from_rows(static_cast<Eigen::Index>(zones.size()), areas, rows), method);
 }
 
-Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int threads) {
+Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int threads, const Control& control) {
     Eigen::VectorXd out(static_cast<Eigen::Index>(polygon_wkb.size()));
-    core::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         GeosContext ctx;
         for (std::size_t i = begin; i < end; ++i) out(static_cast<Eigen::Index>(i)) = ctx.area(ctx.from_wkb(polygon_wkb[i]).get());
-    });
+    }, control, "measuring polygon areas");
     return out;
 }
 
-std::vector<std::string> centroids(std::span<const std::string> polygon_wkb, int threads) {
+std::vector<std::string> centroids(std::span<const std::string> polygon_wkb, int threads, const Control& control) {
     std::vector<std::string> out(polygon_wkb.size());
-    core::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         GeosContext ctx;
         for (std::size_t i = begin; i < end; ++i) {
             auto polygon = ctx.from_wkb(polygon_wkb[i]);
             out[i] = ctx.to_wkb(ctx.own(GEOSGetCentroid_r(ctx.handle(), polygon.get()), "centroid").get());
         }
-    });
+    }, control, "finding centroids");
     return out;
 }
 
 std::vector<std::string> dissolve(std::span<const std::string> polygon_wkb, const std::vector<Eigen::Index>& group,
-                                  Eigen::Index groups, int threads) {
+                                  Eigen::Index groups, int threads, const Control& control) {
     if (group.size() != polygon_wkb.size())
         throw InputError("dissolve: " + std::to_string(group.size()) + " group labels for " + std::to_string(polygon_wkb.size()) + " polygons");
     std::vector<std::vector<std::size_t>> members(static_cast<std::size_t>(groups));
     for (std::size_t i = 0; i < group.size(); ++i)
         if (group[i] >= 0 && group[i] < groups) members[static_cast<std::size_t>(group[i])].push_back(i);
     std::vector<std::string> out(static_cast<std::size_t>(groups));
-    core::parallel_blocks(out.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(out.size(), threads, [&](std::size_t begin, std::size_t end) {
         GeosContext ctx;
         const auto h = ctx.handle();
         for (std::size_t g = begin; g < end; ++g) {
@@ -256,7 +256,7 @@ std::vector<std::string> dissolve(std::span<const std::string> polygon_wkb, cons
             auto merged = ctx.own(GEOSUnaryUnion_r(h, collection.get()), "union");
             out[g] = ctx.to_wkb(merged.get());
         }
-    });
+    }, control, "dissolving polygons");
     return out;
 }
 

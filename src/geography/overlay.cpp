@@ -28,20 +28,20 @@ constexpr double kNoiseShare = 1e-12;
 }  // namespace
 
 Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
-                            int threads) {
+                            int threads, const Control& control) {
     using geography::EdgeTable;
     // Target edge tables are built once and only read by the workers.
     std::vector<EdgeTable> targets(target_wkb.size());
-    core::parallel_blocks(target_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(target_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         for (std::size_t t = begin; t < end; ++t) targets[t] = geography::edge_table(target_wkb[t]);
-    });
+    }, Control{control.stop, {}}, "preparing overlay targets");
     std::vector<geography::Box> boxes(targets.size());
     for (std::size_t t = 0; t < targets.size(); ++t) boxes[t] = targets[t].box;
     const geography::BoxGrid grid(boxes);
 
     using Entry = std::pair<Eigen::Index, double>;
     std::vector<std::vector<Entry>> rows(source_wkb.size());
-    core::parallel_blocks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         std::vector<std::size_t> candidates;
         for (std::size_t s = begin; s < end; ++s) {
             const EdgeTable source = geography::edge_table(source_wkb[s]);
@@ -53,7 +53,7 @@ Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<c
                 if (share > kNoiseShare) rows[s].emplace_back(static_cast<Eigen::Index>(t), std::min(share, 1.0));
             }
         }
-    });
+    }, control, "overlaying polygons");
     std::vector<Eigen::Triplet<double>> triplets;
     for (std::size_t s = 0; s < rows.size(); ++s)
         for (const auto& [t, share] : rows[s]) triplets.emplace_back(static_cast<Eigen::Index>(s), t, share);
@@ -118,12 +118,12 @@ Side side_of(const geography::PolygonRings& rings, double px, double py) {
 }  // namespace
 
 std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<const double> y,
-                                        std::span<const std::string> polygon_wkb, int threads) {
+                                        std::span<const std::string> polygon_wkb, int threads, const Control& control) {
     if (x.size() != y.size())
         throw InputError("points: " + std::to_string(x.size()) + " x values but " + std::to_string(y.size()) + " y values");
     std::vector<geography::PolygonRings> polygons(polygon_wkb.size());
     std::vector<geography::Box> boxes(polygon_wkb.size());
-    core::parallel_blocks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         for (std::size_t t = begin; t < end; ++t) {
             polygons[t] = geography::read_polygon_rings(polygon_wkb[t]);
             geography::Box box{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
@@ -136,10 +136,10 @@ std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<con
             }
             boxes[t] = box;
         }
-    });
+    }, Control{control.stop, {}}, "preparing polygons for points");
     const geography::BoxGrid grid(boxes);
     std::vector<Eigen::Index> owner(x.size(), -1);
-    core::parallel_blocks(x.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(x.size(), threads, [&](std::size_t begin, std::size_t end) {
         std::unique_ptr<GeosContext> ctx;  // only for points too close to a boundary to call in double precision
         std::vector<std::size_t> candidates;
         for (std::size_t p = begin; p < end; ++p) {
@@ -160,19 +160,19 @@ std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<con
                 }
             }
         }
-    });
+    }, control, "locating points in polygons");
     return owner;
 }
 
 std::vector<Eigen::Index> locate_points(std::span<const std::string> point_wkb, std::span<const std::string> polygon_wkb,
-                                        int threads) {
+                                        int threads, const Control& control) {
     std::vector<double> x(point_wkb.size()), y(point_wkb.size());
     for (std::size_t p = 0; p < point_wkb.size(); ++p) {
         const geography::Box at = point_of(point_wkb[p], p);
         x[p] = at.xmin;
         y[p] = at.ymin;
     }
-    return locate_points(x, y, polygon_wkb, threads);
+    return locate_points(x, y, polygon_wkb, threads, control);
 }
 
 }  // namespace furthest

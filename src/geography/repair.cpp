@@ -35,9 +35,9 @@ GeosContext::Geometry polygonal_part(const GeosContext& ctx, GeosContext::Geomet
 }  // namespace
 
 std::vector<Repair> repair_polygons(std::vector<std::string>& wkb, const std::string& role,
-                                    const std::vector<std::string>& labels, int threads) {
+                                    const std::vector<std::string>& labels, int threads, const Control& control) {
     std::vector<std::string> reasons(wkb.size());
-    core::parallel_blocks(wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         GeosContext ctx;
         const auto h = ctx.handle();
         for (std::size_t i = begin; i < end; ++i) {
@@ -63,7 +63,7 @@ std::vector<Repair> repair_polygons(std::vector<std::string>& wkb, const std::st
                 throw GeometryError(label + ": " + error.what());
             }
         }
-    });
+    }, control, "repairing geometry");
     std::vector<Repair> repairs;
     for (std::size_t i = 0; i < reasons.size(); ++i)
         if (!reasons[i].empty()) repairs.push_back({i, reasons[i]});

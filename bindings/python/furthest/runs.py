@@ -188,16 +188,7 @@ def run(
     Ctrl-C stops the run within about a second and raises ``KeyboardInterrupt``.
     Raises :class:`furthest.Error` subclasses with messages naming file, row and column.
     """
-    prepared, is_json, base_dir = _prepare(config)
-    raw = _core.run(
-        prepared,
-        is_json=is_json,
-        base_dir=base_dir,
-        output=os.fspath(output) if output is not None else "",
-        write=True,
-        progress=_progress_callback(progress),
-    )
-    return RunResult(raw)
+    return _run(config, output, progress, write=True)
 
 
 def validate(
@@ -208,13 +199,17 @@ def validate(
 ) -> RunResult:
     """Check every input and the whole computation, writing nothing. Returns what a run would.
     ``output`` is checked as :func:`run` would check it."""
+    return _run(config, output, progress, write=False)
+
+
+def _run(config: Any, output: Any, progress: ProgressCallback | bool | None, *, write: bool) -> RunResult:
     prepared, is_json, base_dir = _prepare(config)
     raw = _core.run(
         prepared,
         is_json=is_json,
         base_dir=base_dir,
         output=os.fspath(output) if output is not None else "",
-        write=False,
+        write=write,
         progress=_progress_callback(progress),
     )
     return RunResult(raw)
