@@ -2,6 +2,7 @@
 // NumPy arrays. Geometry is reprojected to one projected working CRS in C++ before any area
 // or distance is computed.
 #include "bind_crosswalk.hpp"
+#include "interruptible.hpp"
 #include "wkb_from_python.hpp"
 
 #include "furthest/crosswalk.hpp"
@@ -82,8 +83,10 @@ void bind_crosswalk(py::module_& m) {
              const std::string& working_crs, int threads) {
               auto sources = in_working_crs(src, src_crs, working_crs, "sources");
               auto targets = in_working_crs(tgt, tgt_crs, working_crs, "targets");
-              py::gil_scoped_release release;
-              return overlay_crosswalk(sources, targets, threads);
+              // Ctrl-C stops a national overlay within a chunk of sources (GIL released meanwhile).
+              return call_interruptibly<Crosswalk>(
+                  [&](const Control& control) { return overlay_crosswalk(sources, targets, threads, control); },
+                  py::none());
           },
           py::arg("sources"), py::arg("source_crs"), py::arg("targets"), py::arg("target_crs"), py::arg("working_crs"),
           py::arg("threads") = 0);

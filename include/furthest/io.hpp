@@ -2,6 +2,7 @@
 /// behind plain types (Layer, Grid, RasterBand, WKB), so a caller never sees a GDAL handle.
 #pragma once
 
+#include "furthest/control.hpp"
 #include "furthest/table.hpp"
 #include "furthest/zonal.hpp"
 
@@ -24,6 +25,9 @@ struct VectorRequest {
     GeometryFamily family = GeometryFamily::Polygonal;
     bool allow_network = false;  ///< GDAL /vsicurl/ and friends stay off unless asked
     std::string where;  ///< OGR SQL attribute filter, e.g. "\"Year closed\" IS NULL"; empty = every feature
+    /// Polled while features are read (Stopped) and told "reading <role>" with the share read
+    /// when the driver knows the count cheaply (NaN otherwise); null = not stoppable, silent.
+    const Control* control = nullptr;
 };
 
 /// Every feature with its attributes, geometries as WKB reprojected to `working_crs` (any form
@@ -33,9 +37,10 @@ Layer read_vector(const VectorRequest& request, const std::string& working_crs);
 
 /// A table (CSV, XLSX, or a vector layer's attributes) without geometry. CSV cells arrive as
 /// text; numbers are parsed later by the column's consumer. With `columns`, only those are
-/// read, in that order (InputError naming a missing one).
+/// read, in that order (InputError naming a missing one). Polls `control` as read_vector does.
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer,
-                 bool allow_network, const std::string& where = "", const std::vector<std::string>& columns = {});
+                 bool allow_network, const std::string& where = "", const std::vector<std::string>& columns = {},
+                 const Control& control = {});
 
 /// Which raster and band to read; `role` names the input in every message ("coverage", "weights").
 struct RasterRequest {

@@ -23,6 +23,7 @@
 /// move per-cell values with Crosswalk::apply_extensive / apply_intensive.
 #pragma once
 
+#include "furthest/control.hpp"
 #include "furthest/crosswalk.hpp"
 
 #include <Eigen/Core>
@@ -116,7 +117,7 @@ CellCoverage coverage_fractions(const std::string& polygon_wkb, const Grid& grid
 /// (a band on the same cells; NoData weights give no entry). Parallel over polygons; the result
 /// is identical for any `threads` (0 = all cores).
 Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid& grid,
-                           const RasterBand* weight = nullptr, int threads = 0);
+                           const RasterBand* weight = nullptr, int threads = 0, const Control& control = {});
 
 /// Population-weighted overlay from a weight raster (e.g. a population grid), people spread
 /// evenly within each cell:
@@ -127,7 +128,8 @@ Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid&
 /// to their area shares (listed in `area_fallback`). Polygons in the band's CRS.
 Crosswalk raster_weighted_overlay(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
                                   const RasterBand& weight, const Crosswalk& area_shares,
-                                  std::vector<Eigen::Index>* area_fallback = nullptr, int threads = 0);
+                                  std::vector<Eigen::Index>* area_fallback = nullptr, int threads = 0,
+                                  const Control& control = {});
 
 /// The statistics zonal_statistics computes, named as exactextract names them (plus frac_above).
 enum class ZonalStatistic {
@@ -178,8 +180,9 @@ struct ZonalTable {
 /// polygon with no valid covered cell gets count = sum = 0 and NaN elsewhere. Parallel over
 /// polygons; identical for any thread count. Throws ConfigError when a statistic lacks its input
 /// (weights, threshold), InputError when the weights are on other cells, GeometryError naming the
-/// polygon (1-based) when its WKB is not polygonal.
+/// polygon (1-based) when its WKB is not polygonal. Polls `control` (Stopped; progress as
+/// "zonal statistics").
 ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const RasterBand& band,
-                            const ZonalOptions& options);
+                            const ZonalOptions& options, const Control& control = {});
 
 }  // namespace furthest

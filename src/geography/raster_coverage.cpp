@@ -16,11 +16,8 @@
 #include "geography/geos_context.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <mutex>
 
 namespace furthest {
 
@@ -217,42 +214,23 @@ void CoverageWorkspace::add_piece(double* row, double ua, double va, double ub, 
     if (j + 1 < coverage_.cols) row[j + 1] += sign * (dv - here);
 }
 
-void for_each_polygon(std::size_t n, int threads, const std::function<void(std::size_t, CoverageWorkspace&)>& work) {
-    const int workers = core::worker_count(threads, n);
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> failed{false};
-    std::mutex failure_mutex;
-    std::size_t failure_index = n;
-    std::exception_ptr failure;
-    auto record = [&](std::size_t i, std::exception_ptr e) {
-        std::lock_guard lock(failure_mutex);
-        if (i < failure_index) {
-            failure_index = i;
-            failure = std::move(e);
-        }
-        failed = true;
-    };
-    // One block per worker; each worker takes the next polygon as it finishes the last. Indices
-    // are handed out in order, so when a polygon fails every lower one has already been handed
-    // out and still runs: the lowest failure reported is the same on every run.
-    core::parallel_blocks(static_cast<std::size_t>(workers), workers, [&](std::size_t, std::size_t) {
+void for_each_polygon(std::size_t n, int threads, const std::function<void(std::size_t, CoverageWorkspace&)>& work,
+                      const Control& control, const std::string& step) {
+    // Polygons go in small chunks, each with its workspace, so large and small ones balance and a
+    // stop is seen within a chunk. A chunk ends at its first failure; the lowest failing chunk
+    // (the one parallel_chunks reports) holds the lowest failing polygon.
+    core::parallel_chunks(n, threads, [&](std::size_t begin, std::size_t end) {
         CoverageWorkspace workspace;
-        while (!failed) {
-            const std::size_t i = next++;
-            if (i >= n) break;
-            const std::string at = "polygon " + std::to_string(i + 1) + ": ";
+        for (std::size_t i = begin; i < end; ++i) {
             try {
                 work(i, workspace);
             } catch (const GeometryError& e) {
-                record(i, std::make_exception_ptr(GeometryError(at + e.what())));
+                throw GeometryError("polygon " + std::to_string(i + 1) + ": " + e.what());
             } catch (const InputError& e) {
-                record(i, std::make_exception_ptr(InputError(at + e.what())));
-            } catch (...) {
-                record(i, std::current_exception());
+                throw InputError("polygon " + std::to_string(i + 1) + ": " + e.what());
             }
         }
-    });
-    if (failure) std::rethrow_exception(failure);
+    }, control, step);
 }
 
 }  // namespace geography
@@ -263,7 +241,7 @@ CellCoverage coverage_fractions(const std::string& polygon_wkb, const Grid& grid
 }
 
 Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid& grid, const RasterBand* weight,
-                           int threads) {
+                           int threads, const Control& control) {
     if (weight != nullptr) {
         if (!weight->grid.same_cells(grid))
             throw InputError("the weight raster is not on the same cells as the grid (origin, cell size and size "
@@ -290,7 +268,7 @@ Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid&
                 entries.emplace_back(cell, w);
             }
         }
-    });
+    }, control, "measuring cell coverage");
     std::size_t total = 0;
     for (const auto& c : columns) total += c.size();
     std::vector<Eigen::Triplet<double>> triplets;
@@ -304,7 +282,7 @@ Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid&
 
 Crosswalk raster_weighted_overlay(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
                                   const RasterBand& weight, const Crosswalk& area_shares,
-                                  std::vector<Eigen::Index>* area_fallback, int threads) {
+                                  std::vector<Eigen::Index>* area_fallback, int threads, const Control& control) {
     const auto n_sources = static_cast<Eigen::Index>(source_wkb.size());
     const auto n_targets = static_cast<Eigen::Index>(target_wkb.size());
     if (area_shares.sources() != n_sources || area_shares.targets() != n_targets)
@@ -328,7 +306,7 @@ Crosswalk raster_weighted_overlay(std::span<const std::string> source_wkb, std::
     std::vector<std::vector<Entry>> rows(source_wkb.size());
     std::vector<char> fell_back(source_wkb.size(), 0);
     const auto& shares = area_shares.weights();
-    core::parallel_blocks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
+    core::parallel_chunks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
         geography::GeosContext ctx;
         for (std::size_t s = begin; s < end; ++s) {
             const auto si = static_cast<Eigen::Index>(s);
@@ -350,7 +328,7 @@ Crosswalk raster_weighted_overlay(std::span<const std::string> source_wkb, std::
                 if (people > 0.0) rows[s].emplace_back(it.col(), std::min(1.0, people / total));
             }
         }
-    });
+    }, control, "weighting the overlay by the raster");
     std::vector<Eigen::Triplet<double>> triplets;
     std::vector<Eigen::Index> fallback;
     for (std::size_t s = 0; s < rows.size(); ++s) {

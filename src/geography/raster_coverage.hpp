@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace furthest::geography {
@@ -28,10 +29,12 @@ private:
 };
 
 /// Run `work(polygon, workspace)` for every polygon in [0, n) on `threads` workers (0 = all
-/// cores), handing polygons out one at a time so large and small ones balance. `work` writes only
-/// to the polygon's own slot, so results never depend on scheduling. When polygons fail, the error
-/// of the lowest-numbered one is rethrown, prefixed with "polygon N (1-based)".
+/// cores), handing polygons out in small chunks so large and small ones balance. `work` writes
+/// only to the polygon's own slot, so results never depend on scheduling. When polygons fail, the
+/// error of the lowest-numbered one is rethrown, prefixed with "polygon N (1-based)". Polls
+/// `control` and reports `step` as core::parallel_chunks does.
 void for_each_polygon(std::size_t n, int threads,
-                      const std::function<void(std::size_t, CoverageWorkspace&)>& work);
+                      const std::function<void(std::size_t, CoverageWorkspace&)>& work, const Control& control,
+                      const std::string& step);
 
 }  // namespace furthest::geography

@@ -117,7 +117,7 @@ Eigen::VectorXd ZonalTable::column(ZonalStatistic statistic) const {
 }
 
 ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const RasterBand& band,
-                            const ZonalOptions& options) {
+                            const ZonalOptions& options, const Control& control) {
     const Grid& grid = band.grid;
     if (static_cast<Eigen::Index>(band.values.size()) != grid.cells())
         throw InputError("raster band holds " + std::to_string(band.values.size()) + " values for " +
@@ -191,7 +191,7 @@ ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const Rast
             }
             table.values(row, static_cast<Eigen::Index>(k)) = v;
         }
-    });
+    }, control, "zonal statistics");
     return table;
 }
 

@@ -7,6 +7,7 @@
 #include <ogr_geometry.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 
@@ -96,6 +97,44 @@ void apply_filter(OGRLayer& layer, const std::string& where, const std::string& 
                          "; expected e.g. \"\\\"Year closed\\\" IS NULL\"");
 }
 
+// Stop and progress while features are read: the token is polled every kPollEvery features
+// (cheap next to reading one), progress reported about every 0.1 s as the share of features read
+// when the driver can count them without a scan.
+class ReadingProgress {
+public:
+    ReadingProgress(const Control* control, OGRLayer& layer, const std::string& role)
+        : control_(control), step_("reading " + role) {
+        if (!control_) return;
+        if (layer.TestCapability(OLCFastFeatureCount)) total_ = layer.GetFeatureCount(FALSE);
+        control_->check(step_);
+        control_->report(step_, total_ > 0 ? 0.0 : std::nan(""));
+        last_report_ = std::chrono::steady_clock::now();
+    }
+    void feature_read() {
+        if (control_ && ++read_ % kPollEvery == 0) poll();
+    }
+    void finish() const {
+        if (control_) control_->report(step_, 1.0);
+    }
+
+private:
+    static constexpr std::size_t kPollEvery = 256;
+
+    void poll() {
+        control_->check(step_);
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_report_ < std::chrono::milliseconds(100)) return;
+        last_report_ = now;
+        control_->report(step_, total_ > 0 ? std::min(1.0, static_cast<double>(read_) / static_cast<double>(total_))
+                                           : std::nan(""));
+    }
+
+    const Control* control_;
+    std::string step_;
+    GIntBig total_ = -1;
+    std::size_t read_ = 0;
+    std::chrono::steady_clock::time_point last_report_;
+};
 
 }  // namespace
 
@@ -136,8 +175,10 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     out.crs_wkt = wkt_of(working_crs);
     auto builders = builders_for(*layer);
     layer->ResetReading();
+    ReadingProgress progress(request.control, *layer, request.role);
     std::size_t feature_number = 0;
     for (auto& feature : *layer) {
+        progress.feature_read();
         ++feature_number;
         const std::string feature_at =
             at + " feature " + std::to_string(feature_number) + " (FID " + std::to_string(feature->GetFID()) + ")";
@@ -184,11 +225,13 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
                          (request.where.empty() ? "" : " matching \"" + request.where + "\"") + "; expected at least one");
     }
     for (auto& builder : builders) out.columns.push_back(std::move(builder).finish());
+    progress.finish();
     return out;
 }
 
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer_name,
-                 bool allow_network, const std::string& filter, const std::vector<std::string>& columns) {
+                 bool allow_network, const std::string& filter, const std::vector<std::string>& columns,
+                 const Control& control) {
     const std::string at = where(role, path);
     ScopedErrorCollector errors;  // from the start: drivers parse lazily (see read_vector)
     auto dataset = open_vector(role, path, allow_network);
@@ -222,8 +265,10 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
         fields = std::move(kept_fields);
     }
     layer->ResetReading();
+    ReadingProgress progress(&control, *layer, role);
     std::size_t rows = 0;
     for (auto& feature : *layer) {
+        progress.feature_read();
         ++rows;
         for (std::size_t i = 0; i < builders.size(); ++i) builders[i].append(*feature, fields[i]);
     }
@@ -234,6 +279,7 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
         throw InputError(at + " has no rows" + (filter.empty() ? "" : " matching \"" + filter + "\"") +
                          "; expected a header and at least one row");
     for (auto& builder : builders) out.columns.push_back(std::move(builder).finish());
+    progress.finish();
     return out;
 }
 

@@ -17,10 +17,10 @@ namespace {
 constexpr double kCoverageTolerance = 1e-6;
 
 AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    ManifestFacts& facts, Reports& reports) {
+                    ManifestFacts& facts, Reports& reports, const Control& control) {
     AreaSet areas;
     areas.layer = io::read_vector({"areas", config.areas.path, config.areas.layer, io::GeometryFamily::Polygonal,
-                                   config.allow_network, config.areas.where}, working_crs);
+                                   config.allow_network, config.areas.where, &control}, working_crs);
     facts.inputs.push_back({"areas", config.areas.path});
     areas.ids = unique_ids(areas.layer, "areas", config.areas.path, config.areas.id);
     areas.names = areas.ids;
@@ -30,12 +30,12 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
             if (auto name = io::key_text(names, a); !name.empty()) areas.names[a] = name;
     }
     const std::string at = "areas: '" + config.areas.path.string() + "'";
-    for (const auto& repair : geography::repair_polygons(areas.layer.wkb, at, areas.ids, config.threads))
+    for (const auto& repair : geography::repair_polygons(areas.layer.wkb, at, areas.ids, config.threads, control))
         reports.warn("geometry_repaired",
                      at + " feature " + std::to_string(repair.index + 1) + " (" + areas.ids[repair.index] +
                          ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid",
                      {areas.ids[repair.index]});
-    areas.zone_to_area = overlay_crosswalk(zones.layer->wkb, areas.layer.wkb, config.threads);
+    areas.zone_to_area = overlay_crosswalk(zones.layer->wkb, areas.layer.wkb, config.threads, control);
     areas.method = "area-weighted polygon overlay of the zones on the areas in the working CRS; a zone's main area "
                    "holds the largest share of its area";
 
@@ -69,10 +69,10 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
 }
 
 AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                     TableCache& tables, ManifestFacts& facts, Reports& reports) {
+                     TableCache& tables, ManifestFacts& facts, Reports& reports, const Control& control) {
     const AreasSpec& spec = config.areas;
     const std::string at = "areas: '" + spec.path.string() + "'";
-    Layer sites = locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where), "areas", spec.path,
+    Layer sites = locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where, {}, control), "areas", spec.path,
                               spec.site, tables, config, working_crs, reports);
     facts.inputs.push_back({"area member sites", spec.path});
     const Column& id_column = io::require_column(sites, "areas", spec.path, spec.id);
@@ -95,12 +95,14 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
         site_area[row] = it->second;
     }
     const MemberAssignment assignment = spec.assign;
-    areas.zone_to_area = member_site_crosswalk(centroids(zones.layer->wkb, config.threads), sites.wkb, site_area,
-                                               static_cast<Eigen::Index>(areas.ids.size()), assignment, spec.k, config.threads);
+    areas.zone_to_area = member_site_crosswalk(centroids(zones.layer->wkb, config.threads, control), sites.wkb, site_area,
+                                               static_cast<Eigen::Index>(areas.ids.size()), assignment, spec.k, config.threads,
+                                               control);
     const auto main_area = areas.zone_to_area.main_target();
     areas.layer.name = "areas";
     areas.layer.crs_wkt = zones.layer->crs_wkt;
-    areas.layer.wkb = dissolve(zones.layer->wkb, main_area, static_cast<Eigen::Index>(areas.ids.size()), config.threads);
+    areas.layer.wkb =
+        dissolve(zones.layer->wkb, main_area, static_cast<Eigen::Index>(areas.ids.size()), config.threads, control);
     std::vector<std::string> empty;
     for (std::size_t a = 0; a < areas.ids.size(); ++a)
         if (areas.layer.wkb[a].empty()) empty.push_back(areas.ids[a]);
@@ -119,9 +121,9 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
 }  // namespace
 
 AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    TableCache& tables, ManifestFacts& facts, Reports& reports) {
-    return config.areas.from_members() ? member_areas(config, zones, working_crs, tables, facts, reports)
-                                       : drawn_areas(config, zones, working_crs, facts, reports);
+                    TableCache& tables, ManifestFacts& facts, Reports& reports, const Control& control) {
+    return config.areas.from_members() ? member_areas(config, zones, working_crs, tables, facts, reports, control)
+                                       : drawn_areas(config, zones, working_crs, facts, reports, control);
 }
 
 Column index_texts(const std::string& name, const std::vector<Eigen::Index>& index, const std::vector<std::string>& labels) {

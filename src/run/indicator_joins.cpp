@@ -131,7 +131,7 @@ Eigen::VectorXd via_lookup(const IndicatorSpec& spec, const Layer& table, const 
     Eigen::VectorXd target_weight;
     std::string split_rule = "equally";
     if (via.split_weight == ViaSpec::SplitWeight::Area) {
-        target_weight = polygon_areas(zones.layer->wkb, config.threads);
+        target_weight = polygon_areas(zones.layer->wkb, config.threads, tables.control());
         split_rule = "by zone area";
     } else if (via.split_weight == ViaSpec::SplitWeight::Table) {
         const std::string weight_role = role + " split weights";
@@ -201,7 +201,7 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
         const auto w = io::numeric_values(io::require_column(points, role, spec.path, via.weight), role, spec.path, false);
         weight = Eigen::Map<const Eigen::VectorXd>(w.data(), static_cast<Eigen::Index>(w.size()));
     }
-    const Crosswalk crosswalk = points_crosswalk(points.wkb, zones.layer->wkb, weight, config.threads);
+    const Crosswalk crosswalk = points_crosswalk(points.wkb, zones.layer->wkb, weight, config.threads, tables.control());
     const auto outside = static_cast<std::size_t>((crosswalk.uncovered().array() > 0.5).count());
     if (outside > 0)
         reports.warn("points_outside_zones", role + ": " + count_of(outside, "point") + " of '" + spec.path.string() + "' lie in no zone");
@@ -217,7 +217,7 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
 }
 
 Eigen::VectorXd via_raster(const IndicatorSpec& spec, const ZoneSet& zones, const RunConfig& config, ManifestFacts& facts,
-                           std::string& note) {
+                           const Control& control, std::string& note) {
     const ViaSpec& via = *spec.via;
     const std::string role = role_of(spec);
     const io::RasterRequest request{role, spec.path, via.band, config.allow_network};
@@ -237,7 +237,7 @@ Eigen::VectorXd via_raster(const IndicatorSpec& spec, const ZoneSet& zones, cons
         facts.inputs.push_back({"indicator raster weights", via.raster_weights});
         options.weights = &*weights;
     }
-    const ZonalTable table = zonal_statistics(wkb, band, options);
+    const ZonalTable table = zonal_statistics(wkb, band, options, control);
     note = "zonal " + zonal_statistic_name(via.zonal) + " of band " + std::to_string(via.band) + " of raster '" + spec.path.string() +
            "' over exact cell-coverage fractions" + (via.threshold ? " (threshold " + std::to_string(*via.threshold) + ")" : "") +
            (via.raster_weights.empty() ? "" : ", weighted by '" + via.raster_weights.string() + "'");
@@ -251,7 +251,7 @@ const Layer& TableCache::get(const std::string& role, const std::filesystem::pat
     const auto key = std::make_pair(path.string(), layer);
     auto it = tables_.find(key);
     if (it == tables_.end()) {
-        it = tables_.emplace(key, io::read_table(role, path, layer, allow_network_)).first;
+        it = tables_.emplace(key, io::read_table(role, path, layer, allow_network_, "", {}, control_)).first;
         facts_.inputs.push_back({manifest_role, path});
     }
     return it->second;
@@ -263,7 +263,7 @@ Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, 
     std::string note;
     Eigen::VectorXd x;
     if (spec.via && spec.via->kind == ViaSpec::Kind::Raster) {
-        x = via_raster(spec, zones, config, facts, note);
+        x = via_raster(spec, zones, config, facts, tables.control(), note);
     } else {
         const Layer& table = tables.get(role_of(spec), spec.path, spec.layer, "indicator table");
         if (!spec.via) x = by_key(spec, table, zones, labels, note);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "furthest/config.hpp"
+#include "furthest/control.hpp"
 #include "furthest/crosswalk.hpp"
 #include "furthest/postcodes.hpp"
 #include "furthest/table.hpp"
@@ -20,10 +21,14 @@ namespace furthest::run_detail {
 
 class Reports;  // run/run_state.hpp
 
-/// Tables read once per run, by (path, layer), and the run's postcode directory.
+/// Tables read once per run, by (path, layer), and the run's postcode directory; reading polls
+/// the run's control.
 class TableCache {
 public:
-    TableCache(bool allow_network, ManifestFacts& facts) : allow_network_(allow_network), facts_(facts) {}
+    TableCache(bool allow_network, ManifestFacts& facts, const Control& control)
+        : allow_network_(allow_network), facts_(facts), control_(control) {}
+    /// The run's stop token and progress callback, for the work done with the tables.
+    const Control& control() const { return control_; }
     /// `role` names the input in messages; `manifest_role` files it in the manifest's inputs.
     const Layer& get(const std::string& role, const std::filesystem::path& path, const std::string& layer,
                      const std::string& manifest_role);
@@ -33,6 +38,7 @@ public:
 private:
     bool allow_network_;
     ManifestFacts& facts_;
+    const Control& control_;
     std::map<std::pair<std::string, std::string>, Layer> tables_;
     std::optional<PostcodeDirectory> postcodes_;
 };
@@ -67,8 +73,9 @@ struct AreaSet {
 std::vector<std::string> unique_ids(const Layer& layer, const std::string& role, const std::filesystem::path& path,
                                     const std::string& column_name);
 
+/// The areas and the zone -> area crosswalk; the reading and geometry poll `control`.
 AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    TableCache& tables, ManifestFacts& facts, Reports& reports);
+                    TableCache& tables, ManifestFacts& facts, Reports& reports, const Control& control);
 
 /// One indicator on the zones, by key, through a lookup, or through points. Blanks stay blank
 /// (NaN) for the scoring's missing-value policy, unless that policy is "error": then an

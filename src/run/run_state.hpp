@@ -62,7 +62,7 @@ struct PartnerSet {
 /// members are in stage order.
 struct RunState {
     RunState(const RunConfig& config_, const RunOptions& options_)
-        : config(config_), options(options_), control(options_.control), tables(config_.allow_network, facts) {
+        : config(config_), options(options_), control(options_.control), tables(config_.allow_network, facts, control) {
         facts.config = &config_;
     }
     RunState(const RunState&) = delete;

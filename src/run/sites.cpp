@@ -38,7 +38,7 @@ const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
     if (postcodes_) return *postcodes_;
     const std::string role = "postcodes";
     // Three columns of what may be a national directory (2.7 million rows, dozens of columns).
-    const Layer table = io::read_table(role, spec.path, spec.layer, allow_network_, "", {spec.postcode, spec.x, spec.y});
+    const Layer table = io::read_table(role, spec.path, spec.layer, allow_network_, "", {spec.postcode, spec.x, spec.y}, control_);
     facts_.inputs.push_back({"postcode directory", spec.path});
     const Column& postcode = io::require_column(table, role, spec.path, spec.postcode);
     // Terminated and non-geographic postcodes have blank coordinates: known, but unplaceable.

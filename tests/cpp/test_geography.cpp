@@ -1,13 +1,20 @@
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
+#include "core/parallel.hpp"
 #include "geography/repair.hpp"
 
 #include "fixtures.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <cstring>
+#include <map>
 #include <random>
+#include <thread>
 
 using namespace furthest;
 using fixtures::wkbs;
@@ -270,4 +277,167 @@ TEST(Overlay, SharedEdgesAndOrientationNeedNoSpecialCase) {
     EXPECT_NEAR(w.weights().coeff(0, 1), 50.0 / 96.0, 1e-14);
     EXPECT_EQ(w.weights().coeff(0, 2), 0.0);  // touching along x = 10 only
     EXPECT_NEAR(w.uncovered()(0), 0.0, 1e-14);
+}
+
+namespace {
+
+// A 40 x 40 grid of 2.5-unit squares and two targets splitting it along a slanted line.
+std::vector<std::string> square_grid() {
+    std::vector<std::string> grid;
+    for (int i = 0; i < 40; ++i)
+        for (int j = 0; j < 40; ++j) {
+            const std::string x0 = std::to_string(i * 2.5), y0 = std::to_string(j * 2.5);
+            const std::string x1 = std::to_string(i * 2.5 + 2.5), y1 = std::to_string(j * 2.5 + 2.5);
+            grid.push_back(fixtures::wkb("POLYGON((" + x0 + " " + y0 + "," + x1 + " " + y0 + "," + x1 + " " + y1 + "," + x0 + " " +
+                                         y1 + "," + x0 + " " + y0 + "))"));
+        }
+    return grid;
+}
+const auto kSplit = wkbs({"POLYGON((0 0,33 0,47 100,0 100,0 0))", "POLYGON((33 0,100 0,100 100,47 100,33 0))"});
+
+// Same shape, same non-zeros, same bits.
+bool identical(const Crosswalk& a, const Crosswalk& b) {
+    const auto& x = a.weights();
+    const auto& y = b.weights();
+    return x.rows() == y.rows() && x.cols() == y.cols() && x.nonZeros() == y.nonZeros() &&
+           std::memcmp(x.valuePtr(), y.valuePtr(), sizeof(double) * static_cast<std::size_t>(x.nonZeros())) == 0 &&
+           std::memcmp(x.innerIndexPtr(), y.innerIndexPtr(), sizeof(int) * static_cast<std::size_t>(x.nonZeros())) == 0 &&
+           std::memcmp(x.outerIndexPtr(), y.outerIndexPtr(), sizeof(int) * static_cast<std::size_t>(x.rows() + 1)) == 0;
+}
+
+// Every report, and whether any came from a thread other than the caller's.
+struct ProgressLog {
+    std::vector<Progress> seen;
+    std::atomic<bool> other_thread{false};
+    Control control(std::stop_token stop = {}) {
+        const auto caller = std::this_thread::get_id();
+        return Control{stop, [this, caller](const Progress& p) {
+                           if (std::this_thread::get_id() != caller) other_thread = true;
+                           seen.push_back(p);
+                       }};
+    }
+    // Per step: every fraction in [0, 1] and never going back, the last one 1.
+    void expect_well_formed() const {
+        std::map<std::string, double> last;
+        for (const auto& p : seen) {
+            ASSERT_FALSE(std::isnan(p.fraction)) << p.step;
+            EXPECT_GE(p.fraction, 0.0) << p.step;
+            EXPECT_LE(p.fraction, 1.0) << p.step;
+            if (last.count(p.step)) {
+                EXPECT_GE(p.fraction, last[p.step]) << p.step;
+            }
+            last[p.step] = p.fraction;
+        }
+        for (const auto& [step, fraction] : last) EXPECT_EQ(fraction, 1.0) << step;
+        EXPECT_FALSE(other_thread);
+    }
+};
+
+}  // namespace
+
+TEST(StopAndProgress, StopRequestedBeforeOverlayThrowsStopped) {
+    std::stop_source source;
+    source.request_stop();
+    for (int threads : {1, 2}) {
+        try {
+            overlay_crosswalk(square_grid(), kSplit, threads, Control{source.get_token(), {}});
+            FAIL() << "expected Stopped";
+        } catch (const Stopped& e) {
+            EXPECT_NE(std::string(e.what()).find("overlay"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(StopAndProgress, StopRequestedDuringOverlayThrowsStopped) {
+    // The stop comes from the progress callback once the sources' loop has begun.
+    for (int threads : {1, 2}) {
+        std::stop_source source;
+        Control control{source.get_token(), [&](const Progress& p) {
+                            if (p.step == "overlaying polygons") source.request_stop();
+                        }};
+        EXPECT_THROW(overlay_crosswalk(square_grid(), kSplit, threads, control), Stopped) << threads << " threads";
+    }
+}
+
+TEST(StopAndProgress, ChunksStopWithinAChunkOfTheRequest) {
+    for (int threads : {1, 2}) {
+        std::stop_source source;
+        std::atomic<std::size_t> items{0};
+        EXPECT_THROW(core::parallel_chunks(
+                         100'000, threads,
+                         [&](std::size_t begin, std::size_t end) {
+                             items += end - begin;
+                             if (begin >= 5'000) source.request_stop();
+                         },
+                         Control{source.get_token(), {}}, "counting"),
+                     Stopped);
+        // 98 items a chunk: the workers stop within a chunk or two of item 5,000.
+        EXPECT_LT(items.load(), 5'000u + 4 * 98u) << threads << " threads";
+    }
+}
+
+TEST(StopAndProgress, ChunksReportRisingFractionsFromTheCallingThread) {
+    for (int threads : {1, 2}) {
+        ProgressLog log;
+        // 60 items of >= 5 ms: about 0.3 s on one thread, reported about every 0.1 s.
+        core::parallel_chunks(60, threads, [](std::size_t, std::size_t) { std::this_thread::sleep_for(std::chrono::milliseconds(5)); },
+                              log.control(), "waiting");
+        log.expect_well_formed();
+        ASSERT_GE(log.seen.size(), threads == 1 ? 3u : 2u);
+        EXPECT_EQ(log.seen.front().fraction, 0.0);
+        if (threads == 1) {
+            EXPECT_TRUE(std::any_of(log.seen.begin(), log.seen.end(), [](const Progress& p) { return p.fraction > 0.0 && p.fraction < 1.0; }));
+        }
+    }
+}
+
+TEST(StopAndProgress, LowestFailingChunkIsReportedForAnyThreadCount) {
+    for (int threads : {1, 2}) {
+        try {
+            core::parallel_chunks(
+                10'000, threads,
+                [](std::size_t begin, std::size_t end) {
+                    for (std::size_t i = begin; i < end; ++i)
+                        if (i == 7'000 || i == 3'001) throw GeometryError("item " + std::to_string(i));
+                },
+                Control{}, "failing");
+            FAIL() << "expected GeometryError";
+        } catch (const GeometryError& e) {
+            EXPECT_STREQ(e.what(), "item 3001") << threads << " threads";
+        }
+    }
+}
+
+TEST(StopAndProgress, GeometryWithAControlIsBitForBitTheSame) {
+    const auto grid = square_grid();
+    const Crosswalk reference = overlay_crosswalk(grid, kSplit, 1);
+    std::vector<std::string> bowties;
+    for (int i = 0; i < 50; ++i) {
+        const std::string x0 = std::to_string(i * 20), x1 = std::to_string(i * 20 + 10);
+        bowties.push_back(fixtures::wkb("POLYGON((" + x0 + " 0," + x1 + " 10," + x1 + " 0," + x0 + " 10," + x0 + " 0))"));
+    }
+    std::vector<std::string> repaired_reference = bowties;
+    const auto repairs_reference = geography::repair_polygons(repaired_reference, "zones", {}, 1);
+    std::vector<Eigen::Index> group(grid.size());
+    for (std::size_t i = 0; i < grid.size(); ++i) group[i] = static_cast<Eigen::Index>(i % 7);
+    const auto dissolved_reference = dissolve(grid, group, 7, 1);
+    const auto centres_reference = centroids(grid, 1);
+    const auto owners_reference = locate_points(centres_reference, kSplit, 1);
+    for (int threads : {1, 2}) {
+        ProgressLog log;
+        const Control control = log.control();
+        EXPECT_TRUE(identical(overlay_crosswalk(grid, kSplit, threads, control), reference)) << threads << " threads";
+        std::vector<std::string> repaired = bowties;
+        const auto repairs = geography::repair_polygons(repaired, "zones", {}, threads, control);
+        EXPECT_EQ(repaired, repaired_reference);
+        EXPECT_EQ(repairs.size(), repairs_reference.size());
+        EXPECT_EQ(dissolve(grid, group, 7, threads, control), dissolved_reference);
+        const auto centres = centroids(grid, threads, control);
+        EXPECT_EQ(centres, centres_reference);
+        EXPECT_EQ(locate_points(centres, kSplit, threads, control), owners_reference);
+        log.expect_well_formed();
+        for (const char* step : {"overlaying polygons", "repairing geometry", "dissolving polygons", "finding centroids",
+                                 "locating points in polygons"})
+            EXPECT_TRUE(std::any_of(log.seen.begin(), log.seen.end(), [&](const Progress& p) { return p.step == step; })) << step;
+    }
 }

@@ -238,3 +238,37 @@ TEST(Io, PublicApiReadsAndReprojectsWithoutGdalTypes) {
     EXPECT_EQ(table.columns.size(), 1u);
     EXPECT_FALSE(table.has_geometry());
 }
+
+TEST(Io, ReadingIsStoppableAndReportsTheShareRead) {
+    const auto zones = fixtures::demo_dir() / "zones.gpkg";
+    std::vector<Progress> seen;
+    Control control{{}, [&](const Progress& p) { seen.push_back(p); }};
+    io::VectorRequest request;
+    request.role = "zones";
+    request.path = zones;
+    request.control = &control;
+    const Layer layer = io::read_vector(request, "EPSG:27700");
+    ASSERT_EQ(layer.rows(), 300u);
+    // A GeoPackage counts its features without a scan: fractions from 0 to 1, never back.
+    ASSERT_GE(seen.size(), 2u);
+    EXPECT_EQ(seen.front().step, "reading zones");
+    EXPECT_EQ(seen.front().fraction, 0.0);
+    EXPECT_EQ(seen.back().fraction, 1.0);
+    for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].fraction, seen[i - 1].fraction);
+
+    // A CSV cannot count its rows cheaply: the fraction is NaN until the end.
+    seen.clear();
+    const auto indicators = fixtures::demo_dir() / "indicators.csv";
+    (void)io::read_table("indicators", indicators, "", false, "", {}, control);
+    ASSERT_GE(seen.size(), 2u);
+    EXPECT_EQ(seen.front().step, "reading indicators");
+    EXPECT_TRUE(std::isnan(seen.front().fraction));
+    EXPECT_EQ(seen.back().fraction, 1.0);
+
+    std::stop_source source;
+    source.request_stop();
+    const Control stopped{source.get_token(), {}};
+    request.control = &stopped;
+    EXPECT_THROW(io::read_vector(request, "EPSG:27700"), Stopped);
+    EXPECT_THROW(io::read_table("indicators", indicators, "", false, "", {}, stopped), Stopped);
+}

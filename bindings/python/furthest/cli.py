@@ -17,13 +17,14 @@ EXIT_INTERRUPTED = 130
 
 class _Progress:
     """Progress on stderr: on a terminal one line redrawn with the step's bar; otherwise (a log,
-    a pipe) one timestamped line per step and no bar."""
+    a pipe) one timestamped line the first time each step starts, and no bar."""
 
     def __init__(self, stream=sys.stderr) -> None:
         self._stream = stream
         self._tty = stream.isatty()
         self._start = time.monotonic()
         self._step: str | None = None
+        self._logged: set[str] = set()
         self._drawn = 0.0
 
     def __call__(self, step: str, fraction: float) -> None:
@@ -33,7 +34,8 @@ class _Progress:
                 self._stream.write("\n")
             self._step = step
             self._drawn = 0.0
-            if not self._tty:
+            if not self._tty and step not in self._logged:
+                self._logged.add(step)
                 print(f"[{now - self._start:7.2f}s] {step}", file=self._stream, flush=True)
         if self._tty and (now - self._drawn > 0.1 or fraction == 1.0):
             self._drawn = now

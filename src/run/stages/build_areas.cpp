@@ -16,7 +16,8 @@ std::vector<TableInfo> tables(const RunConfig&) {
 
 void build(RunState& state) {
     const ZoneSet& zones = need(state.zones, "zones");
-    AreaSet areas = build_areas(state.config, zones, state.working_crs, state.tables, state.facts, state.reports);
+    AreaSet areas = build_areas(state.config, zones, state.working_crs, state.tables, state.facts, state.reports,
+                                state.control);
 
     Layer& table = state.outputs.add(tables(state.config).front());
     table.wkb = std::move(areas.layer.wkb);

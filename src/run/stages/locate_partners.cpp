@@ -26,10 +26,10 @@ void locate(RunState& state) {
     const ZoneSet& zones = need(state.zones, "zones");
     const AreaSet& areas = need(state.areas, "areas");
     Layer located = spec.site.given()
-                        ? locate_rows(io::read_table("partners", spec.path, spec.layer, config.allow_network, spec.where),
+                        ? locate_rows(io::read_table("partners", spec.path, spec.layer, config.allow_network, spec.where, {}, state.control),
                                       "partners", spec.path, spec.site, state.tables, config, state.working_crs, state.reports)
                         : io::read_vector({"partners", spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network,
-                                           spec.where},
+                                           spec.where, &state.control},
                                           state.working_crs);
     state.facts.inputs.push_back({"partners", spec.path});
     for (const char* name : {"zone_id", "area_id"})
@@ -37,8 +37,8 @@ void locate(RunState& state) {
             throw InputError("partners: '" + spec.path.string() + "' already has a column '" + std::string(name) + "'; rename it");
 
     PartnerSet partners;
-    partners.zone = locate_points(located.wkb, zones.layer->wkb, config.threads);
-    partners.area = locate_points(located.wkb, areas.table->wkb, config.threads);
+    partners.zone = locate_points(located.wkb, zones.layer->wkb, config.threads, state.control);
+    partners.area = locate_points(located.wkb, areas.table->wkb, config.threads, state.control);
     const auto outside = std::count(partners.zone.begin(), partners.zone.end(), Eigen::Index{-1});
     if (outside > 0) {
         std::vector<std::string> rows;

@@ -25,12 +25,12 @@ void read(RunState& state) {
         throw ConfigError("[run] crs '" + config.working_crs + "' is not projected; areas and distances need a projected "
                           "CRS in metres, e.g. \"EPSG:27700\"");
     Layer zones = io::read_vector({"zones", config.zones.path, config.zones.layer, io::GeometryFamily::Polygonal,
-                                   config.allow_network, ""},
+                                   config.allow_network, "", &state.control},
                                   state.working_crs);
     state.facts.inputs.push_back({"zones", config.zones.path});
     auto ids = unique_ids(zones, "zones", config.zones.path, config.zones.id);
     const std::string at = "zones: '" + config.zones.path.string() + "'";
-    for (const auto& repair : geography::repair_polygons(zones.wkb, at, ids, config.threads))
+    for (const auto& repair : geography::repair_polygons(zones.wkb, at, ids, config.threads, state.control))
         state.reports.warn("geometry_repaired",
                            at + " feature " + std::to_string(repair.index + 1) + " (" + ids[repair.index] +
                                ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid",
