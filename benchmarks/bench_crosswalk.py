@@ -16,7 +16,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 import furthest
@@ -53,14 +52,21 @@ def leeds(data: Path, threads: int, tobler):
     rng = np.random.default_rng(1)
     lsoa21["pop"] = rng.integers(1000, 3000, len(lsoa21)).astype(float)
     lsoa11["pop"] = rng.integers(1000, 3000, len(lsoa11)).astype(float)
-    for name, src, tgt, sid, tid in [("Leeds 2021 LSOAs (488) -> wards (33)", lsoa21, wards, "lsoa21_code", "ward22_code"),
-                                     ("Leeds 2011 LSOAs (482) -> 2021 LSOAs (488)", lsoa11, lsoa21, "LSOA11CD", "lsoa21_code")]:
-        ours, _ = best_of(lambda: Crosswalk.overlay(src, tgt, source_id=sid, target_id=tid, threads=threads)
-                        .apply(src, key=sid, extensive=["pop"]), repeat=3)
+    for name, src, tgt, sid, tid in [
+        ("Leeds 2021 LSOAs (488) -> wards (33)", lsoa21, wards, "lsoa21_code", "ward22_code"),
+        ("Leeds 2011 LSOAs (482) -> 2021 LSOAs (488)", lsoa11, lsoa21, "LSOA11CD", "lsoa21_code"),
+    ]:
+        ours, _ = best_of(
+            lambda: Crosswalk.overlay(src, tgt, source_id=sid, target_id=tid, threads=threads).apply(
+                src, key=sid, extensive=["pop"]
+            ),
+            repeat=3,
+        )
         peers = {}
         if tobler:
             peers["tobler.area_interpolate"], _ = best_of(
-                lambda: tobler.area_weighted.area_interpolate(src, tgt, extensive_variables=["pop"], allocate_total=False), 3)
+                lambda: tobler.area_weighted.area_interpolate(src, tgt, extensive_variables=["pop"], allocate_total=False), 3
+            )
         peers["geopandas.overlay"], _ = best_of(lambda: gpd.overlay(src, tgt, how="intersection"), 3)
         report(name, ours, peers)
 
@@ -73,20 +79,25 @@ def synthetic(threads: int, scale: float, tobler):
     zones = tessellation(n_zones, box, rng)
     targets = tessellation(n_targets, box, rng)
     xy = rng.uniform(box[:2], box[2:], size=(n_points, 2))
-    points = gpd.GeoDataFrame({"people": rng.integers(1, 50, n_points).astype(float)},
-                              geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=27700)
+    points = gpd.GeoDataFrame(
+        {"people": rng.integers(1, 50, n_points).astype(float)}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=27700
+    )
     zones["pop"] = rng.integers(1000, 3000, len(zones)).astype(float)
-    print(f"synthetic: {len(zones)} zones, {len(targets)} targets, {len(points)} points "
-          f"(made in {time.perf_counter() - start:.1f} s)")
+    print(
+        f"synthetic: {len(zones)} zones, {len(targets)} targets, {len(points)} points "
+        f"(made in {time.perf_counter() - start:.1f} s)"
+    )
 
     ours, w = best_of(lambda: Crosswalk.overlay(zones, targets, threads=threads))
     apply_ours, _ = best_of(lambda: w.apply(zones, extensive=["pop"]), 3)
     peers = {}
     if tobler:
         peers["tobler.area_interpolate"], _ = best_of(
-            lambda: tobler.area_weighted.area_interpolate(zones, targets, extensive_variables=["pop"], allocate_total=False))
-    peers["geopandas.overlay"], _ = best_of(lambda: gpd.overlay(zones[["id", "geometry"]], targets[["id", "geometry"]],
-                                                               how="intersection"))
+            lambda: tobler.area_weighted.area_interpolate(zones, targets, extensive_variables=["pop"], allocate_total=False)
+        )
+    peers["geopandas.overlay"], _ = best_of(
+        lambda: gpd.overlay(zones[["id", "geometry"]], targets[["id", "geometry"]], how="intersection")
+    )
     report(f"area-weighted overlay, build + apply ({len(zones)} x {len(targets)})", ours + apply_ours, peers)
     print(f"  (apply alone: furthest {apply_ours * 1000:.1f} ms)")
 
@@ -100,7 +111,11 @@ def synthetic(threads: int, scale: float, tobler):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=Path(os.environ.get("FURTHEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")))
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path(os.environ.get("FURTHEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")),
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--scale", type=float, default=1.0, help="scale the synthetic case (1.0 = England-sized)")
     args = parser.parse_args()

@@ -36,22 +36,30 @@ def synthetic_directory(path: Path, rows: int, rng: np.random.Generator) -> pd.D
     outward = areas[rng.integers(0, len(areas), n)] + rng.integers(1, 99, n).astype(str)
     inward = rng.integers(0, 10, n).astype(str) + LETTERS[rng.integers(0, 20, n)] + LETTERS[rng.integers(0, 20, n)]
     pcds = pd.unique(np.char.add(np.char.add(outward, " "), inward))[:rows]
-    frame = pd.DataFrame({
-        "pcd": [p.replace(" ", "").ljust(7) for p in pcds],
-        "pcds": pcds,
-        "lat": np.round(rng.uniform(53.72, 53.90, len(pcds)), 6),
-        "long": np.round(rng.uniform(-1.75, -1.30, len(pcds)), 6),
-        "oa21cd": "E00" + pd.Series(rng.integers(0, 200000, len(pcds))).astype(str).str.zfill(6),
-        "lsoa21cd": "E01" + pd.Series(rng.integers(0, 40000, len(pcds))).astype(str).str.zfill(6),
-        "imd": rng.integers(1, 32845, len(pcds)),
-    })
+    frame = pd.DataFrame(
+        {
+            "pcd": [p.replace(" ", "").ljust(7) for p in pcds],
+            "pcds": pcds,
+            "lat": np.round(rng.uniform(53.72, 53.90, len(pcds)), 6),
+            "long": np.round(rng.uniform(-1.75, -1.30, len(pcds)), 6),
+            "oa21cd": "E00" + pd.Series(rng.integers(0, 200000, len(pcds))).astype(str).str.zfill(6),
+            "lsoa21cd": "E01" + pd.Series(rng.integers(0, 40000, len(pcds))).astype(str).str.zfill(6),
+            "imd": rng.integers(1, 32845, len(pcds)),
+        }
+    )
     frame.to_csv(path, index=False)
     return frame
 
 
 def messy(postcodes: pd.Series) -> list[str]:
-    forms = [lambda p: p, lambda p: p.lower(), lambda p: p.replace(" ", ""), lambda p: p.replace(" ", "  "),
-             lambda p: p.replace(" ", "\u00a0"), lambda p: f" {p.lower().replace(' ', '')} "]
+    forms = [
+        lambda p: p,
+        lambda p: p.lower(),
+        lambda p: p.replace(" ", ""),
+        lambda p: p.replace(" ", "  "),
+        lambda p: p.replace(" ", "\u00a0"),
+        lambda p: f" {p.lower().replace(' ', '')} ",
+    ]
     return [forms[i % len(forms)](p) for i, p in enumerate(postcodes)]
 
 
@@ -67,26 +75,49 @@ def pandas_peer(directory: Path, postcode: str, partners: Path) -> pd.DataFrame:
     return placed
 
 
-def run_case(name: str, directory: Path, postcode_column: str, frame: pd.DataFrame, n_partners: int, data: Path,
-             work: Path, threads: int, rng: np.random.Generator) -> None:
+def run_case(
+    name: str,
+    directory: Path,
+    postcode_column: str,
+    frame: pd.DataFrame,
+    n_partners: int,
+    data: Path,
+    work: Path,
+    threads: int,
+    rng: np.random.Generator,
+) -> None:
     chosen = frame.iloc[rng.choice(len(frame), n_partners, replace=True)]
     chosen = chosen[chosen["lat"].notna()]
-    partners = pd.DataFrame({"partner_id": np.arange(len(chosen)), "postcode": messy(chosen["pcds"]),
-                             "lat": chosen["lat"].to_numpy(), "lon": chosen["long"].to_numpy()})
+    partners = pd.DataFrame(
+        {
+            "partner_id": np.arange(len(chosen)),
+            "postcode": messy(chosen["pcds"]),
+            "lat": chosen["lat"].to_numpy(),
+            "lon": chosen["long"].to_numpy(),
+        }
+    )
     partners_csv = work / f"{name}_partners.csv"
     partners.to_csv(partners_csv, index=False)
     base = {
         "run": {"threads": threads},
         "zones": {"path": str(data / "boundaries/leeds_lsoa2021_bsc.geojson"), "id": "lsoa21_code"},
         "areas": {"path": str(data / "boundaries/leeds_wards2022_bsc.geojson"), "id": "ward22_code"},
-        "indicators": [{"path": str(data / "deprivation/imd2025_england_lsoa21.csv"), "key": "lsoa21_code",
-                        "column": "IMD_score", "direction": "higher_is_more_need"}],
+        "indicators": [
+            {
+                "path": str(data / "deprivation/imd2025_england_lsoa21.csv"),
+                "key": "lsoa21_code",
+                "column": "IMD_score",
+                "direction": "higher_is_more_need",
+            }
+        ],
         "output": {"path": str(work / f"{name}.gpkg")},
     }
     by_xy = dict(base, partners={"path": str(partners_csv), "x": "lon", "y": "lat", "crs": "EPSG:4326"})
-    by_postcode = dict(base, partners={"path": str(partners_csv), "postcode": "postcode"},
-                       postcodes={"path": str(directory), "postcode": postcode_column, "x": "long", "y": "lat",
-                                  "crs": "EPSG:4326"})
+    by_postcode = dict(
+        base,
+        partners={"path": str(partners_csv), "postcode": "postcode"},
+        postcodes={"path": str(directory), "postcode": postcode_column, "x": "long", "y": "lat", "crs": "EPSG:4326"},
+    )
     xy_seconds, xy = best_of(lambda: furthest.validate(by_xy), 3)
     pc_seconds, pc = best_of(lambda: furthest.validate(by_postcode), 3)
     # Same zone for every partner (those outside Leeds have none either way).

@@ -56,8 +56,11 @@ def run_furthest(values, weights, area, draws, threads) -> dict:
     start = time.perf_counter()
     out = furthest.score(df, spec, areas=area, seed=1, draws=draws, threads=threads)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "median_rank_mean": float(out["rank_median"].mean()),
-            "p_top_decile_sum": float(out["p_top_decile"].sum())}
+    return {
+        "seconds": seconds,
+        "median_rank_mean": float(out["rank_median"].mean()),
+        "p_top_decile_sum": float(out["p_top_decile"].sum()),
+    }
 
 
 def _normalise(x: np.ndarray, how: str) -> np.ndarray:
@@ -105,7 +108,7 @@ def run_numpy(values, weights, area, draws, threads, batch=128, top_n=5) -> dict
         order = np.argsort(-scores, axis=0, kind="stable")
         ranks = np.empty((n, b), dtype=np.int32)
         np.put_along_axis(ranks, order, np.arange(1, n + 1, dtype=np.int32)[:, None], axis=0)
-        all_ranks[:, b0:b0 + b] = ranks
+        all_ranks[:, b0 : b0 + b] = ranks
         # Within-area ranks: a stable sort of the areas in score order keeps score order inside each area.
         area_sorted = area16[order]
         by_area = np.argsort(area_sorted, axis=0, kind="stable")
@@ -135,8 +138,12 @@ def run_numpy(values, weights, area, draws, threads, batch=128, top_n=5) -> dict
     shifts = _ranks(np.column_stack(scenarios)) - nominal_rank[:, None]
     most = np.abs(shifts).argmax(axis=1)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "median_rank_mean": float(median.mean()), "p_top_decile_sum": float(p_top_decile.sum()),
-            "check": float(p05.sum() + p95.sum() + p_top_n.sum() + most.sum())}
+    return {
+        "seconds": seconds,
+        "median_rank_mean": float(median.mean()),
+        "p_top_decile_sum": float(p_top_decile.sum()),
+        "check": float(p05.sum() + p95.sum() + p_top_n.sum() + most.sum()),
+    }
 
 
 def child(args) -> None:
@@ -166,8 +173,22 @@ def main() -> None:
         env = dict(os.environ)
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env[var] = str(args.threads)
-        command = [sys.executable, __file__, "--only", side, "--zones", str(args.zones), "--indicators", str(args.indicators),
-                   "--draws", str(args.draws), "--threads", str(args.threads), "--areas", str(args.areas)]
+        command = [
+            sys.executable,
+            __file__,
+            "--only",
+            side,
+            "--zones",
+            str(args.zones),
+            "--indicators",
+            str(args.indicators),
+            "--draws",
+            str(args.draws),
+            "--threads",
+            str(args.threads),
+            "--areas",
+            str(args.areas),
+        ]
         done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
         results[side] = json.loads(done.stdout.strip().splitlines()[-1])
     f, n = results["furthest"], results["numpy"]

@@ -50,9 +50,21 @@ def write_raster(path: Path, bounds, cell: float, seed: int) -> Path:
     cols, rows = int(np.ceil((x1 - x_min) / cell)) + 1, int(np.ceil((y_max - y0) / cell)) + 1
     values = rng.integers(0, 10, size=(rows, cols)).astype("float32")
     values[rng.random((rows, cols)) < 0.05] = -9999.0
-    with rasterio.open(path, "w", driver="GTiff", height=rows, width=cols, count=1, dtype="float32",
-                       crs="EPSG:27700", transform=from_origin(x_min, y_max, cell, cell), nodata=-9999.0,
-                       tiled=True, blockxsize=256, blockysize=256) as ds:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=rows,
+        width=cols,
+        count=1,
+        dtype="float32",
+        crs="EPSG:27700",
+        transform=from_origin(x_min, y_max, cell, cell),
+        nodata=-9999.0,
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+    ) as ds:
         ds.write(values, 1)
     return path
 
@@ -78,23 +90,33 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-zonal-") as tmp:
         r50 = write_raster(Path(tmp) / "leeds_50m.tif", bounds, 50.0, 1)
         r10 = write_raster(Path(tmp) / "leeds_10m.tif", bounds, 10.0, 2)
-        cases = [("leeds-50m", lsoas, r50), ("leeds-10m", lsoas, r10),
-                 ("voronoi-10m", voronoi_zones(bounds, 5000, 3), r10)]
-        print(f"furthest {furthest.__version__} on {args.threads} threads vs exactextract "
-              f"{getattr(exactextract, '__version__', '?')} (1 thread); best of {args.repeat}; stats: {', '.join(STATS)}")
+        cases = [("leeds-50m", lsoas, r50), ("leeds-10m", lsoas, r10), ("voronoi-10m", voronoi_zones(bounds, 5000, 3), r10)]
+        print(
+            f"furthest {furthest.__version__} on {args.threads} threads vs exactextract "
+            f"{getattr(exactextract, '__version__', '?')} (1 thread); best of {args.repeat}; stats: {', '.join(STATS)}"
+        )
         print(f"{'case':<12} {'zones':>6} {'raster':>11} {'furthest s':>11} {'exactextract s':>15} {'ratio':>7}")
         for name, zones, raster in cases:
             with rasterio.open(raster) as ds:
                 shape = f"{ds.width}x{ds.height}"
-            t_ours, mine = best_of(lambda: furthest.zonal_stats(zones, raster, STATS, threads=args.threads), args.repeat, warm_up=True)
-            t_peer, theirs = best_of(lambda: exactextract.exact_extract(str(raster), zones, STATS, output="pandas"),
-                                             args.repeat, warm_up=True)
+            t_ours, mine = best_of(
+                lambda: furthest.zonal_stats(zones, raster, STATS, threads=args.threads), args.repeat, warm_up=True
+            )
+            t_peer, theirs = best_of(
+                lambda: exactextract.exact_extract(str(raster), zones, STATS, output="pandas"), args.repeat, warm_up=True
+            )
             # Same answer (single-precision coverage, as exactextract keeps it).
             check = furthest.zonal_stats(zones, raster, STATS, threads=args.threads, coverage="float32")
-            worst = max(float(np.nanmax(np.abs(check[s].to_numpy() - theirs[s].to_numpy()) /
-                                        np.maximum(1.0, np.abs(theirs[s].to_numpy())))) for s in STATS)
-            print(f"{name:<12} {len(zones):>6} {shape:>11} {t_ours:>11.3f} {t_peer:>15.3f} {t_peer / t_ours:>6.2f}x"
-                  f"   (max rel. difference {worst:.1e})")
+            worst = max(
+                float(
+                    np.nanmax(np.abs(check[s].to_numpy() - theirs[s].to_numpy()) / np.maximum(1.0, np.abs(theirs[s].to_numpy())))
+                )
+                for s in STATS
+            )
+            print(
+                f"{name:<12} {len(zones):>6} {shape:>11} {t_ours:>11.3f} {t_peer:>15.3f} {t_peer / t_ours:>6.2f}x"
+                f"   (max rel. difference {worst:.1e})"
+            )
         print("ratio = exactextract time / furthest time (above 1: furthest is faster)")
 
 

@@ -5,8 +5,8 @@
 #include "furthest/run.hpp"
 #include "interruptible.hpp"
 
-#include <pybind11/numpy.h>
 #include <pybind11/functional.h>
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -94,7 +94,8 @@ py::dict result_to_python(const RunResult& result) {
     }
     out["warnings"] = warnings;
     out["output_path"] = result.output_path.empty() ? py::object(py::none()) : py::object(py::str(result.output_path.string()));
-    out["manifest_path"] = result.manifest_path.empty() ? py::object(py::none()) : py::object(py::str(result.manifest_path.string()));
+    out["manifest_path"] =
+        result.manifest_path.empty() ? py::object(py::none()) : py::object(py::str(result.manifest_path.string()));
     py::list paths;
     for (const auto& path : result.table_paths) paths.append(py::str(path.string()));
     out["table_paths"] = paths;
@@ -103,7 +104,8 @@ py::dict result_to_python(const RunResult& result) {
 
 py::dict run_python(const py::object& config, bool is_json, const std::string& base_dir, const std::string& output, bool write,
                     const py::object& progress) {
-    RunConfig parsed = config_from_python(config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
+    RunConfig parsed =
+        config_from_python(config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
     if (!output.empty()) parsed.output.path = std::filesystem::absolute(output).lexically_normal();
     // The overridden config is checked at the door by run() itself, like any other.
     const RunResult result = call_interruptibly<RunResult>(
@@ -120,28 +122,34 @@ py::dict run_python(const py::object& config, bool is_json, const std::string& b
 }  // namespace
 
 void bind_run(py::module_& m) {
-    m.def("run", &run_python, py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "", py::arg("output") = "",
-          py::arg("write") = true, py::arg("progress") = py::none(),
+    m.def("run", &run_python, py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "",
+          py::arg("output") = "", py::arg("write") = true, py::arg("progress") = py::none(),
           "Run a config (path to TOML, or with is_json JSON text of the same shape). Returns a dict of layers "
           "(columns as NumPy arrays, geometries as WKB bytes), the manifest JSON and warnings. "
           "The GIL is released during the run; results are copied once into NumPy.");
-    m.def("check_config", [](const py::object& config, bool is_json, const std::string& base_dir, const std::string& output) {
-              RunConfig parsed = config_from_python(config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
-              if (!output.empty()) parsed.output.path = std::filesystem::absolute(output).lexically_normal();
-              check_config(parsed);
-              return parsed.config_json;
-          },
-          py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "", py::arg("output") = "",
-          "Parse a config and check its invariants (outputs spare inputs, allowed folders, network) without reading "
-          "inputs; returns it as JSON text.");
-    m.def("output_tables", [](const py::object& config, bool is_json, const std::string& base_dir) {
-              RunConfig parsed = config_from_python(config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
-              py::list out;
-              for (const auto& table : output_tables(parsed)) out.append(py::make_tuple(table.name, table.stage, table.about));
-              return out;
-          },
-          py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "",
-          "The output catalogue a run of this config makes: (name, stage, about) per table, in order, without reading inputs.");
+    m.def(
+        "check_config",
+        [](const py::object& config, bool is_json, const std::string& base_dir, const std::string& output) {
+            RunConfig parsed = config_from_python(
+                config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
+            if (!output.empty()) parsed.output.path = std::filesystem::absolute(output).lexically_normal();
+            check_config(parsed);
+            return parsed.config_json;
+        },
+        py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "", py::arg("output") = "",
+        "Parse a config and check its invariants (outputs spare inputs, allowed folders, network) without reading "
+        "inputs; returns it as JSON text.");
+    m.def(
+        "output_tables",
+        [](const py::object& config, bool is_json, const std::string& base_dir) {
+            RunConfig parsed = config_from_python(
+                config, is_json, base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(base_dir));
+            py::list out;
+            for (const auto& table : output_tables(parsed)) out.append(py::make_tuple(table.name, table.stage, table.about));
+            return out;
+        },
+        py::arg("config"), py::kw_only(), py::arg("is_json") = false, py::arg("base_dir") = "",
+        "The output catalogue a run of this config makes: (name, stage, about) per table, in order, without reading inputs.");
 }
 
 }  // namespace furthest::python

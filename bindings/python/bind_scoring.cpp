@@ -63,7 +63,8 @@ py::list frame_columns(const ScoringResult& r) {
         std::vector<bool> valid(zones, false);
         all.push_back(Column::integers(std::string(columns::area), std::move(area), std::move(valid)));
         std::vector<bool> ranked(zones);
-        for (std::size_t z = 0; z < zones; ++z) ranked[z] = !std::isnan(r.score(static_cast<Eigen::Index>(z))) && r.area_reference_rank[z] > 0;
+        for (std::size_t z = 0; z < zones; ++z)
+            ranked[z] = !std::isnan(r.score(static_cast<Eigen::Index>(z))) && r.area_reference_rank[z] > 0;
         all.push_back(Column::integers(std::string(columns::score_within_area_rank), r.area_reference_rank, std::move(ranked)));
     }
     for (std::size_t j = 0; j < r.indicators.size(); ++j)
@@ -204,8 +205,8 @@ py::dict score_python(const py::array_t<double, py::array::c_style | py::array::
         input.standard_errors = Eigen::Map<const RowMajor>(se.data(), se.shape(0), se.shape(1));
     }
     // The scoring runs on a worker thread with the GIL released; Ctrl-C stops it within about a second.
-    const ScoringResult result = call_interruptibly<ScoringResult>(
-        [&](const Control& control) { return score_zones(input, parsed, control); }, progress);
+    const ScoringResult result =
+        call_interruptibly<ScoringResult>([&](const Control& control) { return score_zones(input, parsed, control); }, progress);
     return result_to_python(result);
 }
 
@@ -225,7 +226,8 @@ void bind_scoring(py::module_& m) {
         "scoring_columns",
         [] {
             py::list out;
-            for (const auto& c : columns::scoring_columns()) out.append(py::make_tuple(std::string(c.name), std::string(c.meaning)));
+            for (const auto& c : columns::scoring_columns())
+                out.append(py::make_tuple(std::string(c.name), std::string(c.meaning)));
             return out;
         },
         "The scoring's column vocabulary: (name, meaning) in output order; a name ending in '_' is a prefix.");

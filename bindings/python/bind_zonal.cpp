@@ -1,12 +1,12 @@
 // Zonal bindings: polygon WKBs + a GeoTIFF path in, NumPy columns out. The raster is read here,
 // by our GDAL, from its path: no dataset handle ever crosses from rasterio's GDAL or back.
 #include "bind_zonal.hpp"
-#include "wkb_from_python.hpp"
 
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/io.hpp"
 #include "furthest/zonal.hpp"
+#include "wkb_from_python.hpp"
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -92,8 +92,8 @@ void bind_zonal(py::module_& m) {
             return out;
         },
         py::arg("wkb"), py::arg("crs_wkt"), py::arg("raster_path"), py::arg("statistics"), py::kw_only(),
-        py::arg("weights_path") = py::none(), py::arg("threshold") = py::none(), py::arg("band") = 1,
-        py::arg("threads") = 0, py::arg("coverage") = "float64",
+        py::arg("weights_path") = py::none(), py::arg("threshold") = py::none(), py::arg("band") = 1, py::arg("threads") = 0,
+        py::arg("coverage") = "float64",
         "Zonal statistics of a GeoTIFF band in each polygon (WKB in crs_wkt; reprojected to the raster's CRS "
         "when it differs). Returns {statistic: float64 array}. The GIL is released while reading and computing.");
 
@@ -137,9 +137,8 @@ void bind_zonal(py::module_& m) {
             std::copy(c.fraction.begin(), c.fraction.end(), fractions.mutable_data());
             return py::make_tuple(c.row0, c.col0, fractions);
         },
-        py::arg("wkb"), py::arg("x_min"), py::arg("y_max"), py::arg("cell_width"), py::arg("cell_height"),
-        py::arg("rows"), py::arg("cols"),
-        "Exact coverage of each grid cell by one polygon: (row0, col0, fractions[rows, cols]) of its window.");
+        py::arg("wkb"), py::arg("x_min"), py::arg("y_max"), py::arg("cell_width"), py::arg("cell_height"), py::arg("rows"),
+        py::arg("cols"), "Exact coverage of each grid cell by one polygon: (row0, col0, fractions[rows, cols]) of its window.");
 
     m.def(
         "reproject_polygons",

@@ -3,7 +3,6 @@
 #include "bind_run.hpp"
 #include "bind_scoring.hpp"
 #include "bind_zonal.hpp"
-
 #include "furthest/errors.hpp"
 #include "furthest/postcodes.hpp"
 #include "furthest/version.hpp"

@@ -12,8 +12,7 @@ namespace furthest::python {
 
 /// One std::string per item. None is an empty string (no geometry) when `allow_missing`, else an
 /// InputError naming `role` and the 1-based item.
-inline std::vector<std::string> wkb_from_python(const pybind11::handle& sequence, const std::string& role,
-                                                bool allow_missing) {
+inline std::vector<std::string> wkb_from_python(const pybind11::handle& sequence, const std::string& role, bool allow_missing) {
     std::vector<std::string> out;
     std::size_t i = 0;
     for (const pybind11::handle item : pybind11::iter(sequence)) {

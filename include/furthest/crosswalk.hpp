@@ -67,8 +67,8 @@ private:
 ///
 /// The builders below that can take over a second on national data poll `control`: they throw
 /// Stopped soon after a stop is requested and report the fraction done (from the calling thread).
-Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb,
-                            std::span<const std::string> target_wkb, int threads = 0, const Control& control = {});
+Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb, int threads = 0,
+                            const Control& control = {});
 
 /// Population-weighted overlay: W(s, t) = weight of the points lying in both s and t over the
 /// weight of the points in s (points such as output-area or postcode centroids with counts).
@@ -81,14 +81,12 @@ Crosswalk weighted_points_overlay(std::span<const std::string> source_wkb, std::
 
 /// Which polygon holds each point: index into `polygon_wkb`, or -1 for none. A point on a
 /// boundary shared by several polygons goes to the lowest-index polygon that covers it.
-std::vector<Eigen::Index> locate_points(std::span<const std::string> point_wkb,
-                                        std::span<const std::string> polygon_wkb, int threads = 0,
-                                        const Control& control = {});
+std::vector<Eigen::Index> locate_points(std::span<const std::string> point_wkb, std::span<const std::string> polygon_wkb,
+                                        int threads = 0, const Control& control = {});
 
 /// The same for points given as coordinate arrays (NaN: no point).
 std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<const double> y,
-                                        std::span<const std::string> polygon_wkb, int threads = 0,
-                                        const Control& control = {});
+                                        std::span<const std::string> polygon_wkb, int threads = 0, const Control& control = {});
 
 /// Points (sources) into polygons (targets), W(p, t) = 1 for the polygon holding p (rule of
 /// locate_points); points in no polygon have an empty row (uncovered = 1). `point_weight`
@@ -137,8 +135,7 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
 Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int threads = 0, const Control& control = {});
 
 /// Centroid of each polygon (WKB points), for member-site assignment.
-std::vector<std::string> centroids(std::span<const std::string> polygon_wkb, int threads = 0,
-                                   const Control& control = {});
+std::vector<std::string> centroids(std::span<const std::string> polygon_wkb, int threads = 0, const Control& control = {});
 
 /// Union of the polygons in each group (group[i] in [0, groups) or -1 to leave out), for maps
 /// of areas built from zones. A group with no member gives an empty WKB string.

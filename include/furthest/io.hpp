@@ -38,9 +38,8 @@ Layer read_vector(const VectorRequest& request, const std::string& working_crs);
 /// A table (CSV, XLSX, or a vector layer's attributes) without geometry. CSV cells arrive as
 /// text; numbers are parsed later by the column's consumer. With `columns`, only those are
 /// read, in that order (InputError naming a missing one). Polls `control` as read_vector does.
-Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer,
-                 bool allow_network, const std::string& where = "", const std::vector<std::string>& columns = {},
-                 const Control& control = {});
+Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer, bool allow_network,
+                 const std::string& where = "", const std::vector<std::string>& columns = {}, const Control& control = {});
 
 /// Which raster and band to read; `role` names the input in every message ("coverage", "weights").
 struct RasterRequest {

@@ -33,8 +33,7 @@ struct CompositeScore {
 /// weighted mean with `weights` (normalised to sum to one). Values must be finite; a column
 /// with zero spread contributes zero. Throws InputError on bad shapes or weights.
 /// (The simplest case of score_zones, and computed by it.)
-CompositeScore composite_zscore(const Eigen::MatrixXd& indicators, const Eigen::VectorXd& sign,
-                                const Eigen::VectorXd& weights);
+CompositeScore composite_zscore(const Eigen::MatrixXd& indicators, const Eigen::VectorXd& sign, const Eigen::VectorXd& weights);
 
 /// Rank 1 = highest value; equal values share the smallest rank ("min" ranking); NaN gets 0.
 std::vector<std::int64_t> rank_descending(const Eigen::VectorXd& values);

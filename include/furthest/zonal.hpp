@@ -116,8 +116,8 @@ CellCoverage coverage_fractions(const std::string& polygon_wkb, const Grid& grid
 /// polygons; W(cell, polygon) = covered share of the cell x weight(cell) when `weight` is given
 /// (a band on the same cells; NoData weights give no entry). Parallel over polygons; the result
 /// is identical for any `threads` (0 = all cores).
-Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid& grid,
-                           const RasterBand* weight = nullptr, int threads = 0, const Control& control = {});
+Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid& grid, const RasterBand* weight = nullptr,
+                           int threads = 0, const Control& control = {});
 
 /// Population-weighted overlay from a weight raster (e.g. a population grid), people spread
 /// evenly within each cell:
@@ -182,7 +182,7 @@ struct ZonalTable {
 /// (weights, threshold), InputError when the weights are on other cells, GeometryError naming the
 /// polygon (1-based) when its WKB is not polygonal. Polls `control` (Stopped; progress as
 /// "zonal statistics").
-ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const RasterBand& band,
-                            const ZonalOptions& options, const Control& control = {});
+ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const RasterBand& band, const ZonalOptions& options,
+                            const Control& control = {});
 
 }  // namespace furthest

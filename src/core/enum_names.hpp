@@ -31,15 +31,17 @@ inline const EnumNames<Normalisation>& enum_names<Normalisation>() {
 
 template <>
 inline const EnumNames<Transform>& enum_names<Transform>() {
-    static const EnumNames<Transform> names = {
-        {"none", Transform::None}, {"log", Transform::Log}, {"rank", Transform::Rank}, {"imd_exponential", Transform::ImdExponential}};
+    static const EnumNames<Transform> names = {{"none", Transform::None},
+                                               {"log", Transform::Log},
+                                               {"rank", Transform::Rank},
+                                               {"imd_exponential", Transform::ImdExponential}};
     return names;
 }
 
 template <>
 inline const EnumNames<MissingValues>& enum_names<MissingValues>() {
-    static const EnumNames<MissingValues> names = {{"error", MissingValues::Error},   {"drop", MissingValues::Drop},
-                                                   {"mean", MissingValues::Mean},     {"median", MissingValues::Median},
+    static const EnumNames<MissingValues> names = {{"error", MissingValues::Error},        {"drop", MissingValues::Drop},
+                                                   {"mean", MissingValues::Mean},          {"median", MissingValues::Median},
                                                    {"area_mean", MissingValues::AreaMean}, {"flag", MissingValues::Flag}};
     return names;
 }
@@ -52,7 +54,8 @@ inline const EnumNames<Aggregation>& enum_names<Aggregation>() {
 
 template <>
 inline const EnumNames<Weighting>& enum_names<Weighting>() {
-    static const EnumNames<Weighting> names = {{"explicit", Weighting::Explicit}, {"equal", Weighting::Equal}, {"pca", Weighting::Pca}};
+    static const EnumNames<Weighting> names = {
+        {"explicit", Weighting::Explicit}, {"equal", Weighting::Equal}, {"pca", Weighting::Pca}};
     return names;
 }
 
@@ -87,7 +90,8 @@ inline const EnumNames<ReferenceSet>& enum_names<ReferenceSet>() {
 
 template <>
 inline const EnumNames<Winsorising>& enum_names<Winsorising>() {
-    static const EnumNames<Winsorising> names = {{"none", Winsorising::None}, {"jrc", Winsorising::Jrc}, {"quantiles", Winsorising::Quantiles}};
+    static const EnumNames<Winsorising> names = {
+        {"none", Winsorising::None}, {"jrc", Winsorising::Jrc}, {"quantiles", Winsorising::Quantiles}};
     return names;
 }
 

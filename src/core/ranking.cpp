@@ -15,7 +15,8 @@ void rank_rows(const Eigen::VectorXd& values, std::vector<Index>& rows, std::vec
     std::stable_sort(rows.begin(), rows.end(), [&](Index a, Index b) { return values(a) > values(b); });
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const bool tied = i > 0 && values(rows[i]) == values(rows[i - 1]);
-        rank[static_cast<std::size_t>(rows[i])] = tied ? rank[static_cast<std::size_t>(rows[i - 1])] : static_cast<std::int64_t>(i + 1);
+        rank[static_cast<std::size_t>(rows[i])] =
+            tied ? rank[static_cast<std::size_t>(rows[i - 1])] : static_cast<std::int64_t>(i + 1);
     }
 }
 
@@ -34,7 +35,8 @@ std::vector<std::int64_t> rank_descending(const Eigen::VectorXd& values) {
 std::vector<std::int64_t> ranks_within(const Eigen::VectorXd& values, const std::vector<std::int64_t>& group_of_row) {
     std::map<std::int64_t, std::vector<Index>> members;
     for (std::size_t r = 0; r < group_of_row.size(); ++r)
-        if (group_of_row[r] >= 0 && !std::isnan(values(static_cast<Index>(r)))) members[group_of_row[r]].push_back(static_cast<Index>(r));
+        if (group_of_row[r] >= 0 && !std::isnan(values(static_cast<Index>(r))))
+            members[group_of_row[r]].push_back(static_cast<Index>(r));
     std::vector<std::int64_t> rank(group_of_row.size(), 0);
     for (auto& [group, rows] : members) rank_rows(values, rows, rank);
     return rank;

@@ -43,7 +43,8 @@ std::vector<Eigen::Index> Crosswalk::main_target() const {
 
 Eigen::VectorXd Crosswalk::apply_extensive(const Eigen::VectorXd& x, Eigen::VectorXd* missing_share) const {
     if (x.size() != weights_.rows())
-        throw InputError("crosswalk: " + std::to_string(x.size()) + " values for " + std::to_string(weights_.rows()) + " sources");
+        throw InputError("crosswalk: " + std::to_string(x.size()) + " values for " + std::to_string(weights_.rows()) +
+                         " sources");
     const Eigen::VectorXd clean = x.unaryExpr([](double v) { return std::isnan(v) ? 0.0 : v; });
     if (missing_share) {
         const Eigen::VectorXd is_missing = x.unaryExpr([](double v) { return std::isnan(v) ? 1.0 : 0.0; });
@@ -57,7 +58,8 @@ Eigen::VectorXd Crosswalk::apply_extensive(const Eigen::VectorXd& x, Eigen::Vect
 Eigen::VectorXd Crosswalk::apply_intensive(const Eigen::VectorXd& x, const Eigen::VectorXd& source_weight,
                                            Eigen::VectorXd* missing_share) const {
     if (x.size() != weights_.rows() || source_weight.size() != weights_.rows())
-        throw InputError("crosswalk: values and weights must have one entry per source (" + std::to_string(weights_.rows()) + ")");
+        throw InputError("crosswalk: values and weights must have one entry per source (" + std::to_string(weights_.rows()) +
+                         ")");
     Eigen::VectorXd numerator = Eigen::VectorXd::Zero(weights_.cols());
     Eigen::VectorXd denominator = Eigen::VectorXd::Zero(weights_.cols());
     Eigen::VectorXd missing = Eigen::VectorXd::Zero(weights_.cols());
@@ -93,12 +95,14 @@ Eigen::VectorXd Crosswalk::apply_intensive(const Eigen::VectorXd& x, Eigen::Vect
 
 Eigen::MatrixXd Crosswalk::class_shares(const std::vector<int>& category, int classes) const {
     if (static_cast<Eigen::Index>(category.size()) != weights_.rows())
-        throw InputError("crosswalk: " + std::to_string(category.size()) + " categories for " + std::to_string(weights_.rows()) + " sources");
+        throw InputError("crosswalk: " + std::to_string(category.size()) + " categories for " + std::to_string(weights_.rows()) +
+                         " sources");
     Eigen::MatrixXd shares = Eigen::MatrixXd::Zero(weights_.cols(), classes);
     for (Eigen::Index s = 0; s < weights_.outerSize(); ++s) {
         const int c = category[static_cast<std::size_t>(s)];
         if (c < 0) continue;
-        if (c >= classes) throw InputError("crosswalk: category " + std::to_string(c) + " outside [0, " + std::to_string(classes) + ")");
+        if (c >= classes)
+            throw InputError("crosswalk: category " + std::to_string(c) + " outside [0, " + std::to_string(classes) + ")");
         for (Matrix::InnerIterator it(weights_, s); it; ++it) shares(it.col(), c) += it.value() * source_weight_(s);
     }
     for (Eigen::Index t = 0; t < shares.rows(); ++t) {

@@ -1,7 +1,7 @@
 // Crosswalk builders other than polygon overlay: weighted points, lookup tables, member sites.
+#include "core/parallel.hpp"
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
-#include "core/parallel.hpp"
 #include "geography/geos_context.hpp"
 
 #include <algorithm>
@@ -15,7 +15,8 @@ namespace {
 
 using geography::GeosContext;
 
-Crosswalk::Matrix from_rows(Eigen::Index rows, Eigen::Index cols, const std::vector<std::vector<std::pair<Eigen::Index, double>>>& entries) {
+Crosswalk::Matrix from_rows(Eigen::Index rows, Eigen::Index cols,
+                            const std::vector<std::vector<std::pair<Eigen::Index, double>>>& entries) {
     std::vector<Eigen::Triplet<double>> triplets;
     for (std::size_t r = 0; r < entries.size(); ++r)
         for (const auto& [c, v] : entries[r]) triplets.emplace_back(static_cast<Eigen::Index>(r), c, v);
@@ -73,7 +74,8 @@ Crosswalk weighted_points_overlay(std::span<const std::string> source_wkb, std::
     }
     std::vector<std::vector<std::pair<Eigen::Index, double>>> rows(source_wkb.size());
     for (Eigen::Index s = 0; s < n_sources; ++s)
-        for (const auto& [t, w] : mass[static_cast<std::size_t>(s)]) rows[static_cast<std::size_t>(s)].emplace_back(t, w / total(s));
+        for (const auto& [t, w] : mass[static_cast<std::size_t>(s)])
+            rows[static_cast<std::size_t>(s)].emplace_back(t, w / total(s));
     for (std::size_t i = 0; i < fallback.size(); ++i)
         for (Crosswalk::Matrix::InnerIterator it(by_area.weights(), static_cast<Eigen::Index>(i)); it; ++it)
             rows[static_cast<std::size_t>(fallback[i])].emplace_back(it.col(), it.value());
@@ -120,7 +122,8 @@ LookupCrosswalk lookup_crosswalk(Eigen::Index sources, Eigen::Index targets, std
     bool has_codes = false;
     for (const auto& pair : pairs) {
         if (pair.source < 0 || pair.source >= sources || pair.target < 0 || pair.target >= targets)
-            throw InputError("lookup crosswalk: pair (" + std::to_string(pair.source) + ", " + std::to_string(pair.target) + ") out of range");
+            throw InputError("lookup crosswalk: pair (" + std::to_string(pair.source) + ", " + std::to_string(pair.target) +
+                             ") out of range");
         targets_of[static_cast<std::size_t>(pair.source)].insert(pair.target);
         sources_of[static_cast<std::size_t>(pair.target)].insert(pair.source);
         if (pair.change) {
@@ -162,10 +165,11 @@ LookupCrosswalk lookup_crosswalk(Eigen::Index sources, Eigen::Index targets, std
 }
 
 Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std::span<const std::string> site_wkb,
-                                const std::vector<Eigen::Index>& site_area, Eigen::Index areas,
-                                MemberAssignment assignment, int k, int threads, const Control& control) {
+                                const std::vector<Eigen::Index>& site_area, Eigen::Index areas, MemberAssignment assignment,
+                                int k, int threads, const Control& control) {
     if (site_area.size() != site_wkb.size())
-        throw InputError("member sites: " + std::to_string(site_area.size()) + " area labels for " + std::to_string(site_wkb.size()) + " sites");
+        throw InputError("member sites: " + std::to_string(site_area.size()) + " area labels for " +
+                         std::to_string(site_wkb.size()) + " sites");
     if (site_wkb.empty()) throw InputError("member sites: no sites; expected at least one member site");
     for (Eigen::Index a : site_area)
         if (a < 0 || a >= areas) throw InputError("member sites: area index " + std::to_string(a) + " out of range");
@@ -173,41 +177,44 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
     const auto sites = point_coordinates(site_wkb, "member site");
     const std::size_t n_areas = static_cast<std::size_t>(areas);
     std::vector<std::vector<std::pair<Eigen::Index, double>>> rows(zones.size());
-    core::parallel_chunks(zones.size(), threads, [&](std::size_t begin, std::size_t end) {
-        std::vector<double> nearest(n_areas);
-        std::vector<std::size_t> first_site(n_areas);
-        for (std::size_t z = begin; z < end; ++z) {
+    core::parallel_chunks(
+        zones.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            std::vector<double> nearest(n_areas);
+            std::vector<std::size_t> first_site(n_areas);
+            for (std::size_t z = begin; z < end; ++z) {
             // Squared distance to the nearest member site of each area (plain scan: sites are few),
             // remembering which site: equidistant sites (practices sharing a building) are
             // settled in favour of the one listed first.
-            std::fill(nearest.begin(), nearest.end(), std::numeric_limits<double>::infinity());
-            for (std::size_t i = 0; i < sites.size(); ++i) {
-                const double dx = sites[i].x - zones[z].x, dy = sites[i].y - zones[z].y;
-                const auto a = static_cast<std::size_t>(site_area[i]);
-                const double d2 = dx * dx + dy * dy;
-                if (d2 < nearest[a]) {
-                    nearest[a] = d2;
-                    first_site[a] = i;
+                std::fill(nearest.begin(), nearest.end(), std::numeric_limits<double>::infinity());
+                for (std::size_t i = 0; i < sites.size(); ++i) {
+                    const double dx = sites[i].x - zones[z].x, dy = sites[i].y - zones[z].y;
+                    const auto a = static_cast<std::size_t>(site_area[i]);
+                    const double d2 = dx * dx + dy * dy;
+                    if (d2 < nearest[a]) {
+                        nearest[a] = d2;
+                        first_site[a] = i;
+                    }
                 }
+                std::vector<std::size_t> order;
+                for (std::size_t a = 0; a < n_areas; ++a)
+                    if (std::isfinite(nearest[a])) order.push_back(a);
+                std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+                    return nearest[a] != nearest[b] ? nearest[a] < nearest[b] : first_site[a] < first_site[b];
+                });
+                if (assignment == MemberAssignment::Nearest || nearest[order.front()] == 0.0) {
+                    rows[z].emplace_back(static_cast<Eigen::Index>(order.front()), 1.0);
+                    continue;
+                }
+                const std::size_t take = std::min<std::size_t>(order.size(), static_cast<std::size_t>(std::max(1, k)));
+                double total = 0.0;
+                for (std::size_t i = 0; i < take; ++i) total += 1.0 / nearest[order[i]];
+                for (std::size_t i = 0; i < take; ++i)
+                    rows[z].emplace_back(static_cast<Eigen::Index>(order[i]), (1.0 / nearest[order[i]]) / total);
+                std::sort(rows[z].begin(), rows[z].end());
             }
-            std::vector<std::size_t> order;
-            for (std::size_t a = 0; a < n_areas; ++a)
-                if (std::isfinite(nearest[a])) order.push_back(a);
-            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-                return nearest[a] != nearest[b] ? nearest[a] < nearest[b] : first_site[a] < first_site[b];
-            });
-            if (assignment == MemberAssignment::Nearest || nearest[order.front()] == 0.0) {
-                rows[z].emplace_back(static_cast<Eigen::Index>(order.front()), 1.0);
-                continue;
-            }
-            const std::size_t take = std::min<std::size_t>(order.size(), static_cast<std::size_t>(std::max(1, k)));
-            double total = 0.0;
-            for (std::size_t i = 0; i < take; ++i) total += 1.0 / nearest[order[i]];
-            for (std::size_t i = 0; i < take; ++i)
-                rows[z].emplace_back(static_cast<Eigen::Index>(order[i]), (1.0 / nearest[order[i]]) / total);
-            std::sort(rows[z].begin(), rows[z].end());
-        }
-    }, control, "assigning zones to member sites");
+        },
+        control, "assigning zones to member sites");
     const std::string method = assignment == MemberAssignment::Nearest
                                    ? "member sites: each zone to the area of its nearest member site"
                                    : "member sites: zones shared by inverse squared distance among the nearest sites of the " +
@@ -217,46 +224,58 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
 
 Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int threads, const Control& control) {
     Eigen::VectorXd out(static_cast<Eigen::Index>(polygon_wkb.size()));
-    core::parallel_chunks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        GeosContext ctx;
-        for (std::size_t i = begin; i < end; ++i) out(static_cast<Eigen::Index>(i)) = ctx.area(ctx.from_wkb(polygon_wkb[i]).get());
-    }, control, "measuring polygon areas");
+    core::parallel_chunks(
+        polygon_wkb.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            GeosContext ctx;
+            for (std::size_t i = begin; i < end; ++i)
+                out(static_cast<Eigen::Index>(i)) = ctx.area(ctx.from_wkb(polygon_wkb[i]).get());
+        },
+        control, "measuring polygon areas");
     return out;
 }
 
 std::vector<std::string> centroids(std::span<const std::string> polygon_wkb, int threads, const Control& control) {
     std::vector<std::string> out(polygon_wkb.size());
-    core::parallel_chunks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        GeosContext ctx;
-        for (std::size_t i = begin; i < end; ++i) {
-            auto polygon = ctx.from_wkb(polygon_wkb[i]);
-            out[i] = ctx.to_wkb(ctx.own(GEOSGetCentroid_r(ctx.handle(), polygon.get()), "centroid").get());
-        }
-    }, control, "finding centroids");
+    core::parallel_chunks(
+        polygon_wkb.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            GeosContext ctx;
+            for (std::size_t i = begin; i < end; ++i) {
+                auto polygon = ctx.from_wkb(polygon_wkb[i]);
+                out[i] = ctx.to_wkb(ctx.own(GEOSGetCentroid_r(ctx.handle(), polygon.get()), "centroid").get());
+            }
+        },
+        control, "finding centroids");
     return out;
 }
 
 std::vector<std::string> dissolve(std::span<const std::string> polygon_wkb, const std::vector<Eigen::Index>& group,
                                   Eigen::Index groups, int threads, const Control& control) {
     if (group.size() != polygon_wkb.size())
-        throw InputError("dissolve: " + std::to_string(group.size()) + " group labels for " + std::to_string(polygon_wkb.size()) + " polygons");
+        throw InputError("dissolve: " + std::to_string(group.size()) + " group labels for " + std::to_string(polygon_wkb.size()) +
+                         " polygons");
     std::vector<std::vector<std::size_t>> members(static_cast<std::size_t>(groups));
     for (std::size_t i = 0; i < group.size(); ++i)
         if (group[i] >= 0 && group[i] < groups) members[static_cast<std::size_t>(group[i])].push_back(i);
     std::vector<std::string> out(static_cast<std::size_t>(groups));
-    core::parallel_chunks(out.size(), threads, [&](std::size_t begin, std::size_t end) {
-        GeosContext ctx;
-        const auto h = ctx.handle();
-        for (std::size_t g = begin; g < end; ++g) {
-            if (members[g].empty()) continue;
-            std::vector<GEOSGeometry*> parts;
-            for (std::size_t i : members[g]) parts.push_back(ctx.from_wkb(polygon_wkb[i]).release());
-            auto collection = ctx.own(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                                  static_cast<unsigned>(parts.size())), "collection");
-            auto merged = ctx.own(GEOSUnaryUnion_r(h, collection.get()), "union");
-            out[g] = ctx.to_wkb(merged.get());
-        }
-    }, control, "dissolving polygons");
+    core::parallel_chunks(
+        out.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            GeosContext ctx;
+            const auto h = ctx.handle();
+            for (std::size_t g = begin; g < end; ++g) {
+                if (members[g].empty()) continue;
+                std::vector<GEOSGeometry*> parts;
+                for (std::size_t i : members[g]) parts.push_back(ctx.from_wkb(polygon_wkb[i]).release());
+                auto collection = ctx.own(
+                    GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size())),
+                    "collection");
+                auto merged = ctx.own(GEOSUnaryUnion_r(h, collection.get()), "union");
+                out[g] = ctx.to_wkb(merged.get());
+            }
+        },
+        control, "dissolving polygons");
     return out;
 }
 

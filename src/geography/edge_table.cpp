@@ -48,7 +48,8 @@ EdgeTable edge_table(const std::string& wkb) {
     // grid cells meaningless (and the float-to-index casts in BoxGrid undefined).
     for (double v : rings.xy)
         if (!(std::abs(v) <= kMaxCoordinate))
-            throw GeometryError("polygon has a coordinate (" + std::to_string(v) + ") that is not finite or beyond 1e15; "
+            throw GeometryError("polygon has a coordinate (" + std::to_string(v) +
+                                ") that is not finite or beyond 1e15; "
                                 "expected coordinates of a projected CRS");
     EdgeTable table;
     table.box = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
@@ -60,7 +61,8 @@ EdgeTable edge_table(const std::string& wkb) {
         const double ox = rings.xy[2 * first], oy = rings.xy[2 * first + 1];
         double twice_area = 0.0;
         for (std::size_t p = first; p + 1 < last; ++p)
-            twice_area += (rings.xy[2 * p] - ox) * (rings.xy[2 * p + 3] - oy) - (rings.xy[2 * p + 2] - ox) * (rings.xy[2 * p + 1] - oy);
+            twice_area +=
+                (rings.xy[2 * p] - ox) * (rings.xy[2 * p + 3] - oy) - (rings.xy[2 * p + 2] - ox) * (rings.xy[2 * p + 1] - oy);
         // Shells must count positive (counter-clockwise) and holes negative, as stored or not.
         const bool counter_clockwise = twice_area > 0.0;
         const double orientation = (counter_clockwise != rings.is_hole[r]) ? 1.0 : -1.0;
@@ -78,9 +80,8 @@ EdgeTable edge_table(const std::string& wkb) {
             else table.edges.push_back({x1, y1, x0, y0, orientation});
         }
     }
-    std::sort(table.edges.begin(), table.edges.end(), [](const Edge& a, const Edge& b) {
-        return a.xl != b.xl ? a.xl < b.xl : a.xr < b.xr;
-    });
+    std::sort(table.edges.begin(), table.edges.end(),
+              [](const Edge& a, const Edge& b) { return a.xl != b.xl ? a.xl < b.xl : a.xr < b.xr; });
     return table;
 }
 

@@ -22,16 +22,15 @@ void GeosContext::on_message(const char* message, void* user_data) {
 
 GeosContext::Geometry GeosContext::own(GEOSGeometry* raw, const char* operation) const {
     if (raw == nullptr) {
-        throw GeometryError(std::string("GEOS ") + operation + " failed: " +
-                            (last_error_.empty() ? "no message" : last_error_));
+        throw GeometryError(std::string("GEOS ") + operation + " failed: " + (last_error_.empty() ? "no message" : last_error_));
     }
     return Geometry(raw, GeometryDeleter{handle_});
 }
 
 GeosContext::Geometry GeosContext::from_wkb(const std::string& wkb) const {
     check_wkb_nesting(wkb);
-    auto geometry = own(GEOSGeomFromWKB_buf_r(handle_, reinterpret_cast<const unsigned char*>(wkb.data()), wkb.size()),
-                        "WKB reading");
+    auto geometry =
+        own(GEOSGeomFromWKB_buf_r(handle_, reinterpret_cast<const unsigned char*>(wkb.data()), wkb.size()), "WKB reading");
     // GEOS overlay and MakeValid fail on NaN/Inf (3.11 leaks on the way out) and can run for
     // minutes on astronomically large coordinates; refuse both here.
     if (!plausible_coordinates(geometry.get()))

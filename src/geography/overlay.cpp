@@ -2,10 +2,10 @@
 // with exact intersection areas from edge trapezoids (geography/edge_table.hpp) instead of
 // building each intersection polygon; and points in polygons by a filtered crossing-number test
 // that hands the few points too close to a boundary to GEOS's robust predicate.
+#include "core/parallel.hpp"
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
 #include "geography/edge_table.hpp"
-#include "core/parallel.hpp"
 #include "geography/geos_context.hpp"
 #include "geography/polygon_rings.hpp"
 
@@ -27,33 +27,39 @@ constexpr double kNoiseShare = 1e-12;
 
 }  // namespace
 
-Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb,
-                            int threads, const Control& control) {
+Crosswalk overlay_crosswalk(std::span<const std::string> source_wkb, std::span<const std::string> target_wkb, int threads,
+                            const Control& control) {
     using geography::EdgeTable;
     // Target edge tables are built once and only read by the workers.
     std::vector<EdgeTable> targets(target_wkb.size());
-    core::parallel_chunks(target_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t t = begin; t < end; ++t) targets[t] = geography::edge_table(target_wkb[t]);
-    }, Control{control.stop, {}}, "preparing overlay targets");
+    core::parallel_chunks(
+        target_wkb.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            for (std::size_t t = begin; t < end; ++t) targets[t] = geography::edge_table(target_wkb[t]);
+        },
+        Control{control.stop, {}}, "preparing overlay targets");
     std::vector<geography::Box> boxes(targets.size());
     for (std::size_t t = 0; t < targets.size(); ++t) boxes[t] = targets[t].box;
     const geography::BoxGrid grid(boxes);
 
     using Entry = std::pair<Eigen::Index, double>;
     std::vector<std::vector<Entry>> rows(source_wkb.size());
-    core::parallel_chunks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        std::vector<std::size_t> candidates;
-        for (std::size_t s = begin; s < end; ++s) {
-            const EdgeTable source = geography::edge_table(source_wkb[s]);
-            if (!(source.area > 0.0)) continue;
-            grid.query(source.box, candidates);
-            for (std::size_t t : candidates) {
-                const double share = geography::intersection_area(source, targets[t]) / source.area;
+    core::parallel_chunks(
+        source_wkb.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            std::vector<std::size_t> candidates;
+            for (std::size_t s = begin; s < end; ++s) {
+                const EdgeTable source = geography::edge_table(source_wkb[s]);
+                if (!(source.area > 0.0)) continue;
+                grid.query(source.box, candidates);
+                for (std::size_t t : candidates) {
+                    const double share = geography::intersection_area(source, targets[t]) / source.area;
                 // Polygons that only touch give rounding noise, not area.
-                if (share > kNoiseShare) rows[s].emplace_back(static_cast<Eigen::Index>(t), std::min(share, 1.0));
+                    if (share > kNoiseShare) rows[s].emplace_back(static_cast<Eigen::Index>(t), std::min(share, 1.0));
+                }
             }
-        }
-    }, control, "overlaying polygons");
+        },
+        control, "overlaying polygons");
     std::vector<Eigen::Triplet<double>> triplets;
     for (std::size_t s = 0; s < rows.size(); ++s)
         for (const auto& [t, share] : rows[s]) triplets.emplace_back(static_cast<Eigen::Index>(s), t, share);
@@ -123,44 +129,50 @@ std::vector<Eigen::Index> locate_points(std::span<const double> x, std::span<con
         throw InputError("points: " + std::to_string(x.size()) + " x values but " + std::to_string(y.size()) + " y values");
     std::vector<geography::PolygonRings> polygons(polygon_wkb.size());
     std::vector<geography::Box> boxes(polygon_wkb.size());
-    core::parallel_chunks(polygon_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t t = begin; t < end; ++t) {
-            polygons[t] = geography::read_polygon_rings(polygon_wkb[t]);
-            geography::Box box{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
-                               -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
-            for (std::size_t i = 0; i < polygons[t].point_count(); ++i) {
-                box.xmin = std::min(box.xmin, polygons[t].xy[2 * i]);
-                box.xmax = std::max(box.xmax, polygons[t].xy[2 * i]);
-                box.ymin = std::min(box.ymin, polygons[t].xy[2 * i + 1]);
-                box.ymax = std::max(box.ymax, polygons[t].xy[2 * i + 1]);
+    core::parallel_chunks(
+        polygon_wkb.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            for (std::size_t t = begin; t < end; ++t) {
+                polygons[t] = geography::read_polygon_rings(polygon_wkb[t]);
+                geography::Box box{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
+                                   -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+                for (std::size_t i = 0; i < polygons[t].point_count(); ++i) {
+                    box.xmin = std::min(box.xmin, polygons[t].xy[2 * i]);
+                    box.xmax = std::max(box.xmax, polygons[t].xy[2 * i]);
+                    box.ymin = std::min(box.ymin, polygons[t].xy[2 * i + 1]);
+                    box.ymax = std::max(box.ymax, polygons[t].xy[2 * i + 1]);
+                }
+                boxes[t] = box;
             }
-            boxes[t] = box;
-        }
-    }, Control{control.stop, {}}, "preparing polygons for points");
+        },
+        Control{control.stop, {}}, "preparing polygons for points");
     const geography::BoxGrid grid(boxes);
     std::vector<Eigen::Index> owner(x.size(), -1);
-    core::parallel_chunks(x.size(), threads, [&](std::size_t begin, std::size_t end) {
-        std::unique_ptr<GeosContext> ctx;  // only for points too close to a boundary to call in double precision
-        std::vector<std::size_t> candidates;
-        for (std::size_t p = begin; p < end; ++p) {
-            if (!std::isfinite(x[p]) || !std::isfinite(y[p])) continue;  // an empty point lies nowhere
-            grid.query({x[p], y[p], x[p], y[p]}, candidates);
-            for (std::size_t t : candidates) {
-                Side side = side_of(polygons[t], x[p], y[p]);
-                if (side == Side::Unsure) {
-                    if (!ctx) ctx = std::make_unique<GeosContext>();
-                    auto polygon = ctx->from_wkb(polygon_wkb[t]);
-                    auto point = ctx->own(GEOSGeom_createPointFromXY_r(ctx->handle(), x[p], y[p]), "point");
-                    side = GEOSCovers_r(ctx->handle(), polygon.get(), point.get()) == 1 ? Side::Inside : Side::Outside;
-                }
+    core::parallel_chunks(
+        x.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            std::unique_ptr<GeosContext> ctx;  // only for points too close to a boundary to call in double precision
+            std::vector<std::size_t> candidates;
+            for (std::size_t p = begin; p < end; ++p) {
+                if (!std::isfinite(x[p]) || !std::isfinite(y[p])) continue;  // an empty point lies nowhere
+                grid.query({x[p], y[p], x[p], y[p]}, candidates);
+                for (std::size_t t : candidates) {
+                    Side side = side_of(polygons[t], x[p], y[p]);
+                    if (side == Side::Unsure) {
+                        if (!ctx) ctx = std::make_unique<GeosContext>();
+                        auto polygon = ctx->from_wkb(polygon_wkb[t]);
+                        auto point = ctx->own(GEOSGeom_createPointFromXY_r(ctx->handle(), x[p], y[p]), "point");
+                        side = GEOSCovers_r(ctx->handle(), polygon.get(), point.get()) == 1 ? Side::Inside : Side::Outside;
+                    }
                 // covers (not contains): a point on a boundary belongs to the lowest-index polygon.
-                if (side == Side::Inside) {
-                    owner[p] = static_cast<Eigen::Index>(t);
-                    break;
+                    if (side == Side::Inside) {
+                        owner[p] = static_cast<Eigen::Index>(t);
+                        break;
+                    }
                 }
             }
-        }
-    }, control, "locating points in polygons");
+        },
+        control, "locating points in polygons");
     return owner;
 }
 

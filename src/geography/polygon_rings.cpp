@@ -10,9 +10,7 @@ namespace furthest::geography {
 namespace {
 
 // std::byteswap is C++23; these are the two widths WKB needs.
-std::uint32_t swap_bytes(std::uint32_t v) {
-    return (v >> 24) | ((v >> 8) & 0x0000ff00u) | ((v << 8) & 0x00ff0000u) | (v << 24);
-}
+std::uint32_t swap_bytes(std::uint32_t v) { return (v >> 24) | ((v >> 8) & 0x0000ff00u) | ((v << 8) & 0x00ff0000u) | (v << 24); }
 std::uint64_t swap_bytes(std::uint64_t v) {
     return (static_cast<std::uint64_t>(swap_bytes(static_cast<std::uint32_t>(v))) << 32) |
            swap_bytes(static_cast<std::uint32_t>(v >> 32));
@@ -138,15 +136,13 @@ void read_geometry(WkbCursor& in, PolygonRings& out, int depth) {
                 return;
             }
             [[fallthrough]];
-        default:
-            throw GeometryError("expected a Polygon or MultiPolygon, got WKB geometry type " + std::to_string(h.type));
+        default: throw GeometryError("expected a Polygon or MultiPolygon, got WKB geometry type " + std::to_string(h.type));
     }
 }
 
 // Walk any WKB geometry without keeping it, only to bound how deep collections nest.
 void walk_geometry(WkbCursor& in, int depth) {
-    if (depth > kMaxNesting)
-        throw GeometryError("WKB nests collections more than " + std::to_string(kMaxNesting) + " deep");
+    if (depth > kMaxNesting) throw GeometryError("WKB nests collections more than " + std::to_string(kMaxNesting) + " deep");
     const Header h = read_header(in);
     switch (h.type) {
         case 1: in.skip(h.dims * 8); return;

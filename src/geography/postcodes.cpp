@@ -19,8 +19,7 @@ bool is_outward(std::string_view s) {
         case 3:
             return is_letter(s[0]) && ((is_digit(s[1]) && (is_digit(s[2]) || is_letter(s[2]))) ||  // A99, A9A
                                        (is_letter(s[1]) && is_digit(s[2])));                      // AA9
-        case 4:
-            return is_letter(s[0]) && is_letter(s[1]) && is_digit(s[2]) && (is_digit(s[3]) || is_letter(s[3]));  // AA99, AA9A
+        case 4: return is_letter(s[0]) && is_letter(s[1]) && is_digit(s[2]) && (is_digit(s[3]) || is_letter(s[3]));  // AA99, AA9A
         default: return false;
     }
 }
@@ -56,7 +55,8 @@ bool PostcodeDirectory::add(std::string_view postcode, double x, double y) {
     const auto [it, inserted] = index_.emplace(key, x_.size());
     if (!inserted) {
         const std::size_t i = it->second;
-        const bool same = (x == x_[i] || (std::isnan(x) && std::isnan(x_[i]))) && (y == y_[i] || (std::isnan(y) && std::isnan(y_[i])));
+        const bool same =
+            (x == x_[i] || (std::isnan(x) && std::isnan(x_[i]))) && (y == y_[i] || (std::isnan(y) && std::isnan(y_[i])));
         if (!same) ++conflicts_;
         return true;
     }

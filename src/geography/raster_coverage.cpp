@@ -11,8 +11,8 @@
 // double precision).
 #include "geography/raster_coverage.hpp"
 
-#include "furthest/errors.hpp"
 #include "core/parallel.hpp"
+#include "furthest/errors.hpp"
 #include "geography/geos_context.hpp"
 
 #include <algorithm>
@@ -23,9 +23,9 @@ namespace furthest {
 
 bool Grid::same_cells(const Grid& other) const {
     const double tolerance = 1e-9 * std::min(cell_width, cell_height);
-    return rows == other.rows && cols == other.cols && row0 == other.row0 && col0 == other.col0 && std::abs(x_min - other.x_min) <= tolerance &&
-           std::abs(y_max - other.y_max) <= tolerance && std::abs(cell_width - other.cell_width) <= tolerance &&
-           std::abs(cell_height - other.cell_height) <= tolerance;
+    return rows == other.rows && cols == other.cols && row0 == other.row0 && col0 == other.col0 &&
+           std::abs(x_min - other.x_min) <= tolerance && std::abs(y_max - other.y_max) <= tolerance &&
+           std::abs(cell_width - other.cell_width) <= tolerance && std::abs(cell_height - other.cell_height) <= tolerance;
 }
 
 bool RasterBand::is_valid(Eigen::Index cell) const {
@@ -128,8 +128,7 @@ const CellCoverage& CoverageWorkspace::cover(const PolygonRings& rings, const Gr
             total -= (uv_[2 * p + 3] - uv_[2 * p + 1]) * (uv_[2 * p] + uv_[2 * p + 2] - 2.0 * uv_[0]);
         if (total == 0.0) continue;
         const double sign = (rings.is_hole[k] ? -1.0 : 1.0) * (total > 0.0 ? 1.0 : -1.0);
-        for (std::size_t p = 0; p + 1 < n; ++p)
-            walk_edge(uv_[2 * p], uv_[2 * p + 1], uv_[2 * p + 2], uv_[2 * p + 3], sign);
+        for (std::size_t p = 0; p + 1 < n; ++p) walk_edge(uv_[2 * p], uv_[2 * p + 1], uv_[2 * p + 2], uv_[2 * p + 3], sign);
     }
 
     // Prefix sums along rows turn the per-cell increments into covered shares.
@@ -219,18 +218,21 @@ void for_each_polygon(std::size_t n, int threads, const std::function<void(std::
     // Polygons go in small chunks, each with its workspace, so large and small ones balance and a
     // stop is seen within a chunk. A chunk ends at its first failure; the lowest failing chunk
     // (the one parallel_chunks reports) holds the lowest failing polygon.
-    core::parallel_chunks(n, threads, [&](std::size_t begin, std::size_t end) {
-        CoverageWorkspace workspace;
-        for (std::size_t i = begin; i < end; ++i) {
-            try {
-                work(i, workspace);
-            } catch (const GeometryError& e) {
-                throw GeometryError("polygon " + std::to_string(i + 1) + ": " + e.what());
-            } catch (const InputError& e) {
-                throw InputError("polygon " + std::to_string(i + 1) + ": " + e.what());
+    core::parallel_chunks(
+        n, threads,
+        [&](std::size_t begin, std::size_t end) {
+            CoverageWorkspace workspace;
+            for (std::size_t i = begin; i < end; ++i) {
+                try {
+                    work(i, workspace);
+                } catch (const GeometryError& e) {
+                    throw GeometryError("polygon " + std::to_string(i + 1) + ": " + e.what());
+                } catch (const InputError& e) {
+                    throw InputError("polygon " + std::to_string(i + 1) + ": " + e.what());
+                }
             }
-        }
-    }, control, step);
+        },
+        control, step);
 }
 
 }  // namespace geography
@@ -240,35 +242,39 @@ CellCoverage coverage_fractions(const std::string& polygon_wkb, const Grid& grid
     return workspace.cover(polygon_wkb, grid);
 }
 
-Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid& grid, const RasterBand* weight,
-                           int threads, const Control& control) {
+Crosswalk raster_crosswalk(std::span<const std::string> polygon_wkb, const Grid& grid, const RasterBand* weight, int threads,
+                           const Control& control) {
     if (weight != nullptr) {
         if (!weight->grid.same_cells(grid))
-            throw InputError("the weight raster is not on the same cells as the grid (origin, cell size and size "
-                             "must match); resample it onto the value raster's grid first");
+            throw InputError(
+                "the weight raster is not on the same cells as the grid (origin, cell size and size "
+                "must match); resample it onto the value raster's grid first");
         if (static_cast<Eigen::Index>(weight->values.size()) != grid.cells())
             throw InputError("the weight raster holds " + std::to_string(weight->values.size()) + " values for " +
                              std::to_string(grid.cells()) + " cells");
     }
     using Entry = std::pair<Eigen::Index, double>;  // (cell, weight)
     std::vector<std::vector<Entry>> columns(polygon_wkb.size());
-    geography::for_each_polygon(polygon_wkb.size(), threads, [&](std::size_t p, geography::CoverageWorkspace& ws) {
-        const CellCoverage& cov = ws.cover(polygon_wkb[p], grid);
-        auto& entries = columns[p];
-        for (Eigen::Index i = 0; i < cov.rows; ++i) {
-            for (Eigen::Index j = 0; j < cov.cols; ++j) {
-                double w = cov.at(i, j);
-                if (w <= 0.0) continue;
-                const Eigen::Index cell = grid.cell_index(cov.row0 + i, cov.col0 + j);
-                if (weight != nullptr) {
-                    if (!weight->is_valid(cell)) continue;
-                    w *= weight->value(cell);
-                    if (w == 0.0) continue;
+    geography::for_each_polygon(
+        polygon_wkb.size(), threads,
+        [&](std::size_t p, geography::CoverageWorkspace& ws) {
+            const CellCoverage& cov = ws.cover(polygon_wkb[p], grid);
+            auto& entries = columns[p];
+            for (Eigen::Index i = 0; i < cov.rows; ++i) {
+                for (Eigen::Index j = 0; j < cov.cols; ++j) {
+                    double w = cov.at(i, j);
+                    if (w <= 0.0) continue;
+                    const Eigen::Index cell = grid.cell_index(cov.row0 + i, cov.col0 + j);
+                    if (weight != nullptr) {
+                        if (!weight->is_valid(cell)) continue;
+                        w *= weight->value(cell);
+                        if (w == 0.0) continue;
+                    }
+                    entries.emplace_back(cell, w);
                 }
-                entries.emplace_back(cell, w);
             }
-        }
-    }, control, "measuring cell coverage");
+        },
+        control, "measuring cell coverage");
     std::size_t total = 0;
     for (const auto& c : columns) total += c.size();
     std::vector<Eigen::Triplet<double>> triplets;
@@ -306,29 +312,32 @@ Crosswalk raster_weighted_overlay(std::span<const std::string> source_wkb, std::
     std::vector<std::vector<Entry>> rows(source_wkb.size());
     std::vector<char> fell_back(source_wkb.size(), 0);
     const auto& shares = area_shares.weights();
-    core::parallel_chunks(source_wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        geography::GeosContext ctx;
-        for (std::size_t s = begin; s < end; ++s) {
-            const auto si = static_cast<Eigen::Index>(s);
-            const double total = covered_weight(source_wkb[s]);
-            if (!(total > 0.0)) {
-                fell_back[s] = 1;
-                for (Crosswalk::Matrix::InnerIterator it(shares, si); it; ++it) rows[s].emplace_back(it.col(), it.value());
-                continue;
-            }
-            auto source = ctx.from_wkb(source_wkb[s]);
-            for (Crosswalk::Matrix::InnerIterator it(shares, si); it; ++it) {
-                if (it.value() >= 1.0) {  // wholly inside this target: all of its people are too
-                    rows[s].emplace_back(it.col(), 1.0);
+    core::parallel_chunks(
+        source_wkb.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            geography::GeosContext ctx;
+            for (std::size_t s = begin; s < end; ++s) {
+                const auto si = static_cast<Eigen::Index>(s);
+                const double total = covered_weight(source_wkb[s]);
+                if (!(total > 0.0)) {
+                    fell_back[s] = 1;
+                    for (Crosswalk::Matrix::InnerIterator it(shares, si); it; ++it) rows[s].emplace_back(it.col(), it.value());
                     continue;
                 }
-                auto target = ctx.from_wkb(target_wkb[static_cast<std::size_t>(it.col())]);
-                auto piece = ctx.own(GEOSIntersection_r(ctx.handle(), source.get(), target.get()), "intersection");
-                const double people = covered_weight(ctx.to_wkb(piece.get()));
-                if (people > 0.0) rows[s].emplace_back(it.col(), std::min(1.0, people / total));
+                auto source = ctx.from_wkb(source_wkb[s]);
+                for (Crosswalk::Matrix::InnerIterator it(shares, si); it; ++it) {
+                    if (it.value() >= 1.0) {  // wholly inside this target: all of its people are too
+                        rows[s].emplace_back(it.col(), 1.0);
+                        continue;
+                    }
+                    auto target = ctx.from_wkb(target_wkb[static_cast<std::size_t>(it.col())]);
+                    auto piece = ctx.own(GEOSIntersection_r(ctx.handle(), source.get(), target.get()), "intersection");
+                    const double people = covered_weight(ctx.to_wkb(piece.get()));
+                    if (people > 0.0) rows[s].emplace_back(it.col(), std::min(1.0, people / total));
+                }
             }
-        }
-    }, control, "weighting the overlay by the raster");
+        },
+        control, "weighting the overlay by the raster");
     std::vector<Eigen::Triplet<double>> triplets;
     std::vector<Eigen::Index> fallback;
     for (std::size_t s = 0; s < rows.size(); ++s) {

@@ -33,8 +33,7 @@ private:
 /// only to the polygon's own slot, so results never depend on scheduling. When polygons fail, the
 /// error of the lowest-numbered one is rethrown, prefixed with "polygon N (1-based)". Polls
 /// `control` and reports `step` as core::parallel_chunks does.
-void for_each_polygon(std::size_t n, int threads,
-                      const std::function<void(std::size_t, CoverageWorkspace&)>& work, const Control& control,
-                      const std::string& step);
+void for_each_polygon(std::size_t n, int threads, const std::function<void(std::size_t, CoverageWorkspace&)>& work,
+                      const Control& control, const std::string& step);
 
 }  // namespace furthest::geography

@@ -1,7 +1,7 @@
 #include "geography/repair.hpp"
 
-#include "furthest/errors.hpp"
 #include "core/parallel.hpp"
+#include "furthest/errors.hpp"
 #include "geography/geos_context.hpp"
 
 #include <mutex>
@@ -37,33 +37,36 @@ GeosContext::Geometry polygonal_part(const GeosContext& ctx, GeosContext::Geomet
 std::vector<Repair> repair_polygons(std::vector<std::string>& wkb, const std::string& role,
                                     const std::vector<std::string>& labels, int threads, const Control& control) {
     std::vector<std::string> reasons(wkb.size());
-    core::parallel_chunks(wkb.size(), threads, [&](std::size_t begin, std::size_t end) {
-        GeosContext ctx;
-        const auto h = ctx.handle();
-        for (std::size_t i = begin; i < end; ++i) {
-            const std::string label = role + " feature " + std::to_string(i + 1) +
-                                      (i < labels.size() && !labels[i].empty() ? " (" + labels[i] + ")" : "");
-            try {
-                auto geometry = ctx.from_wkb(wkb[i]);
-                if (GEOSisValid_r(h, geometry.get()) != 1) {
-                    char* reason = GEOSisValidReason_r(h, geometry.get());
-                    reasons[i] = reason ? reason : "invalid";
-                    GEOSFree_r(h, reason);
-                    geometry = polygonal_part(ctx, ctx.own(GEOSMakeValid_r(h, geometry.get()), "MakeValid"));
-                    wkb[i] = ctx.to_wkb(geometry.get());
-                }
-                if (!(ctx.area(geometry.get()) > 0.0)) {
-                    throw GeometryError(label + ": polygon has zero area" +
-                                        (reasons[i].empty() ? "" : " after repair (" + reasons[i] + ")") +
-                                        "; expected a polygon with area");
-                }
-            } catch (const GeometryError& error) {
+    core::parallel_chunks(
+        wkb.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            GeosContext ctx;
+            const auto h = ctx.handle();
+            for (std::size_t i = begin; i < end; ++i) {
+                const std::string label = role + " feature " + std::to_string(i + 1) +
+                                          (i < labels.size() && !labels[i].empty() ? " (" + labels[i] + ")" : "");
+                try {
+                    auto geometry = ctx.from_wkb(wkb[i]);
+                    if (GEOSisValid_r(h, geometry.get()) != 1) {
+                        char* reason = GEOSisValidReason_r(h, geometry.get());
+                        reasons[i] = reason ? reason : "invalid";
+                        GEOSFree_r(h, reason);
+                        geometry = polygonal_part(ctx, ctx.own(GEOSMakeValid_r(h, geometry.get()), "MakeValid"));
+                        wkb[i] = ctx.to_wkb(geometry.get());
+                    }
+                    if (!(ctx.area(geometry.get()) > 0.0)) {
+                        throw GeometryError(label + ": polygon has zero area" +
+                                            (reasons[i].empty() ? "" : " after repair (" + reasons[i] + ")") +
+                                            "; expected a polygon with area");
+                    }
+                } catch (const GeometryError& error) {
                 // Name the feature in every geometry error, not only in our own.
-                if (std::string_view(error.what()).rfind(label, 0) == 0) throw;
-                throw GeometryError(label + ": " + error.what());
+                    if (std::string_view(error.what()).rfind(label, 0) == 0) throw;
+                    throw GeometryError(label + ": " + error.what());
+                }
             }
-        }
-    }, control, "repairing geometry");
+        },
+        control, "repairing geometry");
     std::vector<Repair> repairs;
     for (std::size_t i = 0; i < reasons.size(); ++i)
         if (!reasons[i].empty()) repairs.push_back({i, reasons[i]});

@@ -17,7 +17,6 @@ struct Repair {
 /// GeometryError naming the feature when a polygon has no area, before or after repair.
 /// `label(i)` names feature i in messages. Polls `control` ("repairing geometry").
 std::vector<Repair> repair_polygons(std::vector<std::string>& wkb, const std::string& role,
-                                    const std::vector<std::string>& labels, int threads = 0,
-                                    const Control& control = {});
+                                    const std::vector<std::string>& labels, int threads = 0, const Control& control = {});
 
 }  // namespace furthest::geography

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -116,12 +116,12 @@ Eigen::VectorXd ZonalTable::column(ZonalStatistic statistic) const {
     throw ConfigError("zonal statistic '" + zonal_statistic_name(statistic) + "' was not computed");
 }
 
-ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const RasterBand& band,
-                            const ZonalOptions& options, const Control& control) {
+ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const RasterBand& band, const ZonalOptions& options,
+                            const Control& control) {
     const Grid& grid = band.grid;
     if (static_cast<Eigen::Index>(band.values.size()) != grid.cells())
-        throw InputError("raster band holds " + std::to_string(band.values.size()) + " values for " +
-                         std::to_string(grid.rows) + " x " + std::to_string(grid.cols) + " cells");
+        throw InputError("raster band holds " + std::to_string(band.values.size()) + " values for " + std::to_string(grid.rows) +
+                         " x " + std::to_string(grid.cols) + " cells");
     const auto wants = [&](ZonalStatistic s) {
         return std::find(options.statistics.begin(), options.statistics.end(), s) != options.statistics.end();
     };
@@ -131,13 +131,13 @@ ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const Rast
     if (weighted && options.weights == nullptr)
         throw ConfigError("zonal statistic 'weighted_mean' needs a weight raster; none was given");
     if (weighted && !options.weights->grid.same_cells(grid))
-        throw InputError("the weight raster is not on the same cells as the value raster (origin, cell size and "
-                         "size must match); resample it onto the value raster's grid first");
+        throw InputError(
+            "the weight raster is not on the same cells as the value raster (origin, cell size and "
+            "size must match); resample it onto the value raster's grid first");
     if (weighted && static_cast<Eigen::Index>(options.weights->values.size()) != grid.cells())
-        throw InputError("the weight raster holds " + std::to_string(options.weights->values.size()) +
-                         " values for " + std::to_string(grid.cells()) + " cells");
-    if (above && !options.threshold)
-        throw ConfigError("zonal statistic 'frac_above' needs a threshold; none was given");
+        throw InputError("the weight raster holds " + std::to_string(options.weights->values.size()) + " values for " +
+                         std::to_string(grid.cells()) + " cells");
+    if (above && !options.threshold) throw ConfigError("zonal statistic 'frac_above' needs a threshold; none was given");
     if (above && !std::isfinite(*options.threshold))
         throw ConfigError("zonal statistic 'frac_above': threshold must be a finite number");
     const double threshold = above ? *options.threshold : 0.0;
@@ -148,50 +148,53 @@ ZonalTable zonal_statistics(std::span<const std::string> polygon_wkb, const Rast
     table.statistics = options.statistics;
     table.values = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(polygon_wkb.size()),
                                              static_cast<Eigen::Index>(options.statistics.size()), kNaN);
-    geography::for_each_polygon(polygon_wkb.size(), options.threads, [&](std::size_t p, geography::CoverageWorkspace& ws) {
-        const CellCoverage& cov = ws.cover(polygon_wkb[p], grid);
-        Accumulator acc;
-        for (Eigen::Index i = 0; i < cov.rows; ++i) {
-            for (Eigen::Index j = 0; j < cov.cols; ++j) {
-                double share = cov.at(i, j);
-                if (single) share = static_cast<double>(static_cast<float>(share));
-                if (!(share > 0.0)) continue;
-                const Eigen::Index cell = grid.cell_index(cov.row0 + i, cov.col0 + j);
-                if (!band.is_valid(cell)) continue;
-                const double x = band.value(cell);
-                acc.count += share;
-                acc.sum += x * share;
-                acc.min = std::min(acc.min, x);
-                acc.max = std::max(acc.max, x);
-                if (weights != nullptr) {
+    geography::for_each_polygon(
+        polygon_wkb.size(), options.threads,
+        [&](std::size_t p, geography::CoverageWorkspace& ws) {
+            const CellCoverage& cov = ws.cover(polygon_wkb[p], grid);
+            Accumulator acc;
+            for (Eigen::Index i = 0; i < cov.rows; ++i) {
+                for (Eigen::Index j = 0; j < cov.cols; ++j) {
+                    double share = cov.at(i, j);
+                    if (single) share = static_cast<double>(static_cast<float>(share));
+                    if (!(share > 0.0)) continue;
+                    const Eigen::Index cell = grid.cell_index(cov.row0 + i, cov.col0 + j);
+                    if (!band.is_valid(cell)) continue;
+                    const double x = band.value(cell);
+                    acc.count += share;
+                    acc.sum += x * share;
+                    acc.min = std::min(acc.min, x);
+                    acc.max = std::max(acc.max, x);
+                    if (weights != nullptr) {
                     // A NoData weight poisons the weighted mean, as in exactextract.
-                    const double w = weights->is_valid(cell) ? weights->value(cell) : kNaN;
-                    acc.weighted_count += share * w;
-                    acc.weighted_sum += x * share * w;
+                        const double w = weights->is_valid(cell) ? weights->value(cell) : kNaN;
+                        acc.weighted_count += share * w;
+                        acc.weighted_sum += x * share * w;
+                    }
+                    if (majority) acc.shares.add(x, share);
+                    if (above && x >= threshold) acc.above += share;
                 }
-                if (majority) acc.shares.add(x, share);
-                if (above && x >= threshold) acc.above += share;
             }
-        }
-        const bool any = acc.count > 0.0;
-        const auto row = static_cast<Eigen::Index>(p);
-        for (std::size_t k = 0; k < options.statistics.size(); ++k) {
-            double v = kNaN;
-            switch (options.statistics[k]) {
-                case ZonalStatistic::Count: v = acc.count; break;
-                case ZonalStatistic::Sum: v = acc.sum; break;
-                case ZonalStatistic::Mean: v = any ? acc.sum / acc.count : kNaN; break;
-                case ZonalStatistic::Min: v = any ? acc.min : kNaN; break;
-                case ZonalStatistic::Max: v = any ? acc.max : kNaN; break;
-                case ZonalStatistic::WeightedMean:
-                    v = acc.weighted_count != 0.0 ? acc.weighted_sum / acc.weighted_count : kNaN;
-                    break;
-                case ZonalStatistic::Majority: v = acc.shares.majority(); break;
-                case ZonalStatistic::FracAbove: v = any ? acc.above / acc.count : kNaN; break;
+            const bool any = acc.count > 0.0;
+            const auto row = static_cast<Eigen::Index>(p);
+            for (std::size_t k = 0; k < options.statistics.size(); ++k) {
+                double v = kNaN;
+                switch (options.statistics[k]) {
+                    case ZonalStatistic::Count: v = acc.count; break;
+                    case ZonalStatistic::Sum: v = acc.sum; break;
+                    case ZonalStatistic::Mean: v = any ? acc.sum / acc.count : kNaN; break;
+                    case ZonalStatistic::Min: v = any ? acc.min : kNaN; break;
+                    case ZonalStatistic::Max: v = any ? acc.max : kNaN; break;
+                    case ZonalStatistic::WeightedMean:
+                        v = acc.weighted_count != 0.0 ? acc.weighted_sum / acc.weighted_count : kNaN;
+                        break;
+                    case ZonalStatistic::Majority: v = acc.shares.majority(); break;
+                    case ZonalStatistic::FracAbove: v = any ? acc.above / acc.count : kNaN; break;
+                }
+                table.values(row, static_cast<Eigen::Index>(k)) = v;
             }
-            table.values(row, static_cast<Eigen::Index>(k)) = v;
-        }
-    }, control, "zonal statistics");
+        },
+        control, "zonal statistics");
     return table;
 }
 

@@ -1,7 +1,7 @@
 #include "io/gdal_session.hpp"
 
-#include "furthest/errors.hpp"
 #include "core/text.hpp"
+#include "furthest/errors.hpp"
 
 #include <algorithm>
 #include <array>
@@ -34,9 +34,9 @@ void CPL_STDCALL ScopedErrorCollector::handle(CPLErr level, CPLErrorNum, const c
 void check_local_path(const std::string& role, const std::filesystem::path& path, bool allow_network) {
     if (allow_network) return;
     // Any of these prefixes, even nested (/vsizip//vsicurl/...), makes GDAL open a connection.
-    static constexpr std::array<std::string_view, 12> network_markers = {
-        "/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls", "/vsioss", "/vsiswift",
-        "/vsiwebhdfs", "/vsihdfs", "http://", "https://", "ftp://"};
+    static constexpr std::array<std::string_view, 12> network_markers = {"/vsicurl", "/vsis3",  "/vsigs",    "/vsiaz",
+                                                                         "/vsiadls", "/vsioss", "/vsiswift", "/vsiwebhdfs",
+                                                                         "/vsihdfs", "http://", "https://",  "ftp://"};
     const std::string text = path.string();
     for (auto marker : network_markers) {
         if (text.find(marker) != std::string::npos) {
@@ -46,8 +46,7 @@ void check_local_path(const std::string& role, const std::filesystem::path& path
     }
 }
 
-GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path,
-                                 bool allow_network) {
+GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path, bool allow_network) {
     ensure_gdal_registered();
     check_local_path(role, path, allow_network);
     std::error_code ec;
@@ -62,11 +61,10 @@ GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem:
     ScopedErrorCollector errors;
     // EMPTY_STRING_AS_NULL makes blank CSV cells read as missing rather than as "".
     const char* const open_options[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
-    GDALDatasetUniquePtr dataset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                                   nullptr, open_options, nullptr));
+    GDALDatasetUniquePtr dataset(
+        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr));
     if (!dataset) {
-        std::string why = errors.last_error().empty() ? "not a vector or table format GDAL can read"
-                                                      : errors.last_error();
+        std::string why = errors.last_error().empty() ? "not a vector or table format GDAL can read" : errors.last_error();
         throw InputError(role + ": cannot read '" + path.string() + "': " + why);
     }
     return dataset;
@@ -93,10 +91,8 @@ OGRSpatialReference spatial_reference(const std::string& user_input, const std::
     // remark, is a definition and never fetched).
     const bool is_wkt = user_input.find('[') != std::string::npos;
     if ((!is_wkt && user_input.find("://") != std::string::npos) ||
-        srs.SetFromUserInput(user_input.c_str(),
-                             OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS) != OGRERR_NONE) {
-        throw ConfigError(what + ": unknown coordinate reference system '" + user_input +
-                          "'; expected e.g. \"EPSG:27700\"");
+        srs.SetFromUserInput(user_input.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS) != OGRERR_NONE) {
+        throw ConfigError(what + ": unknown coordinate reference system '" + user_input + "'; expected e.g. \"EPSG:27700\"");
     }
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     return srs;

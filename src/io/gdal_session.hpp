@@ -4,8 +4,8 @@
 
 #include <cpl_error.h>
 #include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
 
 #include <filesystem>
 #include <string>
@@ -38,8 +38,7 @@ private:
 void check_local_path(const std::string& role, const std::filesystem::path& path, bool allow_network);
 
 /// Open a vector/table dataset read-only; InputError naming `role` and path on failure.
-GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path,
-                                 bool allow_network);
+GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path, bool allow_network);
 
 /// Pick a layer by name, or the only/first layer when `layer_name` is empty.
 OGRLayer* pick_layer(GDALDataset& dataset, const std::string& role, const std::filesystem::path& path,

@@ -55,13 +55,11 @@ ParsedNumber parse_number(std::string_view text, double& out) {
     if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
     // from_chars would accept "nan"/"inf": refuse anything that does not start like a number.
     const std::size_t first = (!digits.empty() && digits.front() == '-') ? 1 : 0;
-    if (digits.size() <= first ||
-        !(std::isdigit(static_cast<unsigned char>(digits[first])) || digits[first] == '.'))
+    if (digits.size() <= first || !(std::isdigit(static_cast<unsigned char>(digits[first])) || digits[first] == '.'))
         return ParsedNumber::NotANumber;
     double value = 0.0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (ec != std::errc() || end != digits.data() + digits.size() || !std::isfinite(value))
-        return ParsedNumber::NotANumber;
+    if (ec != std::errc() || end != digits.data() + digits.size() || !std::isfinite(value)) return ParsedNumber::NotANumber;
     out = value;
     return ParsedNumber::Value;
 }

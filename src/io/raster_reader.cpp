@@ -1,6 +1,5 @@
-#include "furthest/io.hpp"
-
 #include "furthest/errors.hpp"
+#include "furthest/io.hpp"
 #include "io/gdal_session.hpp"
 
 #include <ogr_geometry.h>
@@ -33,8 +32,7 @@ OpenRaster open_raster(const RasterRequest& request) {
     OpenRaster out;
     {
         ScopedErrorCollector errors;
-        out.dataset.reset(GDALDataset::Open(request.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr,
-                                            nullptr, nullptr));
+        out.dataset.reset(GDALDataset::Open(request.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
         if (!out.dataset) {
             throw InputError(at + ": cannot read it as a raster: " +
                              (errors.last_error().empty() ? "not a raster format GDAL can read" : errors.last_error()));
@@ -47,14 +45,15 @@ OpenRaster open_raster(const RasterRequest& request) {
     }
     out.band = out.dataset->GetRasterBand(request.band);
     if (out.dataset->GetGeoTransform(out.transform.data()) != CE_None) {
-        throw InputError(at + " has no geotransform; expected a georeferenced raster (a GeoTIFF with its "
+        throw InputError(at +
+                         " has no geotransform; expected a georeferenced raster (a GeoTIFF with its "
                          "origin and cell size)");
     }
     const auto& t = out.transform;
     // Exact coverage needs axis-aligned cells; a rotated or sheared grid would need resampling first.
     if (t[2] != 0.0 || t[4] != 0.0) {
-        throw InputError(at + " has a rotated geotransform (terms " + std::to_string(t[2]) + ", " +
-                         std::to_string(t[4]) + "); expected a north-up raster: warp it first, e.g. "
+        throw InputError(at + " has a rotated geotransform (terms " + std::to_string(t[2]) + ", " + std::to_string(t[4]) +
+                         "); expected a north-up raster: warp it first, e.g. "
                          "gdalwarp -t_srs with the same CRS");
     }
     if (!(t[1] > 0.0) || !(t[5] < 0.0) || !std::isfinite(t[0]) || !std::isfinite(t[3])) {
@@ -117,13 +116,12 @@ RasterBand read_raster_band(const RasterRequest& request, const std::optional<Bo
     }
     out.values.resize(static_cast<std::size_t>(out.grid.cells()));
     ScopedErrorCollector errors;
-    const CPLErr status = raster.band->RasterIO(GF_Read, static_cast<int>(col0), static_cast<int>(row0),
-                                                static_cast<int>(out.grid.cols), static_cast<int>(out.grid.rows),
-                                                out.values.data(), static_cast<int>(out.grid.cols),
-                                                static_cast<int>(out.grid.rows), GDT_Float64, 0, 0, nullptr);
+    const CPLErr status = raster.band->RasterIO(
+        GF_Read, static_cast<int>(col0), static_cast<int>(row0), static_cast<int>(out.grid.cols), static_cast<int>(out.grid.rows),
+        out.values.data(), static_cast<int>(out.grid.cols), static_cast<int>(out.grid.rows), GDT_Float64, 0, 0, nullptr);
     if (status != CE_None) {
-        throw InputError(where(request) + ": reading band " + std::to_string(request.band) + " failed: " +
-                         (errors.last_error().empty() ? "unknown GDAL error" : errors.last_error()));
+        throw InputError(where(request) + ": reading band " + std::to_string(request.band) +
+                         " failed: " + (errors.last_error().empty() ? "unknown GDAL error" : errors.last_error()));
     }
     return out;
 }

@@ -1,8 +1,9 @@
+#include "io/readers.hpp"
+
+#include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"
 #include "io/number_parsing.hpp"
-#include "io/readers.hpp"
-#include "core/text.hpp"
 
 #include <ogr_geometry.h>
 
@@ -14,9 +15,7 @@
 namespace furthest::io {
 namespace {
 
-std::string where(const std::string& role, const std::filesystem::path& path) {
-    return role + ": '" + path.string() + "'";
-}
+std::string where(const std::string& role, const std::filesystem::path& path) { return role + ": '" + path.string() + "'"; }
 
 // Attribute columns typed after the OGR field definitions.
 struct ColumnBuilder {
@@ -32,15 +31,9 @@ struct ColumnBuilder {
         valid.push_back(present);
         switch (type) {
             case OFTInteger:
-            case OFTInteger64:
-                integers.push_back(present ? feature.GetFieldAsInteger64(field) : 0);
-                break;
-            case OFTReal:
-                reals.push_back(present ? feature.GetFieldAsDouble(field) : std::nan(""));
-                break;
-            default:
-                texts.emplace_back(present ? feature.GetFieldAsString(field) : "");
-                break;
+            case OFTInteger64: integers.push_back(present ? feature.GetFieldAsInteger64(field) : 0); break;
+            case OFTReal: reals.push_back(present ? feature.GetFieldAsDouble(field) : std::nan("")); break;
+            default: texts.emplace_back(present ? feature.GetFieldAsString(field) : ""); break;
         }
     }
 
@@ -66,8 +59,8 @@ std::vector<ColumnBuilder> builders_for(OGRLayer& layer) {
 
 bool is_polygonal(OGRwkbGeometryType type) {
     const auto flat = wkbFlatten(type);
-    return flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon ||
-           flat == wkbMultiSurface || flat == wkbTriangle || flat == wkbPolyhedralSurface || flat == wkbTIN;
+    return flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon || flat == wkbMultiSurface ||
+           flat == wkbTriangle || flat == wkbPolyhedralSurface || flat == wkbTIN;
 }
 
 std::string to_wkb(const OGRGeometry& geometry) {
@@ -83,8 +76,8 @@ bool finite_extent(const OGRGeometry& geometry) {
     OGREnvelope e;
     geometry.getEnvelope(&e);
     return std::isfinite(e.MinX) && std::isfinite(e.MaxX) && std::isfinite(e.MinY) && std::isfinite(e.MaxY) &&
-           std::abs(e.MinX) < kMaxCoordinate && std::abs(e.MaxX) < kMaxCoordinate &&
-           std::abs(e.MinY) < kMaxCoordinate && std::abs(e.MaxY) < kMaxCoordinate;
+           std::abs(e.MinX) < kMaxCoordinate && std::abs(e.MaxX) < kMaxCoordinate && std::abs(e.MinY) < kMaxCoordinate &&
+           std::abs(e.MaxY) < kMaxCoordinate;
 }
 
 // Keep only the rows an OGR SQL expression selects; the file stays as it is.
@@ -125,8 +118,8 @@ private:
         const auto now = std::chrono::steady_clock::now();
         if (now - last_report_ < std::chrono::milliseconds(100)) return;
         last_report_ = now;
-        control_->report(step_, total_ > 0 ? std::min(1.0, static_cast<double>(read_) / static_cast<double>(total_))
-                                           : std::nan(""));
+        control_->report(step_,
+                         total_ > 0 ? std::min(1.0, static_cast<double>(read_) / static_cast<double>(total_)) : std::nan(""));
     }
 
     const Control* control_;
@@ -189,21 +182,21 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
         }
         const auto type = geometry->getGeometryType();
         if (request.family == GeometryFamily::Polygonal && !is_polygonal(type)) {
-            throw InputError(feature_at + ": geometry is " + OGRGeometryTypeToName(type) +
-                             "; expected Polygon or MultiPolygon");
+            throw InputError(feature_at + ": geometry is " + OGRGeometryTypeToName(type) + "; expected Polygon or MultiPolygon");
         }
         if (request.family == GeometryFamily::Point && wkbFlatten(type) != wkbPoint) {
             throw InputError(feature_at + ": geometry is " + OGRGeometryTypeToName(type) + "; expected Point");
         }
         std::unique_ptr<OGRGeometry> owned;
-        if (geometry->hasCurveGeometry() || wkbFlatten(type) == wkbPolyhedralSurface ||
-            wkbFlatten(type) == wkbTIN || wkbFlatten(type) == wkbTriangle) {
+        if (geometry->hasCurveGeometry() || wkbFlatten(type) == wkbPolyhedralSurface || wkbFlatten(type) == wkbTIN ||
+            wkbFlatten(type) == wkbTriangle) {
             owned.reset(OGRGeometryFactory::forceToMultiPolygon(geometry->getLinearGeometry()));
             geometry = owned.get();
         }
         geometry->flattenTo2D();
         if (!finite_extent(*geometry)) {
-            throw InputError(feature_at + ": coordinates are not finite or implausibly large (beyond 1e8); "
+            throw InputError(feature_at +
+                             ": coordinates are not finite or implausibly large (beyond 1e8); "
                              "expected coordinates in the layer's CRS");
         }
         if (transform && geometry->transform(transform.get()) != OGRERR_NONE) {
@@ -217,8 +210,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
         for (int i = 0; i < static_cast<int>(builders.size()); ++i) builders[static_cast<std::size_t>(i)].append(*feature, i);
     }
     if (!errors.last_error().empty()) {
-        throw InputError(at + ": reading stopped after " + std::to_string(feature_number) +
-                         " features: " + errors.last_error());
+        throw InputError(at + ": reading stopped after " + std::to_string(feature_number) + " features: " + errors.last_error());
     }
     if (out.wkb.empty()) {
         throw InputError(at + " layer '" + out.name + "' has no features" +
@@ -229,9 +221,8 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     return out;
 }
 
-Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer_name,
-                 bool allow_network, const std::string& filter, const std::vector<std::string>& columns,
-                 const Control& control) {
+Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer_name, bool allow_network,
+                 const std::string& filter, const std::vector<std::string>& columns, const Control& control) {
     const std::string at = where(role, path);
     ScopedErrorCollector errors;  // from the start: drivers parse lazily (see read_vector)
     auto dataset = open_vector(role, path, allow_network);
@@ -252,7 +243,8 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
         for (const auto& column : columns) {
             const auto found = std::find(names.begin(), names.end(), column);
             if (found == names.end())
-                throw InputError(at + " has no column '" + column + "'" + core::did_you_mean(column, names) + "; columns: " + core::join_names(names));
+                throw InputError(at + " has no column '" + column + "'" + core::did_you_mean(column, names) +
+                                 "; columns: " + core::join_names(names));
             kept.push_back(builders[static_cast<std::size_t>(found - names.begin())]);
             kept_fields.push_back(static_cast<int>(found - names.begin()));
         }
@@ -283,9 +275,8 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
     return out;
 }
 
-Layer points_from_columns(Layer table, const std::string& role, const std::filesystem::path& path,
-                          const std::string& x, const std::string& y, const OGRSpatialReference& crs,
-                          const OGRSpatialReference& working_crs) {
+Layer points_from_columns(Layer table, const std::string& role, const std::filesystem::path& path, const std::string& x,
+                          const std::string& y, const OGRSpatialReference& crs, const OGRSpatialReference& working_crs) {
     const auto xs = numeric_values(require_column(table, role, path, x), role, path, false);
     const auto ys = numeric_values(require_column(table, role, path, y), role, path, false);
     std::unique_ptr<OGRCoordinateTransformation> transform;
@@ -298,14 +289,13 @@ Layer points_from_columns(Layer table, const std::string& role, const std::files
     for (std::size_t row = 0; row < xs.size(); ++row) {
         const std::string row_at = where(role, path) + " row " + std::to_string(row + 1);
         if (std::isnan(xs[row]) || std::isnan(ys[row])) {
-            throw InputError(row_at + ": coordinate column '" + (std::isnan(xs[row]) ? x : y) +
-                             "' is blank; expected a number");
+            throw InputError(row_at + ": coordinate column '" + (std::isnan(xs[row]) ? x : y) + "' is blank; expected a number");
         }
         OGRPoint point(xs[row], ys[row]);
-        if (!finite_extent(point) || (transform && point.transform(transform.get()) != OGRERR_NONE) ||
-            !finite_extent(point)) {
-            throw InputError(row_at + ": point (" + std::to_string(xs[row]) + ", " + std::to_string(ys[row]) +
-                             ") in columns '" + x + "', '" + y + "' cannot be placed in the working CRS; "
+        if (!finite_extent(point) || (transform && point.transform(transform.get()) != OGRERR_NONE) || !finite_extent(point)) {
+            throw InputError(row_at + ": point (" + std::to_string(xs[row]) + ", " + std::to_string(ys[row]) + ") in columns '" +
+                             x + "', '" + y +
+                             "' cannot be placed in the working CRS; "
                              "check the crs and the x/y order");
         }
         table.wkb.push_back(to_wkb(point));
@@ -359,15 +349,17 @@ double numeric_value(const Column& column, std::size_t row, const std::string& r
                     case ParsedNumber::Blank: return std::nan("");
                     case ParsedNumber::NotANumber: break;
                 }
-                throw InputError(where(role, path) + " row " + std::to_string(row + 1) + ", column '" + column.name +
-                                 "': '" + values[row] + "' is not a number; expected a finite decimal number "
-                                 "(thousands separators allowed)" + (blank_allowed ? " or a blank cell" : ""));
+                throw InputError(where(role, path) + " row " + std::to_string(row + 1) + ", column '" + column.name + "': '" +
+                                 values[row] +
+                                 "' is not a number; expected a finite decimal number "
+                                 "(thousands separators allowed)" +
+                                 (blank_allowed ? " or a blank cell" : ""));
             } else if constexpr (std::is_same_v<T, Column::Integers>) {
                 return static_cast<double>(values[row]);
             } else {
                 if (!std::isfinite(values[row])) {
-                    throw InputError(where(role, path) + " row " + std::to_string(row + 1) + ", column '" +
-                                     column.name + "': value is infinite; expected a finite number");
+                    throw InputError(where(role, path) + " row " + std::to_string(row + 1) + ", column '" + column.name +
+                                     "': value is infinite; expected a finite number");
                 }
                 return values[row];
             }

@@ -1,6 +1,5 @@
-#include "furthest/io.hpp"
-
 #include "furthest/errors.hpp"
+#include "furthest/io.hpp"
 #include "io/gdal_session.hpp"
 
 #include <ogr_geometry.h>
@@ -39,7 +38,8 @@ std::vector<std::string> reproject_geometries(std::span<const std::string> wkb, 
         std::unique_ptr<OGRGeometry> geometry(raw);
         if (geometry->transform(transform.get()) != OGRERR_NONE)
             throw InputError(at + ": cannot be transformed (" +
-                             (errors.last_error().empty() ? "coordinates outside the CRS's area of use" : errors.last_error()) + ")");
+                             (errors.last_error().empty() ? "coordinates outside the CRS's area of use" : errors.last_error()) +
+                             ")");
         std::string bytes(static_cast<std::size_t>(geometry->WkbSize()), '\0');
         geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(bytes.data()), wkbVariantIso);
         out[i] = std::move(bytes);

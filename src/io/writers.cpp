@@ -4,13 +4,13 @@
 #include "io/gdal_session.hpp"
 
 #include <ogrsf_frmts.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <memory>
+#include <signal.h>
+#include <unistd.h>
 
 namespace furthest::io {
 namespace {
@@ -57,9 +57,7 @@ void write_layer(GDALDataset& dataset, const Layer& layer, const std::filesystem
     const OGRwkbGeometryType type = with_geometry ? layer_geometry_type(layer) : wkbNone;
     std::vector<const char*> options = style.options;
     options.push_back(nullptr);
-    const auto text = [&](const std::string& value) {
-        return style.spreadsheet ? spreadsheet_text(value) : value;
-    };
+    const auto text = [&](const std::string& value) { return style.spreadsheet ? spreadsheet_text(value) : value; };
     ScopedErrorCollector errors;
     OGRLayer* out = dataset.CreateLayer(layer.name.c_str(), srs.get(), type, const_cast<char**>(options.data()));
     if (out == nullptr) throw OutputError(at + ": cannot create layer: " + errors.last_error());
@@ -85,7 +83,8 @@ void write_layer(GDALDataset& dataset, const Layer& layer, const std::filesystem
                 [&](const auto& values) {
                     using T = std::decay_t<decltype(values)>;
                     if constexpr (std::is_same_v<T, Column::Texts>) feature.SetField(i, text(values[row]).c_str());
-                    else if constexpr (std::is_same_v<T, Column::Integers>) feature.SetField(i, static_cast<GIntBig>(values[row]));
+                    else if constexpr (std::is_same_v<T, Column::Integers>)
+                        feature.SetField(i, static_cast<GIntBig>(values[row]));
                     else feature.SetField(i, values[row]);
                 },
                 column.values);
@@ -139,15 +138,19 @@ void write_geopackage(const std::filesystem::path& path, const std::vector<const
 std::string spreadsheet_text(std::string_view text) {
     if (text.empty()) return {};
     switch (text.front()) {
-        case '=': case '+': case '-': case '@': case '\t': case '\r': {
+        case '=':
+        case '+':
+        case '-':
+        case '@':
+        case '\t':
+        case '\r': {
             std::string safe;
             safe.reserve(text.size() + 1);
             safe += '\'';
             safe += text;
             return safe;
         }
-        default:
-            return std::string(text);
+        default: return std::string(text);
     }
 }
 
@@ -219,8 +222,7 @@ std::filesystem::path StagedOutputs::stage(const std::filesystem::path& final_pa
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (ec) throw OutputError("cannot create output folder '" + folder.string() + "': " + ec.message());
-    if (::access(folder.c_str(), W_OK) != 0)
-        throw OutputError("output folder '" + folder.string() + "' is not writable");
+    if (::access(folder.c_str(), W_OK) != 0) throw OutputError("output folder '" + folder.string() + "' is not writable");
     for (auto& stale : remove_stale_temporaries(folder, final_path)) stale_removed_.push_back(std::move(stale));
     // Same folder as the final file so the rename stays on one file system (atomic).
     std::string name = temporary_prefix(final_path);

@@ -16,11 +16,12 @@ namespace {
 // Coverage below 1 - this is reported as a shortfall (gaps between generalised boundaries).
 constexpr double kCoverageTolerance = 1e-6;
 
-AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    ManifestFacts& facts, Reports& reports, const Control& control) {
+AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs, ManifestFacts& facts,
+                    Reports& reports, const Control& control) {
     AreaSet areas;
     areas.layer = io::read_vector({"areas", config.areas.path, config.areas.layer, io::GeometryFamily::Polygonal,
-                                   config.allow_network, config.areas.where, &control}, working_crs);
+                                   config.allow_network, config.areas.where, &control},
+                                  working_crs);
     facts.inputs.push_back({"areas", config.areas.path});
     areas.ids = unique_ids(areas.layer, "areas", config.areas.path, config.areas.id);
     areas.names = areas.ids;
@@ -36,8 +37,9 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
                          ") had invalid geometry (" + repair.reason + "); repaired with GEOS MakeValid",
                      {areas.ids[repair.index]});
     areas.zone_to_area = overlay_crosswalk(zones.layer->wkb, areas.layer.wkb, config.threads, control);
-    areas.method = "area-weighted polygon overlay of the zones on the areas in the working CRS; a zone's main area "
-                   "holds the largest share of its area";
+    areas.method =
+        "area-weighted polygon overlay of the zones on the areas in the working CRS; a zone's main area "
+        "holds the largest share of its area";
 
     std::vector<std::string> shortfalls, no_area, short_ids;
     const Eigen::VectorXd uncovered = areas.zone_to_area.uncovered();
@@ -53,7 +55,8 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
     }
     if (no_area.size() == zones.ids.size())
         throw InputError("areas: '" + config.areas.path.string() + "' cover none of the " + count_of(zones.ids.size(), "zone") +
-                         " of '" + config.zones.path.string() + "'; expected areas overlapping the zones (check that both "
+                         " of '" + config.zones.path.string() +
+                         "'; expected areas overlapping the zones (check that both "
                          "layers declare the right CRS)");
     facts.coverage_shortfalls = shortfalls;
     if (!shortfalls.empty())
@@ -68,12 +71,12 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
     return areas;
 }
 
-AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                     TableCache& tables, ManifestFacts& facts, Reports& reports, const Control& control) {
+AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs, TableCache& tables,
+                     ManifestFacts& facts, Reports& reports, const Control& control) {
     const AreasSpec& spec = config.areas;
     const std::string at = "areas: '" + spec.path.string() + "'";
-    Layer sites = locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where, {}, control), "areas", spec.path,
-                              spec.site, tables, config, working_crs, reports);
+    Layer sites = locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where, {}, control),
+                              "areas", spec.path, spec.site, tables, config, working_crs, reports);
     facts.inputs.push_back({"area member sites", spec.path});
     const Column& id_column = io::require_column(sites, "areas", spec.path, spec.id);
     const Column* name_column = spec.name.empty() ? nullptr : &io::require_column(sites, "areas", spec.path, spec.name);
@@ -84,7 +87,8 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
     for (std::size_t row = 0; row < sites.rows(); ++row) {
         const std::string id = io::key_text(id_column, row);
         if (id.empty())
-            throw InputError(at + " row " + std::to_string(row + 1) + ", column '" + spec.id + "': area id is blank; "
+            throw InputError(at + " row " + std::to_string(row + 1) + ", column '" + spec.id +
+                             "': area id is blank; "
                              "expected the id of the area this member site belongs to");
         auto [it, inserted] = index_of.emplace(id, static_cast<Eigen::Index>(areas.ids.size()));
         if (inserted) {
@@ -95,22 +99,21 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
         site_area[row] = it->second;
     }
     const MemberAssignment assignment = spec.assign;
-    areas.zone_to_area = member_site_crosswalk(centroids(zones.layer->wkb, config.threads, control), sites.wkb, site_area,
-                                               static_cast<Eigen::Index>(areas.ids.size()), assignment, spec.k, config.threads,
-                                               control);
+    areas.zone_to_area =
+        member_site_crosswalk(centroids(zones.layer->wkb, config.threads, control), sites.wkb, site_area,
+                              static_cast<Eigen::Index>(areas.ids.size()), assignment, spec.k, config.threads, control);
     const auto main_area = areas.zone_to_area.main_target();
     areas.layer.name = "areas";
     areas.layer.crs_wkt = zones.layer->crs_wkt;
-    areas.layer.wkb =
-        dissolve(zones.layer->wkb, main_area, static_cast<Eigen::Index>(areas.ids.size()), config.threads, control);
+    areas.layer.wkb = dissolve(zones.layer->wkb, main_area, static_cast<Eigen::Index>(areas.ids.size()), config.threads, control);
     std::vector<std::string> empty;
     for (std::size_t a = 0; a < areas.ids.size(); ++a)
         if (areas.layer.wkb[a].empty()) empty.push_back(areas.ids[a]);
     if (!empty.empty())
-        reports.warn("areas_without_zones",
-                     at + ": " + count_of(empty.size(), "area") + " are the main area of no zone and have no polygon: " +
-                         list_some(empty),
-                     empty);
+        reports.warn(
+            "areas_without_zones",
+            at + ": " + count_of(empty.size(), "area") + " are the main area of no zone and have no polygon: " + list_some(empty),
+            empty);
     areas.method = "areas defined by " + std::to_string(sites.rows()) + " member sites in '" + spec.path.string() + "'" +
                    (spec.site.postcode.empty() ? std::string() : " placed by postcode ('" + spec.site.postcode + "')") + ": " +
                    areas.zone_to_area.method() + " (zones represented by their centroids); area polygons are the zones " +
@@ -120,8 +123,8 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
 
 }  // namespace
 
-AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    TableCache& tables, ManifestFacts& facts, Reports& reports, const Control& control) {
+AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs, TableCache& tables,
+                    ManifestFacts& facts, Reports& reports, const Control& control) {
     return config.areas.from_members() ? member_areas(config, zones, working_crs, tables, facts, reports, control)
                                        : drawn_areas(config, zones, working_crs, facts, reports, control);
 }

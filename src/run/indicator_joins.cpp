@@ -1,9 +1,9 @@
 // Indicators onto the zones: by key, through a code lookup (e.g. 2011 -> 2021 LSOAs), or
 // through points (e.g. postcodes with premises). Every path ends in one vector per zone.
 #include "furthest/errors.hpp"
-#include "io/gdal_session.hpp"
-#include "furthest/zonal.hpp"
 #include "furthest/io.hpp"
+#include "furthest/zonal.hpp"
+#include "io/gdal_session.hpp"
 #include "io/readers.hpp"
 #include "run/inputs.hpp"
 #include "run/run_state.hpp"
@@ -20,8 +20,8 @@ std::string role_of(const IndicatorSpec& spec) { return "indicator '" + spec.nam
 
 // key -> row, refusing duplicate keys (a table must say one thing per place).
 std::unordered_map<std::string, std::size_t> rows_by_key(const Layer& table, const Column& key, const std::string& role,
-                                                        const std::filesystem::path& path, const std::string& key_name,
-                                                        const std::string& expected) {
+                                                         const std::filesystem::path& path, const std::string& key_name,
+                                                         const std::string& expected) {
     std::unordered_map<std::string, std::size_t> row_of;
     row_of.reserve(table.rows());
     for (std::size_t row = 0; row < table.rows(); ++row) {
@@ -49,9 +49,11 @@ std::size_t check_blanks(const IndicatorSpec& spec, const Eigen::VectorXd& x, co
         if ((method.column.empty() ? method.name : method.column) != spec.name) continue;
         const MissingValues policy = method.missing.value_or(config.scoring.missing);
         refused = refused || policy == MissingValues::Error;
-        imputed = imputed || policy == MissingValues::Mean || policy == MissingValues::Median || policy == MissingValues::AreaMean;
+        imputed =
+            imputed || policy == MissingValues::Mean || policy == MissingValues::Median || policy == MissingValues::AreaMean;
     }
-    const std::string where = role_of(spec) + ": '" + spec.path.string() + "'" + (spec.column.empty() ? "" : " column '" + spec.column + "'");
+    const std::string where =
+        role_of(spec) + ": '" + spec.path.string() + "'" + (spec.column.empty() ? "" : " column '" + spec.column + "'");
     if (refused)
         throw InputError(where + " is blank for " + count_of(blank.size(), "zone") + ": " + list_some(blank) +
                          "; expected a number (or set missing = \"mean\", \"median\", \"area_mean\", \"drop\" or \"flag\")");
@@ -81,7 +83,8 @@ Eigen::VectorXd by_key(const IndicatorSpec& spec, const Layer& table, const Zone
         throw InputError(role + ": '" + spec.path.string() + "' has no row for " + std::to_string(unmatched.size()) + " of " +
                          count_of(zones.ids.size(), "zone") + " in key column '" + spec.key + "': " + list_some(unmatched) +
                          "; expected one row per zone");
-    note = "joined on '" + spec.key + "'; " + std::to_string(row_of.size() - zones.ids.size()) + " table rows not among the zones";
+    note =
+        "joined on '" + spec.key + "'; " + std::to_string(row_of.size() - zones.ids.size()) + " table rows not among the zones";
     return x;
 }
 
@@ -184,13 +187,13 @@ Eigen::VectorXd via_lookup(const IndicatorSpec& spec, const Layer& table, const 
     note = "via lookup '" + via.lookup.string() + "' ('" + via.from + "' -> '" + via.to + "'), " +
            (via.extensive ? "extensive (summed)" : "intensive (mean)") + ", splits apportioned " + split_rule +
            "; zones by derivation {" + derived + "}; " + std::to_string(source_codes.size()) + " source codes, " +
-           std::to_string(absent) + " without a row in the table, " + std::to_string(partial) + " zones with part of their sources missing";
+           std::to_string(absent) + " without a row in the table, " + std::to_string(partial) +
+           " zones with part of their sources missing";
     return x;
 }
 
 Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const ZoneSet& zones, TableCache& tables,
-                           const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports,
-                           std::string& note) {
+                           const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports, std::string& note) {
     const ViaSpec& via = *spec.via;
     const std::string role = role_of(spec);
     Layer points = locate_rows(table, role, spec.path, via.site, tables, config, working_crs, reports);
@@ -204,7 +207,8 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
     const Crosswalk crosswalk = points_crosswalk(points.wkb, zones.layer->wkb, weight, config.threads, tables.control());
     const auto outside = static_cast<std::size_t>((crosswalk.uncovered().array() > 0.5).count());
     if (outside > 0)
-        reports.warn("points_outside_zones", role + ": " + count_of(outside, "point") + " of '" + spec.path.string() + "' lie in no zone");
+        reports.warn("points_outside_zones",
+                     role + ": " + count_of(outside, "point") + " of '" + spec.path.string() + "' lie in no zone");
     // A zone no point reaches: a mean is blank (NaN, for the missing policy), a count is zero.
     Eigen::VectorXd x = via.extensive ? crosswalk.apply_extensive(values) : crosswalk.apply_intensive(values);
     const SiteColumns& site = via.site;
@@ -212,7 +216,8 @@ Eigen::VectorXd via_points(const IndicatorSpec& spec, const Layer& table, const 
                                                      : "placed by postcode ('" + site.postcode + "')";
     note = "via points " + placed + " located in the zones, " +
            (via.extensive ? "summed" : "averaged" + std::string(via.weight.empty() ? "" : " weighted by '" + via.weight + "'")) +
-           "; " + std::to_string(points.rows()) + " of " + std::to_string(table.rows()) + " rows placed, " + std::to_string(outside) + " in no zone";
+           "; " + std::to_string(points.rows()) + " of " + std::to_string(table.rows()) + " rows placed, " +
+           std::to_string(outside) + " in no zone";
     return x;
 }
 
@@ -238,8 +243,9 @@ Eigen::VectorXd via_raster(const IndicatorSpec& spec, const ZoneSet& zones, cons
         options.weights = &*weights;
     }
     const ZonalTable table = zonal_statistics(wkb, band, options, control);
-    note = "zonal " + zonal_statistic_name(via.zonal) + " of band " + std::to_string(via.band) + " of raster '" + spec.path.string() +
-           "' over exact cell-coverage fractions" + (via.threshold ? " (threshold " + std::to_string(*via.threshold) + ")" : "") +
+    note = "zonal " + zonal_statistic_name(via.zonal) + " of band " + std::to_string(via.band) + " of raster '" +
+           spec.path.string() + "' over exact cell-coverage fractions" +
+           (via.threshold ? " (threshold " + std::to_string(*via.threshold) + ")" : "") +
            (via.raster_weights.empty() ? "" : ", weighted by '" + via.raster_weights.string() + "'");
     return table.column(options.statistics.front());
 }
@@ -271,11 +277,13 @@ Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, 
         else x = via_points(spec, table, zones, tables, config, working_crs, reports, note);
     }
     const std::size_t blanks = check_blanks(spec, x, labels, config);
-    const std::string source = spec.column.empty() ? "'" + spec.path.string() + "'" : "column '" + spec.column + "' of '" + spec.path.string() + "'";
-    facts.indicator_notes.push_back(spec.name + ": " + source + " " + note + "; " + std::to_string(blanks) +
-                                    " blank (left to the scoring's missing-value policy); direction " +
-                                    (spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need") +
-                                    ", weight " + std::to_string(spec.weight));
+    const std::string source =
+        spec.column.empty() ? "'" + spec.path.string() + "'" : "column '" + spec.column + "' of '" + spec.path.string() + "'";
+    facts.indicator_notes.push_back(
+        spec.name + ": " + source + " " + note + "; " + std::to_string(blanks) +
+        " blank (left to the scoring's missing-value policy); direction " +
+        (spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need") + ", weight " +
+        std::to_string(spec.weight));
     return x;
 }
 
@@ -295,11 +303,13 @@ std::vector<std::string> unique_ids(const Layer& layer, const std::string& role,
     std::unordered_map<std::string, std::size_t> seen;
     for (std::size_t row = 0; row < ids.size(); ++row) {
         ids[row] = io::key_text(column, row);
-        const std::string at = role + ": '" + path.string() + "' feature " + std::to_string(row + 1) + ", column '" + column_name + "'";
+        const std::string at =
+            role + ": '" + path.string() + "' feature " + std::to_string(row + 1) + ", column '" + column_name + "'";
         if (ids[row].empty()) throw InputError(at + ": id is blank; expected a unique id");
         auto [it, inserted] = seen.emplace(ids[row], row);
         if (!inserted)
-            throw InputError(at + ": id '" + ids[row] + "' repeats feature " + std::to_string(it->second + 1) + "; expected unique ids");
+            throw InputError(at + ": id '" + ids[row] + "' repeats feature " + std::to_string(it->second + 1) +
+                             "; expected unique ids");
     }
     return ids;
 }

@@ -48,8 +48,7 @@ private:
 /// is an InputError naming file, row, column and value; with [postcodes] unmatched = "warn" it
 /// is left out instead and listed in `reports`.
 Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
-                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs,
-                  Reports& reports);
+                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports);
 
 /// Zones as read: ids as text, and the zones output table, which holds their geometry in the
 /// working CRS (repaired) from the first stage on, so it is never copied.
@@ -74,15 +73,14 @@ std::vector<std::string> unique_ids(const Layer& layer, const std::string& role,
                                     const std::string& column_name);
 
 /// The areas and the zone -> area crosswalk; the reading and geometry poll `control`.
-AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs,
-                    TableCache& tables, ManifestFacts& facts, Reports& reports, const Control& control);
+AreaSet build_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpatialReference& working_crs, TableCache& tables,
+                    ManifestFacts& facts, Reports& reports, const Control& control);
 
 /// One indicator on the zones, by key, through a lookup, or through points. Blanks stay blank
 /// (NaN) for the scoring's missing-value policy, unless that policy is "error": then an
 /// InputError names the file, column and zones. Notes what was done in `facts.indicator_notes`.
-Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, TableCache& tables,
-                               const RunConfig& config, const OGRSpatialReference& working_crs, ManifestFacts& facts,
-                               Reports& reports);
+Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, TableCache& tables, const RunConfig& config,
+                               const OGRSpatialReference& working_crs, ManifestFacts& facts, Reports& reports);
 
 /// A text column of `labels[index[i]]`, blank where index[i] < 0 (zone_id, area_id ...).
 Column index_texts(const std::string& name, const std::vector<Eigen::Index>& index, const std::vector<std::string>& labels);

@@ -1,8 +1,8 @@
 #include "run/invariants.hpp"
 
+#include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"
-#include "core/text.hpp"
 
 #include <algorithm>
 
@@ -65,11 +65,10 @@ std::vector<std::filesystem::path> output_paths(const RunConfig& config, const s
 void check_invariants(const RunConfig& config, const std::vector<std::string>& tables) {
     if (config.output.path.empty()) fail(config, "[output] path is empty; expected a GeoPackage path ending in .gpkg");
     if (config.output.path.extension() != ".gpkg")
-        fail(config, "'path' in [output] is '" + config.output.path.string() +
-                         "'; expected a GeoPackage path ending in .gpkg");
+        fail(config, "'path' in [output] is '" + config.output.path.string() + "'; expected a GeoPackage path ending in .gpkg");
     if (config.threads < 0 || config.threads > 1024)
-        fail(config, "'threads' in [run] is " + std::to_string(config.threads) +
-                         "; expected a whole number from 0 (all cores) to 1024");
+        fail(config,
+             "'threads' in [run] is " + std::to_string(config.threads) + "; expected a whole number from 0 (all cores) to 1024");
 
     const auto inputs = input_paths(config);
     // Network paths: refused before anything is opened, with the message the readers give

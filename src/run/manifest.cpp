@@ -41,8 +41,11 @@ std::string effective_config_json(const RunConfig& config) {
                   {"allow_network", config.allow_network},
                   {"allowed_folders", folders}};
     out["zones"] = {{"path", config.zones.path.string()}, {"layer", config.zones.layer}, {"id", config.zones.id}};
-    ordered_json areas = {{"path", config.areas.path.string()}, {"layer", config.areas.layer}, {"id", config.areas.id},
-                          {"name", config.areas.name}, {"where", config.areas.where}};
+    ordered_json areas = {{"path", config.areas.path.string()},
+                          {"layer", config.areas.layer},
+                          {"id", config.areas.id},
+                          {"name", config.areas.name},
+                          {"where", config.areas.where}};
     if (config.areas.from_members()) {
         areas.update(site(config.areas.site));
         areas["k"] = config.areas.k;
@@ -50,14 +53,18 @@ std::string effective_config_json(const RunConfig& config) {
     out["areas"] = std::move(areas);
     ordered_json indicators = ordered_json::array();
     for (const auto& spec : config.indicators) {
-        ordered_json entry = {{"name", spec.name}, {"path", spec.path.string()}, {"layer", spec.layer}, {"key", spec.key},
-                              {"column", spec.column},
-                              {"direction", spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need"
-                                                                                          : "lower_is_more_need"},
-                              {"weight", spec.weight}};
+        ordered_json entry = {
+            {"name", spec.name},
+            {"path", spec.path.string()},
+            {"layer", spec.layer},
+            {"key", spec.key},
+            {"column", spec.column},
+            {"direction", spec.direction == Direction::HigherIsMoreNeed ? "higher_is_more_need" : "lower_is_more_need"},
+            {"weight", spec.weight}};
         if (spec.via) {
             ordered_json via = site(spec.via->site);
-            if (!spec.via->lookup.empty()) via.update({{"lookup", spec.via->lookup.string()}, {"from", spec.via->from}, {"to", spec.via->to}});
+            if (!spec.via->lookup.empty())
+                via.update({{"lookup", spec.via->lookup.string()}, {"from", spec.via->from}, {"to", spec.via->to}});
             if (!spec.via->raster_weights.empty()) via["weights"] = spec.via->raster_weights.string();
             via["kind"] = spec.via->extensive ? "extensive" : "intensive";
             entry["via"] = std::move(via);
@@ -66,14 +73,17 @@ std::string effective_config_json(const RunConfig& config) {
     }
     out["indicators"] = std::move(indicators);
     if (config.partners) {
-        ordered_json partners = {{"path", config.partners->path.string()}, {"layer", config.partners->layer},
-                                 {"where", config.partners->where}};
+        ordered_json partners = {
+            {"path", config.partners->path.string()}, {"layer", config.partners->layer}, {"where", config.partners->where}};
         partners.update(site(config.partners->site));
         out["partners"] = std::move(partners);
     }
     if (config.postcodes)
-        out["postcodes"] = {{"path", config.postcodes->path.string()}, {"postcode", config.postcodes->postcode},
-                            {"x", config.postcodes->x}, {"y", config.postcodes->y}, {"crs", config.postcodes->crs}};
+        out["postcodes"] = {{"path", config.postcodes->path.string()},
+                            {"postcode", config.postcodes->postcode},
+                            {"x", config.postcodes->x},
+                            {"y", config.postcodes->y},
+                            {"crs", config.postcodes->crs}};
     std::vector<std::string> formats;
     if (config.output.csv) formats.emplace_back("csv");
     if (config.output.xlsx) formats.emplace_back("xlsx");
@@ -87,7 +97,8 @@ std::string manifest_json(const ManifestFacts& facts) {
     manifest["furthest_version"] = FURTHEST_VERSION;
     manifest["libraries"] = {{"gdal", GDALVersionInfo("RELEASE_NAME")}, {"geos", GEOSversion()}};
     manifest["config_path"] = redact_secrets(facts.config->config_path.string());
-    manifest["config"] = ordered_json::parse(redact_secrets(facts.config->config_json.empty() ? "{}" : facts.config->config_json));
+    manifest["config"] =
+        ordered_json::parse(redact_secrets(facts.config->config_json.empty() ? "{}" : facts.config->config_json));
     manifest["effective_config"] = ordered_json::parse(redact_secrets(effective_config_json(*facts.config)));
     ordered_json inputs = ordered_json::array();
     for (const auto& input : facts.inputs) {
@@ -106,7 +117,8 @@ std::string manifest_json(const ManifestFacts& facts) {
     manifest["method"] = method;
     manifest["stages"] = facts.stages;
     ordered_json tables = ordered_json::array();
-    for (const auto& table : facts.tables) tables.push_back({{"name", table.name}, {"stage", table.stage}, {"about", table.about}});
+    for (const auto& table : facts.tables)
+        tables.push_back({{"name", table.name}, {"stage", table.stage}, {"about", table.about}});
     manifest["catalogue"] = std::move(tables);
     if (!facts.scoring_json.empty()) manifest["scoring"] = ordered_json::parse(facts.scoring_json);
     ordered_json counts = ordered_json::object();

@@ -11,7 +11,8 @@ namespace run_detail {
 Layer& OutputCatalogue::add(const TableInfo& info) {
     for (const auto& [existing, layer] : tables_)
         if (existing.name == info.name)
-            throw ConfigError("output table '" + info.name + "' is made by both '" + existing.stage + "' and '" + info.stage + "'");
+            throw ConfigError("output table '" + info.name + "' is made by both '" + existing.stage + "' and '" + info.stage +
+                              "'");
     auto& [stored, layer] = tables_.emplace_back(info, Layer{});
     layer.name = stored.name;
     return layer;

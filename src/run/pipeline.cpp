@@ -13,8 +13,8 @@
 namespace furthest {
 namespace run_detail {
 
-extern const Stage read_zones_stage, build_areas_stage, join_indicators_stage, score_stage, locate_partners_stage,
-    roll_up_stage, write_outputs_stage;
+extern const Stage read_zones_stage, build_areas_stage, join_indicators_stage, score_stage, locate_partners_stage, roll_up_stage,
+    write_outputs_stage;
 
 const std::vector<Stage>& pipeline() {
     static const std::vector<Stage> stages = {
@@ -39,7 +39,8 @@ void check_zone_column_names(const RunConfig& config) {
         for (auto& name : stage.zone_columns(config)) reserved.insert(std::move(name));
     for (const auto& spec : config.indicators)
         if (reserved.count(spec.name) || spec.name == config.zones.id)
-            throw ConfigError("indicator name '" + spec.name + "' clashes with an output column of the zones layer; "
+            throw ConfigError("indicator name '" + spec.name +
+                              "' clashes with an output column of the zones layer; "
                               "give it another 'name' in its [[indicators]] entry");
     if (reserved.count(config.zones.id))
         throw ConfigError("zones: id column '" + config.zones.id + "' clashes with an output column; rename it in '" +

@@ -9,9 +9,8 @@
 #include "run/inputs.hpp"
 #include "run/manifest.hpp"
 
-#include <ogr_spatialref.h>
-
 #include <Eigen/Core>
+#include <ogr_spatialref.h>
 
 #include <list>
 #include <optional>

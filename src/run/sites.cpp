@@ -1,10 +1,9 @@
 // Sites: rows of a table placed on the map, by coordinates or by postcode.
+#include "furthest/errors.hpp"
+#include "io/gdal_session.hpp"
+#include "io/readers.hpp"
 #include "run/inputs.hpp"
 #include "run/run_state.hpp"
-
-#include "furthest/errors.hpp"
-#include "io/readers.hpp"
-#include "io/gdal_session.hpp"
 
 #include <cmath>
 
@@ -38,7 +37,8 @@ const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
     if (postcodes_) return *postcodes_;
     const std::string role = "postcodes";
     // Three columns of what may be a national directory (2.7 million rows, dozens of columns).
-    const Layer table = io::read_table(role, spec.path, spec.layer, allow_network_, "", {spec.postcode, spec.x, spec.y}, control_);
+    const Layer table =
+        io::read_table(role, spec.path, spec.layer, allow_network_, "", {spec.postcode, spec.x, spec.y}, control_);
     facts_.inputs.push_back({"postcode directory", spec.path});
     const Column& postcode = io::require_column(table, role, spec.path, spec.postcode);
     // Terminated and non-geographic postcodes have blank coordinates: known, but unplaceable.
@@ -52,7 +52,8 @@ const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
                              spec.postcode + "': '" + text + "' is not shaped like a UK postcode; expected e.g. 'LS1 4AP'");
     }
     if (directory.conflicting_duplicates() > 0)
-        throw InputError(role + ": '" + spec.path.string() + "' lists " + count_of(directory.conflicting_duplicates(), "postcode") +
+        throw InputError(role + ": '" + spec.path.string() + "' lists " +
+                         count_of(directory.conflicting_duplicates(), "postcode") +
                          " more than once with different coordinates (compared in their standard form, e.g. "
                          "'LS14AP' = 'LS1 4AP'); expected one row per postcode");
     postcodes_ = std::move(directory);
@@ -60,8 +61,7 @@ const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
 }
 
 Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
-                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs,
-                  Reports& reports) {
+                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports) {
     if (columns.postcode.empty()) {
         return io::points_from_columns(std::move(table), role, path, columns.x, columns.y,
                                        io::spatial_reference(columns.crs, role + " crs"), working_crs);
@@ -85,7 +85,8 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
         }
         std::string why = describe(match.status);
         if (match.status == PostcodeDirectory::Status::Unknown && unmatched.size() < 10) {
-            if (const std::string near = directory.closest(match.postcode); !near.empty()) why += "; did you mean '" + near + "'?";
+            if (const std::string near = directory.closest(match.postcode); !near.empty())
+                why += "; did you mean '" + near + "'?";
         }
         if (spec.unmatched == UnmatchedPostcodes::Error) {
             std::string expected = "expected a postcode such as 'LS1 4AP' (with or without the space)";
@@ -102,8 +103,10 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
         throw InputError(at + ": no row has a postcode found in '" + spec.path.string() + "' (column '" + columns.postcode +
                          "'); expected postcodes of the directory's area");
     if (!unmatched.empty())
-        reports.warn("postcodes_unmatched", at + ": " + count_of(unmatched.size(), "row") + " of " + std::to_string(table.rows()) +
-                           " left out, their postcode could not be placed: " + list_some(unmatched), unmatched_rows);
+        reports.warn("postcodes_unmatched",
+                     at + ": " + count_of(unmatched.size(), "row") + " of " + std::to_string(table.rows()) +
+                         " left out, their postcode could not be placed: " + list_some(unmatched),
+                     unmatched_rows);
 
     // Coordinates in a scratch table, through the same reprojection as coordinate columns.
     Layer coordinates;

@@ -25,8 +25,8 @@ Index Model::domain_of_column(Index column) const {
 }
 
 bool Model::any_geometric() const {
-    return index_aggregation == Aggregation::Geometric ||
-           std::any_of(domain_aggregation.begin(), domain_aggregation.end(), [](Aggregation a) { return a == Aggregation::Geometric; });
+    return index_aggregation == Aggregation::Geometric || std::any_of(domain_aggregation.begin(), domain_aggregation.end(),
+                                                                      [](Aggregation a) { return a == Aggregation::Geometric; });
 }
 
 bool Model::single_product() const {

@@ -101,8 +101,7 @@ std::vector<double> class_breaks(std::span<const double> values, const ClassSpec
     if (x.empty()) return {};
     const int k = classes.k;
     switch (classes.method) {
-        case ClassMethod::FisherJenks:
-            return fisher_jenks_breaks(values, k);
+        case ClassMethod::FisherJenks: return fisher_jenks_breaks(values, k);
         case ClassMethod::EqualInterval: {
             if (k < 1) throw ConfigError("scoring: classes need k >= 1, not " + std::to_string(k));
             const double lo = x.front(), hi = x.back(), width = (hi - lo) / static_cast<double>(k);
@@ -127,8 +126,7 @@ std::vector<double> class_breaks(std::span<const double> values, const ClassSpec
         case ClassMethod::UserBreaks: {
             std::vector<double> breaks = classes.breaks;
             if (breaks.empty()) throw ConfigError("scoring: classes method 'user' needs breaks = [b1, b2, ...]");
-            if (!std::is_sorted(breaks.begin(), breaks.end()))
-                throw ConfigError("scoring: class breaks must be ascending");
+            if (!std::is_sorted(breaks.begin(), breaks.end())) throw ConfigError("scoring: class breaks must be ascending");
             if (breaks.back() < x.back()) breaks.push_back(x.back());  // as mapclassify.UserDefined
             return breaks;
         }

@@ -1,5 +1,6 @@
 // The scoring's columns: one vocabulary for the run's zones layer, furthest.score() and the README.
 #include "furthest/columns.hpp"
+
 #include "furthest/scoring.hpp"
 
 #include <array>
@@ -17,22 +18,30 @@ std::span<const ColumnInfo> scoring_columns() {
         {quintile, "Quintile of the rank among the zones scored in this run (1 = the 20% in most need)."},
         {rank_in_area, "Rank of the score among the scored zones of the same partnership area (1 = most need in the area)."},
         {score_class, "Map class of the score, 1..k with k = the highest scores (most need): it runs opposite to decile."},
-        {score_within_area, "The score with normalisation statistics taken within each partnership area instead of over all zones (or the reverse when reference = 'area')."},
-        {rank_all_zones, "Rank among all the zones of this run with normalisation over all of them (not a rank within England unless the run covers all of England)."},
+        {score_within_area,
+         "The score with normalisation statistics taken within each partnership area instead of over all zones (or the reverse when reference = 'area')."},
+        {rank_all_zones,
+         "Rank among all the zones of this run with normalisation over all of them (not a rank within England unless the run covers all of England)."},
         {decile_all_zones, "Decile of rank_all_zones among all the zones of this run (1 = the 10% in most need)."},
-        {contribution_prefix, "contribution_<indicator>: the indicator's share of the score; a zone's contributions add up to its score."},
+        {contribution_prefix,
+         "contribution_<indicator>: the indicator's share of the score; a zone's contributions add up to its score."},
         {rank_p05, "Monte Carlo: 5th percentile of the zone's rank over the draws (the most-need end of its rank interval)."},
         {rank_median, "Monte Carlo: median of the zone's rank over the draws."},
         {rank_p95, "Monte Carlo: 95th percentile of the zone's rank over the draws (the least-need end of its rank interval)."},
         {p_top_decile, "Monte Carlo: share of draws that put the zone in the top decile (decile 1)."},
-        {p_top_n_in_area, "Monte Carlo: share of draws that put the zone among the first top_n_in_area zones of its partnership area."},
-        {most_influential, "The one-at-a-time change of method (a weight, normalisation, left-out indicator or input noise) that moves the zone's rank most."},
+        {p_top_n_in_area,
+         "Monte Carlo: share of draws that put the zone among the first top_n_in_area zones of its partnership area."},
+        {most_influential,
+         "The one-at-a-time change of method (a weight, normalisation, left-out indicator or input noise) that moves the zone's rank most."},
         {zones_in_area, "Number of scored zones in the zone's partnership area."},
         {rank_mean, "Monte Carlo: mean of the zone's rank over the draws."},
-        {most_influential_shift, "The rank under the most influential change minus the nominal rank (negative = towards more need)."},
+        {most_influential_shift,
+         "The rank under the most influential change minus the nominal rank (negative = towards more need)."},
         {area, "furthest.score(): the zone's partnership area, as given."},
-        {score_within_area_rank, "furthest.score(): rank of score_within_area among the scored zones of the same area (1 = most need)."},
-        {normalised_prefix, "furthest.score(): normalised_<indicator>, the indicator oriented (higher = more need), transformed and normalised."},
+        {score_within_area_rank,
+         "furthest.score(): rank of score_within_area among the scored zones of the same area (1 = most need)."},
+        {normalised_prefix,
+         "furthest.score(): normalised_<indicator>, the indicator oriented (higher = more need), transformed and normalised."},
         {domain_prefix, "furthest.score(): domain_<domain>, the domain's score after its transform (hierarchical specs)."},
         {missing_count, "furthest.score(): how many flagged blank indicators the zone was scored without."},
     }};
@@ -67,7 +76,8 @@ std::vector<Column> score_columns(const ScoringResult& result) {
         ranks(columns::decile_all_zones, result.national_decile);
     }
     for (std::size_t i = 0; i < result.indicators.size(); ++i)
-        reals(std::string(columns::contribution_prefix) + result.indicators[i], result.contributions.col(static_cast<Eigen::Index>(i)));
+        reals(std::string(columns::contribution_prefix) + result.indicators[i],
+              result.contributions.col(static_cast<Eigen::Index>(i)));
     const RankUncertainty& u = result.uncertainty;
     const bool has_draws = u.draws > 0;
     if (has_draws) {

@@ -9,14 +9,13 @@
 
 namespace furthest {
 
-CompositeScore composite_zscore(const Eigen::MatrixXd& indicators, const Eigen::VectorXd& sign,
-                                const Eigen::VectorXd& weights) {
+CompositeScore composite_zscore(const Eigen::MatrixXd& indicators, const Eigen::VectorXd& sign, const Eigen::VectorXd& weights) {
     const Eigen::Index zones = indicators.rows();
     const Eigen::Index k = indicators.cols();
     if (k == 0) throw InputError("scoring: no indicators; expected at least one");
     if (sign.size() != k || weights.size() != k)
-        throw InputError("scoring: " + std::to_string(k) + " indicators but " + std::to_string(weights.size()) +
-                         " weights and " + std::to_string(sign.size()) + " directions");
+        throw InputError("scoring: " + std::to_string(k) + " indicators but " + std::to_string(weights.size()) + " weights and " +
+                         std::to_string(sign.size()) + " directions");
     if (!indicators.allFinite()) throw InputError("scoring: indicator matrix holds missing or infinite values");
     if ((weights.array() < 0.0).any() || !weights.allFinite() || !(weights.sum() > 0.0))
         throw InputError("scoring: weights must be finite, non-negative and not all zero");

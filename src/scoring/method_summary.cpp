@@ -48,8 +48,10 @@ std::string describe_normalisation(Normalisation n) {
         case Normalisation::MinMax: return "rescaled to 0-1 by min-max (0 = least need, 1 = most need in the reference set)";
         case Normalisation::MinMax10: return "rescaled to 0-10 by min-max (0 = least need, 10 = most need in the reference set)";
         case Normalisation::ZScore: return "turned into z-scores (the value minus the mean, divided by the standard deviation)";
-        case Normalisation::PercentileRank: return "turned into percentile ranks (the share of zones at or below the value, ties averaged)";
-        case Normalisation::DistanceToReference: return "expressed as the relative distance to a reference value ((value - reference) / |reference|)";
+        case Normalisation::PercentileRank:
+            return "turned into percentile ranks (the share of zones at or below the value, ties averaged)";
+        case Normalisation::DistanceToReference:
+            return "expressed as the relative distance to a reference value ((value - reference) / |reference|)";
         case Normalisation::Goalposts: return "placed between fixed goalposts (0 at the lower, 1 at the upper goalpost, clipped)";
     }
     return "";
@@ -60,7 +62,8 @@ std::string describe_normalisation(Normalisation n) {
 std::string method_summary(const ScoringSpec& spec, const Model& model, const ScoringResult& result, Index zones_given) {
     std::ostringstream s;
     const Index k = model.k, d = model.d;
-    const bool flat = std::all_of(spec.indicators.begin(), spec.indicators.end(), [](const ScoringIndicator& i) { return i.domain.empty(); });
+    const bool flat =
+        std::all_of(spec.indicators.begin(), spec.indicators.end(), [](const ScoringIndicator& i) { return i.domain.empty(); });
     s << "Need index for " << with_commas(model.rows) << " zones";
     if (model.rows != zones_given) s << " (of " << with_commas(zones_given) << " given)";
     s << " from " << k << (k == 1 ? " indicator" : " indicators");
@@ -74,10 +77,15 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
         const std::string count = with_commas(static_cast<std::int64_t>(rep.zones.size()));
         if (rep.method == "dropped" && rep.indicator == "(all indicators)")
             missing.push_back(count + " zone(s) with no values at all were left out");
-        else if (rep.method == "dropped") missing.push_back(rep.indicator + ": " + count + " zone(s) with a blank value were left out");
+        else if (rep.method == "dropped")
+            missing.push_back(rep.indicator + ": " + count + " zone(s) with a blank value were left out");
         else if (rep.method == "flag")
-            missing.push_back(rep.indicator + ": " + count + " blank value(s) were left blank and those zones scored on the indicators they have (weights re-scaled, flagged)");
-        else if (rep.method == "area_mean") missing.push_back(rep.indicator + ": " + count + " blank value(s) were replaced by the mean of the zone's partnership area");
+            missing.push_back(
+                rep.indicator + ": " + count +
+                " blank value(s) were left blank and those zones scored on the indicators they have (weights re-scaled, flagged)");
+        else if (rep.method == "area_mean")
+            missing.push_back(rep.indicator + ": " + count +
+                              " blank value(s) were replaced by the mean of the zone's partnership area");
         else missing.push_back(rep.indicator + ": " + count + " blank value(s) were replaced by the " + rep.method);
     }
     s << (missing.empty() ? " No indicator had blank values." : " Missing values: " + list(missing) + ".");
@@ -85,8 +93,8 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
     // Outliers.
     std::vector<std::string> clipped;
     for (const auto& w : result.winsorised)
-        clipped.push_back(w.indicator + " (" + std::to_string(w.clipped_low + w.clipped_high) + " value(s) clipped to " + fmt(w.low, "%.4g") +
-                          " .. " + fmt(w.high, "%.4g") + ")");
+        clipped.push_back(w.indicator + " (" + std::to_string(w.clipped_low + w.clipped_high) + " value(s) clipped to " +
+                          fmt(w.low, "%.4g") + " .. " + fmt(w.high, "%.4g") + ")");
     if (!clipped.empty()) s << " Outliers were winsorised: " << list(clipped) << ".";
 
     // Direction and transforms.
@@ -97,10 +105,10 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
         if (p.transform == Transform::Rank) ranked.push_back(p.name);
         if (p.transform == Transform::ImdExponential) exponential.push_back(p.name);
     }
-    if (!reversed.empty())
-        s << " Indicators where lower values mean more need were reversed: " << list(reversed) << ".";
+    if (!reversed.empty()) s << " Indicators where lower values mean more need were reversed: " << list(reversed) << ".";
     if (!logged.empty()) s << " Natural logarithms were taken of " << list(logged) << " to reduce skew.";
-    if (!ranked.empty()) s << " " << list(ranked) << (ranked.size() == 1 ? " was" : " were") << " replaced by need ranks scaled to (0, 1].";
+    if (!ranked.empty())
+        s << " " << list(ranked) << (ranked.size() == 1 ? " was" : " were") << " replaced by need ranks scaled to (0, 1].";
     if (!exponential.empty())
         s << " " << list(exponential) << (exponential.size() == 1 ? " was" : " were")
           << " ranked and given the IoD exponential transform X = -23 ln(1 - R (1 - exp(-100/23))), which runs from 0 to 100 and stretches the tail in most need.";
@@ -123,16 +131,19 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
     auto weight_list = [&](bool domains) {
         std::vector<std::string> parts;
         if (domains) {
-            for (Index dd = 0; dd < d; ++dd) parts.push_back(model.domain_names[static_cast<std::size_t>(dd)] + " " + pct(model.domain_weight(dd)));
+            for (Index dd = 0; dd < d; ++dd)
+                parts.push_back(model.domain_names[static_cast<std::size_t>(dd)] + " " + pct(model.domain_weight(dd)));
         } else {
-            for (Index j = 0; j < k; ++j) parts.push_back(model.plans[static_cast<std::size_t>(j)].name + " " + pct(result.effective_weights(j)));
+            for (Index j = 0; j < k; ++j)
+                parts.push_back(model.plans[static_cast<std::size_t>(j)].name + " " + pct(result.effective_weights(j)));
         }
         return list(parts);
     };
     const Weighting top_weighting = flat ? spec.weighting : spec.domain_weighting;
     auto weighting_words = [](Weighting w) {
-        return w == Weighting::Equal ? std::string("equal weights") : w == Weighting::Pca ? std::string("weights from principal components")
-                                                                                          : std::string("the weights given");
+        return w == Weighting::Equal ? std::string("equal weights")
+               : w == Weighting::Pca ? std::string("weights from principal components")
+                                     : std::string("the weights given");
     };
     if (flat) {
         s << " The index is the weighted " << to_string(model.index_aggregation) << " mean of the indicators with "
@@ -140,8 +151,9 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
     } else {
         bool any_geo_domain = false;
         for (auto a : model.domain_aggregation) any_geo_domain = any_geo_domain || a == Aggregation::Geometric;
-        s << " Within each domain, indicators were combined by a weighted " << (any_geo_domain ? "mean (arithmetic or geometric as set per domain)" : "arithmetic mean")
-          << " with " << weighting_words(spec.weighting) << "; the domains were combined into the index by a weighted "
+        s << " Within each domain, indicators were combined by a weighted "
+          << (any_geo_domain ? "mean (arithmetic or geometric as set per domain)" : "arithmetic mean") << " with "
+          << weighting_words(spec.weighting) << "; the domains were combined into the index by a weighted "
           << to_string(model.index_aggregation) << " mean with " << weighting_words(top_weighting) << ": " << weight_list(true)
           << ". Each indicator's overall weight: " << weight_list(false) << ".";
     }
@@ -154,18 +166,23 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
         std::vector<std::string> given;
         if (off_one(result.domain_weights_given))
             for (Index dd = 0; dd < d; ++dd)
-                given.push_back(model.domain_names[static_cast<std::size_t>(dd)] + " " + fmt(result.domain_weights_given(dd), "%.6g"));
+                given.push_back(model.domain_names[static_cast<std::size_t>(dd)] + " " +
+                                fmt(result.domain_weights_given(dd), "%.6g"));
         if (result.indicator_weights_given.size() == k)
             for (Index dd = 0; dd < d; ++dd) {
                 const auto du = static_cast<std::size_t>(dd);
                 if (model.domain_size[du] < 2) continue;
                 Eigen::VectorXd w(model.domain_size[du]);
                 for (Index c = 0; c < w.size(); ++c)
-                    w(c) = result.indicator_weights_given(model.indicator_of[static_cast<std::size_t>(model.domain_start[du] + c)]);
+                    w(c) =
+                        result.indicator_weights_given(model.indicator_of[static_cast<std::size_t>(model.domain_start[du] + c)]);
                 if (!off_one(w)) continue;
                 for (Index c = 0; c < w.size(); ++c)
-                    given.push_back(model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(model.domain_start[du] + c)])].name + " " +
-                                    fmt(w(c), "%.6g"));
+                    given.push_back(model
+                                        .plans[static_cast<std::size_t>(
+                                            model.indicator_of[static_cast<std::size_t>(model.domain_start[du] + c)])]
+                                        .name +
+                                    " " + fmt(w(c), "%.6g"));
             }
         if (!given.empty())
             s << " The weights were given as " << list(given)
@@ -179,16 +196,17 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
             domain_transform = model.domain_transform[static_cast<std::size_t>(dd)];
         }
     if (!transformed_domains.empty())
-        s << " Before they were combined, the scores of " << list(transformed_domains)
-          << " were ranked " << reference << " and transformed (" << to_string(domain_transform)
+        s << " Before they were combined, the scores of " << list(transformed_domains) << " were ranked " << reference
+          << " and transformed (" << to_string(domain_transform)
           << "), as the IoD does with its domains, so that high need in one domain is only partly offset by low need in another.";
     const bool geometric_used = model.any_geometric();
     s << " The arithmetic mean is fully compensatory: low need on one indicator can fully offset high need on another, in proportion to their weights.";
     if (geometric_used)
         s << " The geometric mean is only partly compensatory: it rewards balanced profiles, so a zone in very high need on one indicator is not averaged away, and it needs values above 0.";
     for (const auto& p : result.pca) {
-        s << " Principal components of " << p.level << " (" << with_commas(p.rows) << " complete zones): the first component explains "
-          << pct(p.explained.size() ? p.explained(0) : 0.0) << " of the variance";
+        s << " Principal components of " << p.level << " (" << with_commas(p.rows)
+          << " complete zones): the first component explains " << pct(p.explained.size() ? p.explained(0) : 0.0)
+          << " of the variance";
         if (p.components > 1) s << ", the first " << p.components << " together " << pct(p.explained.head(p.components).sum());
         s << "; weights are the squared loadings weighted by each component's share of the variance.";
     }
@@ -202,24 +220,33 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
             for (Index b = a + 1; b < k; ++b) {
                 const double c = result.correlation(a, b);
                 if (std::isnan(c)) continue;
-                if (c > best) { best = c; ba = a; bb = b; }
-                if (c < worst) { worst = c; wa = a; wb = b; }
+                if (c > best) {
+                    best = c;
+                    ba = a;
+                    bb = b;
+                }
+                if (c < worst) {
+                    worst = c;
+                    wa = a;
+                    wb = b;
+                }
             }
         if (best > -2.0) {
             s << " The most strongly correlated indicators are " << model.plans[static_cast<std::size_t>(ba)].name << " and "
               << model.plans[static_cast<std::size_t>(bb)].name << " (r = " << fmt(best, "%.2f") << ")";
             if (worst < 0.0)
-                s << "; " << model.plans[static_cast<std::size_t>(wa)].name << " and " << model.plans[static_cast<std::size_t>(wb)].name
-                  << " are negatively correlated (r = " << fmt(worst, "%.2f") << "), so in a compensatory mean they partly cancel";
+                s << "; " << model.plans[static_cast<std::size_t>(wa)].name << " and "
+                  << model.plans[static_cast<std::size_t>(wb)].name << " are negatively correlated (r = " << fmt(worst, "%.2f")
+                  << "), so in a compensatory mean they partly cancel";
             s << ".";
         }
     }
 
     // Map classes.
-    const char* method = spec.classes.method == ClassMethod::Quantiles ? "quantiles"
+    const char* method = spec.classes.method == ClassMethod::Quantiles       ? "quantiles"
                          : spec.classes.method == ClassMethod::EqualInterval ? "equal intervals"
-                         : spec.classes.method == ClassMethod::FisherJenks ? "Fisher-Jenks natural breaks (exact)"
-                                                                            : "breaks given by the user";
+                         : spec.classes.method == ClassMethod::FisherJenks   ? "Fisher-Jenks natural breaks (exact)"
+                                                                             : "breaks given by the user";
     s << " Map classes: " << result.class_breaks.size() << " classes by " << method << ".";
 
     // Uncertainty.
@@ -238,9 +265,11 @@ std::string method_summary(const ScoringSpec& spec, const Model& model, const Sc
         }
         if (spec.uncertainty.drop_one && k > 1) varied.push_back("one indicator left out at a time (or none, equally likely)");
         bool noise = false;
-        for (Index f = 0; f < static_cast<Index>(u.factors.size()); ++f) noise = noise || u.factors[static_cast<std::size_t>(f)].rfind("noise", 0) == 0;
+        for (Index f = 0; f < static_cast<Index>(u.factors.size()); ++f)
+            noise = noise || u.factors[static_cast<std::size_t>(f)].rfind("noise", 0) == 0;
         if (noise) varied.push_back("each indicator value perturbed by normal noise with its standard error");
-        s << " Uncertainty: " << with_commas(u.draws) << " Monte Carlo draws (seed " << spec.uncertainty.seed << ") varied " << list(varied)
+        s << " Uncertainty: " << with_commas(u.draws) << " Monte Carlo draws (seed " << spec.uncertainty.seed << ") varied "
+          << list(varied)
           << ". For each zone we report the median rank, the 90% interval of its ranks (5th to 95th percentile), and the share of draws in which it is "
              "in the top decile and among the first "
           << spec.top_n_in_area << " zones of its partnership area.";
@@ -287,21 +316,36 @@ std::string scoring_method_json(const ScoringResult& result) {
     j["class_breaks"] = result.class_breaks;
     json pca = json::array();
     for (const auto& p : result.pca)
-        pca.push_back({{"level", p.level}, {"variables", p.variables}, {"eigenvalues", vec(p.eigenvalues)}, {"explained", vec(p.explained)},
-                       {"components", p.components}, {"weights", vec(p.weights)}, {"rows", p.rows}});
+        pca.push_back({{"level", p.level},
+                       {"variables", p.variables},
+                       {"eigenvalues", vec(p.eigenvalues)},
+                       {"explained", vec(p.explained)},
+                       {"components", p.components},
+                       {"weights", vec(p.weights)},
+                       {"rows", p.rows}});
     j["pca"] = pca;
     json stats = json::array();
     for (const auto& s : result.stats)
-        stats.push_back({{"name", s.name}, {"missing", s.missing}, {"mean", finite(s.mean)}, {"sd", finite(s.sd)}, {"min", finite(s.min)},
-                         {"max", finite(s.max)}, {"skewness", finite(s.skewness)}, {"kurtosis", finite(s.kurtosis)}});
+        stats.push_back({{"name", s.name},
+                         {"missing", s.missing},
+                         {"mean", finite(s.mean)},
+                         {"sd", finite(s.sd)},
+                         {"min", finite(s.min)},
+                         {"max", finite(s.max)},
+                         {"skewness", finite(s.skewness)},
+                         {"kurtosis", finite(s.kurtosis)}});
     j["indicator_stats"] = stats;
     json winsor = json::array();
     for (const auto& w : result.winsorised)
-        winsor.push_back({{"indicator", w.indicator}, {"low", finite(w.low)}, {"high", finite(w.high)}, {"clipped_low", w.clipped_low},
+        winsor.push_back({{"indicator", w.indicator},
+                          {"low", finite(w.low)},
+                          {"high", finite(w.high)},
+                          {"clipped_low", w.clipped_low},
                           {"clipped_high", w.clipped_high}});
     j["winsorised"] = winsor;
     json imputed = json::array();
-    for (const auto& m : result.imputed) imputed.push_back({{"indicator", m.indicator}, {"method", m.method}, {"zones", m.zones.size()}});
+    for (const auto& m : result.imputed)
+        imputed.push_back({{"indicator", m.indicator}, {"method", m.method}, {"zones", m.zones.size()}});
     j["missing_values"] = imputed;
     j["zones_dropped"] = result.dropped_zones.size();
     j["warnings"] = result.warnings;

@@ -3,9 +3,8 @@
 // the English Indices of Deprivation 2019 technical report, section 3.8).
 #include "core/enum_names.hpp"
 #include "core/ranking.hpp"
-#include "scoring/scoring_internal.hpp"
-
 #include "furthest/errors.hpp"
+#include "scoring/scoring_internal.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -135,8 +134,7 @@ Eigen::VectorXd normalise_column(const Eigen::VectorXd& raw, const IndicatorPlan
                                     "; it does not separate those zones");
         };
         switch (normalisation) {
-            case Normalisation::None:
-                break;
+            case Normalisation::None: break;
             case Normalisation::MinMax:
             case Normalisation::MinMax10: {
                 const double top = normalisation == Normalisation::MinMax10 ? 10.0 : 1.0;
@@ -186,7 +184,8 @@ Eigen::VectorXd normalise_column(const Eigen::VectorXd& raw, const IndicatorPlan
                     throw ConfigError("scoring: indicator '" + plan.name +
                                       "': goalposts need goalposts = [low, high] with high > low, in the indicator's units");
                 if (rank_transform(plan.transform))
-                    throw ConfigError("scoring: indicator '" + plan.name + "': goalposts cannot be combined with a rank transform");
+                    throw ConfigError("scoring: indicator '" + plan.name +
+                                      "': goalposts cannot be combined with a rank transform");
                 double a = oriented_constant(plan.goalpost_low, plan), b = oriented_constant(plan.goalpost_high, plan);
                 if (a > b) std::swap(a, b);
                 fit.scale = 1.0 / (b - a);
@@ -208,8 +207,7 @@ Eigen::VectorXd normalise_column(const Eigen::VectorXd& raw, const IndicatorPlan
     return y;
 }
 
-double normalise_value(double raw, double own_raw, const IndicatorPlan& plan, Normalisation normalisation,
-                       const ColumnFit& fit) {
+double normalise_value(double raw, double own_raw, const IndicatorPlan& plan, Normalisation normalisation, const ColumnFit& fit) {
     if (std::isnan(raw)) return kUnset;
     double clipped = std::clamp(raw, plan.clip_low, plan.clip_high);
     if (plan.transform == Transform::Log && !(clipped + plan.log_offset > 0.0)) clipped = std::nextafter(-plan.log_offset, kInf);
@@ -222,7 +220,8 @@ double normalise_value(double raw, double own_raw, const IndicatorPlan& plan, No
     };
     const double t = transformed(clipped, own_raw);
     if (normalisation == Normalisation::PercentileRank) {
-        const double own_t = std::isnan(own_raw) ? kUnset : transformed(std::clamp(own_raw, plan.clip_low, plan.clip_high), own_raw);
+        const double own_t =
+            std::isnan(own_raw) ? kUnset : transformed(std::clamp(own_raw, plan.clip_low, plan.clip_high), own_raw);
         return scaled_rank_among(fit.sorted_transformed, own_t, t);
     }
     if (normalisation == Normalisation::None) return t;

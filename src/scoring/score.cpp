@@ -42,9 +42,10 @@ void note_weights_given(const Eigen::VectorXd& given, const std::vector<std::str
     if (given.size() < 2 || std::abs(sum - 1.0) <= 1e-9 || (given.array() == given(0)).all()) return;
     std::string shares;
     for (Index i = 0; i < given.size(); ++i)
-        shares += (i ? ", " : "") + names[static_cast<std::size_t>(i)] + " " + number(given(i)) + " (" + number(100.0 * given(i) / sum) + "%)";
-    warnings.push_back("the weights of " + what + " sum to " + number(sum) + ", not 1; they are used as given, each weighing by its share of the sum: " +
-                       shares);
+        shares += (i ? ", " : "") + names[static_cast<std::size_t>(i)] + " " + number(given(i)) + " (" +
+                  number(100.0 * given(i) / sum) + "%)";
+    warnings.push_back("the weights of " + what + " sum to " + number(sum) +
+                       ", not 1; they are used as given, each weighing by its share of the sum: " + shares);
 }
 
 // The scoring as named steps over one state; each step reads the members earlier steps set.
@@ -106,7 +107,8 @@ private:
     }
     std::vector<std::int64_t> to_zones_int(const std::vector<std::int64_t>& rows_values) const {
         std::vector<std::int64_t> out(static_cast<std::size_t>(zones), 0);
-        for (Index r = 0; r < n; ++r) out[static_cast<std::size_t>(zone_of_row[static_cast<std::size_t>(r)])] = rows_values[static_cast<std::size_t>(r)];
+        for (Index r = 0; r < n; ++r)
+            out[static_cast<std::size_t>(zone_of_row[static_cast<std::size_t>(r)])] = rows_values[static_cast<std::size_t>(r)];
         return out;
     }
 
@@ -143,9 +145,11 @@ void Scoring::check_input() {
     if (zones == 0) throw InputError("scoring: no zones to score");
     has_areas = !input.area.empty();
     if (has_areas && static_cast<Index>(input.area.size()) != zones)
-        throw InputError("scoring: " + std::to_string(input.area.size()) + " area entries for " + std::to_string(zones) + " zones");
+        throw InputError("scoring: " + std::to_string(input.area.size()) + " area entries for " + std::to_string(zones) +
+                         " zones");
     if (!input.zone_ids.empty() && static_cast<Index>(input.zone_ids.size()) != zones)
-        throw InputError("scoring: " + std::to_string(input.zone_ids.size()) + " zone ids for " + std::to_string(zones) + " zones");
+        throw InputError("scoring: " + std::to_string(input.zone_ids.size()) + " zone ids for " + std::to_string(zones) +
+                         " zones");
     if (input.standard_errors.size() != 0 && (input.standard_errors.rows() != zones || input.standard_errors.cols() != k))
         throw InputError("scoring: standard errors must be zones x indicators like the values");
     if (spec.reference == ReferenceSet::Area && !has_areas)
@@ -172,7 +176,8 @@ void Scoring::resolve_model() {
         }
         domain_of[static_cast<std::size_t>(j)] = it - domain_names.begin();
     }
-    flat = std::all_of(spec.indicators.begin(), spec.indicators.end(), [](const ScoringIndicator& i) { return i.domain.empty(); });
+    flat =
+        std::all_of(spec.indicators.begin(), spec.indicators.end(), [](const ScoringIndicator& i) { return i.domain.empty(); });
     d = static_cast<Index>(domain_names.size());
     domain_spec.assign(static_cast<std::size_t>(d), nullptr);
     for (const auto& ds : spec.domains) {
@@ -182,7 +187,8 @@ void Scoring::resolve_model() {
         auto& slot = domain_spec[static_cast<std::size_t>(it - domain_names.begin())];
         if (slot) throw ConfigError("scoring: domain '" + ds.name + "' is listed twice");
         check_weight(ds.weight, "domain '" + ds.name + "'");
-        if (ds.transform == Transform::Log) throw ConfigError("scoring: domain '" + ds.name + "': transform must be none, rank or imd_exponential");
+        if (ds.transform == Transform::Log)
+            throw ConfigError("scoring: domain '" + ds.name + "': transform must be none, rank or imd_exponential");
         slot = &ds;
     }
 
@@ -249,8 +255,8 @@ void Scoring::select_zones() {
             if (std::isnan(input.values(z, j))) blanks.push_back(z);
         if (blanks.empty()) continue;
         if (p.missing == MissingValues::Error)
-            throw InputError("scoring: indicator '" + p.name + "' is blank for " + std::to_string(blanks.size()) + " zone(s), first at " +
-                             zone_label(input, blanks.front()) +
+            throw InputError("scoring: indicator '" + p.name + "' is blank for " + std::to_string(blanks.size()) +
+                             " zone(s), first at " + zone_label(input, blanks.front()) +
                              "; set missing to 'drop', 'mean', 'median', 'area_mean' or 'flag'");
         if (p.missing == MissingValues::Drop) {
             for (auto z : blanks) keep[static_cast<std::size_t>(z)] = false;
@@ -271,7 +277,8 @@ void Scoring::select_zones() {
     }
     if (!empty_zones.empty()) {
         result.imputed.push_back({"(all indicators)", "dropped", empty_zones, {}});
-        result.warnings.push_back(std::to_string(empty_zones.size()) + " zone(s) have no indicator values and are not scored, first " +
+        result.warnings.push_back(std::to_string(empty_zones.size()) +
+                                  " zone(s) have no indicator values and are not scored, first " +
                                   zone_label(input, empty_zones.front()));
     }
     for (Index z = 0; z < zones; ++z)
@@ -282,7 +289,8 @@ void Scoring::select_zones() {
         if (!keep[static_cast<std::size_t>(z)]) result.dropped_zones.push_back(z);
     model.rows = n;
     if (has_areas)
-        for (Index r = 0; r < n; ++r) area_of_row.push_back(input.area[static_cast<std::size_t>(zone_of_row[static_cast<std::size_t>(r)])]);
+        for (Index r = 0; r < n; ++r)
+            area_of_row.push_back(input.area[static_cast<std::size_t>(zone_of_row[static_cast<std::size_t>(r)])]);
 
     raw.resize(n, k);
     for (Index r = 0; r < n; ++r) raw.row(r) = input.values.row(zone_of_row[static_cast<std::size_t>(r)]);
@@ -297,14 +305,16 @@ void Scoring::resolve_standard_errors() {
             for (Index j = 0; j < k; ++j) {
                 const double scalar = spec.indicators[static_cast<std::size_t>(j)].standard_error;
                 if (!std::isnan(scalar) && !(scalar >= 0.0))
-                    throw ConfigError("scoring: indicator '" + model.plans[static_cast<std::size_t>(j)].name + "': standard_error must be >= 0");
+                    throw ConfigError("scoring: indicator '" + model.plans[static_cast<std::size_t>(j)].name +
+                                      "': standard_error must be >= 0");
                 for (Index r = 0; r < n; ++r) {
                     const double given = input.standard_errors.size() != 0
                                              ? input.standard_errors(zone_of_row[static_cast<std::size_t>(r)], j)
                                              : kUnset;
                     if (!std::isnan(given) && !(given >= 0.0))
                         throw InputError("scoring: indicator '" + model.plans[static_cast<std::size_t>(j)].name +
-                                         "' has a negative standard error at " + zone_label(input, zone_of_row[static_cast<std::size_t>(r)]));
+                                         "' has a negative standard error at " +
+                                         zone_label(input, zone_of_row[static_cast<std::size_t>(r)]));
                     standard_errors(r, j) = std::isnan(given) ? scalar : given;
                 }
             }
@@ -326,10 +336,10 @@ void Scoring::impute() {
             std::vector<double> have;
             for (Index r = 0; r < n; ++r)
                 if (!std::isnan(raw(r, j))) have.push_back(raw(r, j));
-            if (have.empty())
-                throw InputError("scoring: indicator '" + p.name + "' has no values to impute from");
-            const double overall = p.missing == MissingValues::Median ? quantile_linear(have, 0.5)
-                                                                       : std::accumulate(have.begin(), have.end(), 0.0) / static_cast<double>(have.size());
+            if (have.empty()) throw InputError("scoring: indicator '" + p.name + "' has no values to impute from");
+            const double overall = p.missing == MissingValues::Median
+                                       ? quantile_linear(have, 0.5)
+                                       : std::accumulate(have.begin(), have.end(), 0.0) / static_cast<double>(have.size());
             std::map<std::int64_t, std::pair<double, double>> area_sum;  // area -> (sum, count)
             if (p.missing == MissingValues::AreaMean)
                 for (Index r = 0; r < n; ++r)
@@ -425,8 +435,9 @@ void Scoring::normalise() {
     fits.assign(static_cast<std::size_t>(k), {});
     y_spec.resize(n, k);
     for (Index j = 0; j < k; ++j)
-        y_spec.col(j) = normalise_column(raw.col(j), model.plans[static_cast<std::size_t>(j)], nominal[static_cast<std::size_t>(j)],
-                                         model.groups, &fits[static_cast<std::size_t>(j)], &result.warnings);
+        y_spec.col(j) =
+            normalise_column(raw.col(j), model.plans[static_cast<std::size_t>(j)], nominal[static_cast<std::size_t>(j)],
+                             model.groups, &fits[static_cast<std::size_t>(j)], &result.warnings);
     y.resize(n, k);
     for (Index j = 0; j < k; ++j) y.col(model.column_of[static_cast<std::size_t>(j)]) = y_spec.col(j);
     y = y.array().isNaN().select(0.0, y.array()).matrix();
@@ -437,17 +448,21 @@ void Scoring::check_geometric_inputs() {
     auto check_positive = [&](const Eigen::MatrixXd& values, Index col, const std::string& what) {
         for (Index r = 0; r < n; ++r)
             if ((model.present.size() == 0 || model.present(r, col) > 0.0) && !(values(r, col) > 0.0))
-                throw ConfigError("scoring: the geometric mean needs values above 0, but " + what + " is " + number(values(r, col)) +
-                                  " at " + zone_label(input, zone_of_row[static_cast<std::size_t>(r)]) +
-                                  "; use percentile_rank, imd_exponential or goalposts with room above 0, or the arithmetic mean");
+                throw ConfigError(
+                    "scoring: the geometric mean needs values above 0, but " + what + " is " + number(values(r, col)) + " at " +
+                    zone_label(input, zone_of_row[static_cast<std::size_t>(r)]) +
+                    "; use percentile_rank, imd_exponential or goalposts with room above 0, or the arithmetic mean");
     };
     for (Index dd = 0; dd < d; ++dd)
         if (model.domain_aggregation[static_cast<std::size_t>(dd)] == Aggregation::Geometric)
             for (Index c = model.domain_start[static_cast<std::size_t>(dd)];
                  c < model.domain_start[static_cast<std::size_t>(dd)] + model.domain_size[static_cast<std::size_t>(dd)]; ++c)
-                check_positive(y, c, "indicator '" + model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(c)])].name +
-                                         "' after " + to_string(nominal[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(c)])]) +
-                                         " normalisation");
+                check_positive(y, c,
+                               "indicator '" +
+                                   model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(c)])].name +
+                                   "' after " +
+                                   to_string(nominal[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(c)])]) +
+                                   " normalisation");
 }
 
 void Scoring::weight() {
@@ -468,18 +483,21 @@ void Scoring::weight() {
                 block.col(c) = y_spec.col(model.indicator_of[static_cast<std::size_t>(s + c)]);
                 names.push_back(model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(s + c)])].name);
             }
-            PcaReport report = principal_components(block, names, spec.pca_components, "domain '" + domain_names[du] + "'", result.warnings);
+            PcaReport report =
+                principal_components(block, names, spec.pca_components, "domain '" + domain_names[du] + "'", result.warnings);
             model.within.segment(s, m) = report.weights;
             result.pca.push_back(std::move(report));
         } else {
             std::vector<std::string> names;
             for (Index c = 0; c < m; ++c) {
-                model.within(s + c) = spec.indicators[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(s + c)])].weight;
+                model.within(s + c) =
+                    spec.indicators[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(s + c)])].weight;
                 names.push_back(model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(s + c)])].name);
             }
             const double sum = model.within.segment(s, m).sum();
             if (!(sum > 0.0)) throw ConfigError("scoring: every indicator of domain '" + domain_names[du] + "' has weight 0");
-            note_weights_given(model.within.segment(s, m), names, "the indicators of domain '" + domain_names[du] + "'", result.warnings);
+            note_weights_given(model.within.segment(s, m), names, "the indicators of domain '" + domain_names[du] + "'",
+                               result.warnings);
             model.within.segment(s, m) /= sum;
         }
     }
@@ -491,14 +509,19 @@ void Scoring::weight() {
         Eigen::MatrixXd ds_raw, ds_out, tmp;
         const Eigen::VectorXd equal = Eigen::VectorXd::Constant(d, 1.0 / static_cast<double>(d));
         aggregate(model, y, log_y, model.within, equal, nullptr, tmp, &ds_raw, &ds_out);
-        PcaReport report = principal_components(ds_out, domain_names, spec.pca_components, flat ? "indicators" : "domains", result.warnings);
+        PcaReport report =
+            principal_components(ds_out, domain_names, spec.pca_components, flat ? "indicators" : "domains", result.warnings);
         model.domain_weight = report.weights;
         result.pca.push_back(std::move(report));
     } else {
         for (Index dd = 0; dd < d; ++dd) {
             const auto du = static_cast<std::size_t>(dd);
             if (domain_spec[du]) model.domain_weight(dd) = domain_spec[du]->weight;
-            else if (standalone_domain[du]) model.domain_weight(dd) = spec.indicators[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(model.domain_start[du])])].weight;
+            else if (standalone_domain[du])
+                model.domain_weight(dd) =
+                    spec.indicators[static_cast<std::size_t>(
+                                        model.indicator_of[static_cast<std::size_t>(model.domain_start[du])])]
+                        .weight;
             else model.domain_weight(dd) = 1.0;
         }
         if (!(model.domain_weight.sum() > 0.0)) throw ConfigError("scoring: every domain (or indicator) has weight 0");
@@ -519,8 +542,9 @@ void Scoring::aggregate_index() {
         for (Index dd = 0; dd < d; ++dd)
             for (Index r = 0; r < n; ++r)
                 if (!std::isnan(domain_out(r, dd)) && !(domain_out(r, dd) > 0.0))
-                    throw ConfigError("scoring: the geometric mean of domains needs domain scores above 0, but domain '" + domain_names[static_cast<std::size_t>(dd)] +
-                                      "' is " + number(domain_out(r, dd)) + " at " + zone_label(input, zone_of_row[static_cast<std::size_t>(r)]) +
+                    throw ConfigError("scoring: the geometric mean of domains needs domain scores above 0, but domain '" +
+                                      domain_names[static_cast<std::size_t>(dd)] + "' is " + number(domain_out(r, dd)) + " at " +
+                                      zone_label(input, zone_of_row[static_cast<std::size_t>(r)]) +
                                       "; use a positive normalisation or transform = 'imd_exponential'");
     score_rows = score_m.col(0);
     contrib = contributions(model, y, score_rows, domain_raw, domain_out);
@@ -569,7 +593,8 @@ void Scoring::rank_within_areas() {
         result.zones_in_area.assign(static_cast<std::size_t>(zones), 0);
         for (Index r = 0; r < n; ++r)
             if (area_of_row[static_cast<std::size_t>(r)] >= 0)
-                result.zones_in_area[static_cast<std::size_t>(zone_of_row[static_cast<std::size_t>(r)])] = count[area_of_row[static_cast<std::size_t>(r)]];
+                result.zones_in_area[static_cast<std::size_t>(zone_of_row[static_cast<std::size_t>(r)])] =
+                    count[area_of_row[static_cast<std::size_t>(r)]];
         // The same method with normalisation statistics taken over the other reference set.
         auto rescore = [&](const Groups& groups) {
             Model other = model;
@@ -577,7 +602,8 @@ void Scoring::rank_within_areas() {
             Eigen::MatrixXd yo(n, k);
             for (Index j = 0; j < k; ++j)
                 yo.col(model.column_of[static_cast<std::size_t>(j)]) =
-                    normalise_column(raw.col(j), model.plans[static_cast<std::size_t>(j)], nominal[static_cast<std::size_t>(j)], groups, nullptr, nullptr);
+                    normalise_column(raw.col(j), model.plans[static_cast<std::size_t>(j)], nominal[static_cast<std::size_t>(j)],
+                                     groups, nullptr, nullptr);
             yo = yo.array().isNaN().select(0.0, yo.array()).matrix();
             Eigen::MatrixXd lo, s;
             if (model.any_geometric()) lo = make_log(yo);
@@ -591,7 +617,8 @@ void Scoring::rank_within_areas() {
         result.national_rank = to_zones_int(national_rank);
         result.national_decile.assign(static_cast<std::size_t>(zones), 0);
         for (Index z = 0; z < zones; ++z)
-            result.national_decile[static_cast<std::size_t>(z)] = core::tile(result.national_rank[static_cast<std::size_t>(z)], n, 10);
+            result.national_decile[static_cast<std::size_t>(z)] =
+                core::tile(result.national_rank[static_cast<std::size_t>(z)], n, 10);
         result.area_reference_score = to_zones(by_area);
         result.area_reference_rank = to_zones_int(core::ranks_within(by_area, area_of_row));
     } else {
@@ -605,21 +632,23 @@ void Scoring::classify() {
         std::vector<double> values(score_rows.data(), score_rows.data() + n);
         result.class_breaks = class_breaks(values, spec.classes);
         const Eigen::VectorXd all = result.score;
-        result.map_class = assign_classes(std::span<const double>(all.data(), static_cast<std::size_t>(zones)), result.class_breaks);
+        result.map_class =
+            assign_classes(std::span<const double>(all.data(), static_cast<std::size_t>(zones)), result.class_breaks);
     }
 }
 
 void Scoring::measure_uncertainty() {
     if (spec.uncertainty.draws > 0) {
-        if (spec.uncertainty.weights == WeightUncertainty::None && spec.uncertainty.normalisations.empty() && !spec.uncertainty.drop_one &&
-            !(spec.uncertainty.input_noise && standard_errors.size() != 0))
+        if (spec.uncertainty.weights == WeightUncertainty::None && spec.uncertainty.normalisations.empty() &&
+            !spec.uncertainty.drop_one && !(spec.uncertainty.input_noise && standard_errors.size() != 0))
             throw ConfigError("scoring: uncertainty draws = " + std::to_string(spec.uncertainty.draws) +
                               " but nothing varies; set weights, normalisations, drop_one or standard errors");
         for (auto a : spec.uncertainty.normalisations)
             if (a == Normalisation::Goalposts || a == Normalisation::DistanceToReference)
                 for (const auto& p : model.plans)
                     if (p.transform == Transform::Rank || p.transform == Transform::ImdExponential)
-                        throw ConfigError("scoring: uncertainty normalisation '" + to_string(a) + "' cannot be used with the rank transform of '" + p.name + "'");
+                        throw ConfigError("scoring: uncertainty normalisation '" + to_string(a) +
+                                          "' cannot be used with the rank transform of '" + p.name + "'");
         UncertaintyInputs ui;
         ui.raw = &raw;
         ui.standard_errors = &standard_errors;

@@ -67,8 +67,7 @@ Eigen::VectorXd normalise_column(const Eigen::VectorXd& raw, const IndicatorPlan
 
 /// The normalised value of `raw` for a row whose nominal raw value is `own_raw`, with every other
 /// zone held at its nominal value (the group's fit).
-double normalise_value(double raw, double own_raw, const IndicatorPlan& plan, Normalisation normalisation,
-                       const ColumnFit& fit);
+double normalise_value(double raw, double own_raw, const IndicatorPlan& plan, Normalisation normalisation, const ColumnFit& fit);
 
 /// ln(x + offset) where asked, then times the sign: the oriented value before rank transforms.
 double oriented(double raw, const IndicatorPlan& plan);

@@ -159,7 +159,12 @@ class MonteCarlo {
 public:
     MonteCarlo(const Model& model_, const UncertaintyInputs& in_, const UncertaintySpec& spec_, std::vector<std::string>& notes_,
                const Control& control_)
-        : model(model_), in(in_), spec(spec_), notes(notes_), control(control_), nominal_rank(*in_.rank),
+        : model(model_),
+          in(in_),
+          spec(spec_),
+          notes(notes_),
+          control(control_),
+          nominal_rank(*in_.rank),
           perturb{spec_.weights, spec_.concentration, spec_.percent} {}
 
     RankUncertainty run() {
@@ -185,7 +190,7 @@ private:
     void name_most_influential();  ///< Per zone, the factor that moves its rank most.
 
     void normalised_for(const Eigen::MatrixXd& raw, const std::optional<Normalisation>& alt, Eigen::MatrixXd& y,
-                              Eigen::MatrixXd& log_y) const {
+                        Eigen::MatrixXd& log_y) const {
         y.resize(n, k);
         for (Index j = 0; j < k; ++j) {
             const auto& plan = model.plans[static_cast<std::size_t>(j)];
@@ -344,66 +349,70 @@ void MonteCarlo::draw_batches() {
         }
         ranks.assign(static_cast<std::size_t>(n) * static_cast<std::size_t>(nb), 0);
         in_top_n.assign(static_cast<std::size_t>(n) * static_cast<std::size_t>(nb), 0);
-        core::parallel_blocks(blocks.size(), spec.threads, [&](std::size_t first, std::size_t last) {
-            RankScratch scratch;
-            Eigen::MatrixXd score, within, domain, noisy_y, noisy_log;
-            for (std::size_t bi = first; bi < last; ++bi) {
-                if (control.stop_requested()) return;  // between products of at most 16 draws
-                const auto [bb, be] = blocks[bi];
-                const auto width = static_cast<Index>(be - bb);
-                within.resize(k, width);
-                domain.resize(model.d, width);
-                for (Index c = 0; c < width; ++c) {
-                    const auto& p = plans[static_cast<std::size_t>(order[bb + static_cast<std::size_t>(c)])];
-                    within.col(c) = p.within;
-                    domain.col(c) = p.domain;
-                }
-                const auto alt = static_cast<std::size_t>(plans[static_cast<std::size_t>(order[bb])].alternative);
-                if (has_noise) {
+        core::parallel_blocks(
+            blocks.size(), spec.threads,
+            [&](std::size_t first, std::size_t last) {
+                RankScratch scratch;
+                Eigen::MatrixXd score, within, domain, noisy_y, noisy_log;
+                for (std::size_t bi = first; bi < last; ++bi) {
+                    if (control.stop_requested()) return;  // between products of at most 16 draws
+                    const auto [bb, be] = blocks[bi];
+                    const auto width = static_cast<Index>(be - bb);
+                    within.resize(k, width);
+                    domain.resize(model.d, width);
+                    for (Index c = 0; c < width; ++c) {
+                        const auto& p = plans[static_cast<std::size_t>(order[bb + static_cast<std::size_t>(c)])];
+                        within.col(c) = p.within;
+                        domain.col(c) = p.domain;
+                    }
+                    const auto alt = static_cast<std::size_t>(plans[static_cast<std::size_t>(order[bb])].alternative);
+                    if (has_noise) {
                     // Perturb the inputs by their standard errors and re-run the normalisation.
-                    const Index draw = order[bb];
-                    auto& rng = rngs[static_cast<std::size_t>(draw)];
-                    std::normal_distribution<double> normal(0.0, 1.0);
-                    Eigen::MatrixXd raw = *in.raw;
-                    const Eigen::MatrixXd& se = *in.standard_errors;
-                    for (Index j = 0; j < k; ++j)
-                        for (Index r = 0; r < n; ++r) {
-                            const double e = se(r, j);
-                            if (e > 0.0 && !std::isnan(raw(r, j))) raw(r, j) += e * normal(rng);
-                        }
-                    normalised_for(raw, alternatives[alt], noisy_y, noisy_log);
-                    aggregate(model, noisy_y, noisy_log, within, domain, nullptr, score);
-                } else {
-                    aggregate(model, alt_y[alt], alt_log[alt], within, domain, &alt_fixed[alt], score);
-                }
-                for (Index c = 0; c < width; ++c) {
-                    const auto b = static_cast<std::size_t>(order[bb + static_cast<std::size_t>(c)]);
-                    const double* col = score.col(c).data();
-                    order_descending(col, static_cast<std::uint32_t>(n), scratch);
-                    if (has_areas) {
-                        scratch.area_count.assign(static_cast<std::size_t>(areas), 0);
-                        scratch.area_last.assign(static_cast<std::size_t>(areas), kUnset);
-                        scratch.area_rank.assign(static_cast<std::size_t>(areas), 0);
+                        const Index draw = order[bb];
+                        auto& rng = rngs[static_cast<std::size_t>(draw)];
+                        std::normal_distribution<double> normal(0.0, 1.0);
+                        Eigen::MatrixXd raw = *in.raw;
+                        const Eigen::MatrixXd& se = *in.standard_errors;
+                        for (Index j = 0; j < k; ++j)
+                            for (Index r = 0; r < n; ++r) {
+                                const double e = se(r, j);
+                                if (e > 0.0 && !std::isnan(raw(r, j))) raw(r, j) += e * normal(rng);
+                            }
+                        normalised_for(raw, alternatives[alt], noisy_y, noisy_log);
+                        aggregate(model, noisy_y, noisy_log, within, domain, nullptr, score);
+                    } else {
+                        aggregate(model, alt_y[alt], alt_log[alt], within, domain, &alt_fixed[alt], score);
                     }
-                    std::int32_t rank = 0;
-                    for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(n); ++i) {
-                        const std::uint32_t z = scratch.a[i];
-                        if (i == 0 || scratch.ord[z] != scratch.ord[scratch.a[i - 1]]) rank = static_cast<std::int32_t>(i + 1);
-                        ranks[static_cast<std::size_t>(z) * static_cast<std::size_t>(nb) + b] = rank;
+                    for (Index c = 0; c < width; ++c) {
+                        const auto b = static_cast<std::size_t>(order[bb + static_cast<std::size_t>(c)]);
+                        const double* col = score.col(c).data();
+                        order_descending(col, static_cast<std::uint32_t>(n), scratch);
                         if (has_areas) {
-                            const std::int64_t a = (*in.area)[z];
-                            if (a < 0) continue;
-                            const auto au = static_cast<std::size_t>(a);
-                            ++scratch.area_count[au];
-                            if (!(col[z] == scratch.area_last[au])) scratch.area_rank[au] = scratch.area_count[au];
-                            scratch.area_last[au] = col[z];
-                            in_top_n[static_cast<std::size_t>(z) * static_cast<std::size_t>(nb) + b] =
-                                scratch.area_rank[au] <= in.top_n_in_area ? 1 : 0;
+                            scratch.area_count.assign(static_cast<std::size_t>(areas), 0);
+                            scratch.area_last.assign(static_cast<std::size_t>(areas), kUnset);
+                            scratch.area_rank.assign(static_cast<std::size_t>(areas), 0);
+                        }
+                        std::int32_t rank = 0;
+                        for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(n); ++i) {
+                            const std::uint32_t z = scratch.a[i];
+                            if (i == 0 || scratch.ord[z] != scratch.ord[scratch.a[i - 1]])
+                                rank = static_cast<std::int32_t>(i + 1);
+                            ranks[static_cast<std::size_t>(z) * static_cast<std::size_t>(nb) + b] = rank;
+                            if (has_areas) {
+                                const std::int64_t a = (*in.area)[z];
+                                if (a < 0) continue;
+                                const auto au = static_cast<std::size_t>(a);
+                                ++scratch.area_count[au];
+                                if (!(col[z] == scratch.area_last[au])) scratch.area_rank[au] = scratch.area_count[au];
+                                scratch.area_last[au] = col[z];
+                                in_top_n[static_cast<std::size_t>(z) * static_cast<std::size_t>(nb) + b] =
+                                    scratch.area_rank[au] <= in.top_n_in_area ? 1 : 0;
+                            }
                         }
                     }
                 }
-            }
-        }, control.stop);
+            },
+            control.stop);
         control.check("the uncertainty draws");
         // Fold the batch into each zone's summaries; zones are split between threads.
         core::parallel_blocks(static_cast<std::size_t>(n), spec.threads, [&](std::size_t first, std::size_t last) {
@@ -461,8 +470,8 @@ void MonteCarlo::summarise_ranks() {
                     const std::int64_t width = hi - lo + 1;
                     std::int64_t r = lo;
                     if (width > 1)
-                        r = lo + static_cast<std::int64_t>(std::floor((static_cast<double>(pos) - 0.5) * static_cast<double>(width) /
-                                                                      static_cast<double>(count)));
+                        r = lo + static_cast<std::int64_t>(std::floor((static_cast<double>(pos) - 0.5) *
+                                                                      static_cast<double>(width) / static_cast<double>(count)));
                     r = std::clamp<std::int64_t>(r, min_rank[zu], max_rank[zu]);
                     return static_cast<double>(r);
                 };
@@ -520,9 +529,10 @@ void MonteCarlo::build_scenarios() {
                     pair.push_back(std::move(s));
                 }
                 const auto du = static_cast<std::size_t>(d);
-                const bool own = model.domain_size[du] == 1 &&
-                                 model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(model.domain_start[du])])].name ==
-                                     model.domain_names[du];
+                const bool own =
+                    model.domain_size[du] == 1 &&
+                    model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(model.domain_start[du])])]
+                            .name == model.domain_names[du];
                 add_factor(std::string("weight of ") + (own ? "'" : "domain '") + model.domain_names[du] + "'", std::move(pair));
             }
         for (Index col = 0; col < k; ++col) {
@@ -537,7 +547,8 @@ void MonteCarlo::build_scenarios() {
                 renormalise(model, s.within, s.domain);
                 pair.push_back(std::move(s));
             }
-            add_factor("weight of '" + model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(col)])].name + "'",
+            add_factor("weight of '" +
+                           model.plans[static_cast<std::size_t>(model.indicator_of[static_cast<std::size_t>(col)])].name + "'",
                        std::move(pair));
         }
     }
@@ -574,49 +585,53 @@ void MonteCarlo::score_scenarios() {
     // Sorted nominal scores, to place one zone's moved score among the others.
     std::vector<double> sorted_scores(in.score->data(), in.score->data() + n);
     std::sort(sorted_scores.begin(), sorted_scores.end());
-    core::parallel_blocks(scenarios.size(), spec.threads, [&](std::size_t first, std::size_t last) {
-        Eigen::MatrixXd score;
-        for (std::size_t si = first; si < last; ++si) {
-            if (control.stop_requested()) return;
-            const Scenario& s = scenarios[si];
-            if (s.noise_indicator >= 0) {
-                const Index j = s.noise_indicator, col = model.column_of[static_cast<std::size_t>(j)];
-                const auto& plan = model.plans[static_cast<std::size_t>(j)];
-                const auto& fits = in.fits[static_cast<std::size_t>(j)];
-                for (Index r = 0; r < n; ++r) {
-                    const double e = (*in.standard_errors)(r, j), x = (*in.raw)(r, j);
-                    if (!(e > 0.0) || std::isnan(x)) continue;
-                    const auto& fit = fits[static_cast<std::size_t>(model.groups.of[static_cast<std::size_t>(r)])];
-                    const double s0 = (*in.score)(r);
-                    double best = 0.0;
-                    for (double sgn : {1.0, -1.0}) {
-                        Eigen::VectorXd y_row = in.y->row(r).transpose();
-                        y_row(col) = normalise_value(x + sgn * e, x, plan, in.nominal[static_cast<std::size_t>(j)], fit);
-                        const double moved_score = row_score(model, r, y_row, *in.domain_raw, in.domain_fits);
+    core::parallel_blocks(
+        scenarios.size(), spec.threads,
+        [&](std::size_t first, std::size_t last) {
+            Eigen::MatrixXd score;
+            for (std::size_t si = first; si < last; ++si) {
+                if (control.stop_requested()) return;
+                const Scenario& s = scenarios[si];
+                if (s.noise_indicator >= 0) {
+                    const Index j = s.noise_indicator, col = model.column_of[static_cast<std::size_t>(j)];
+                    const auto& plan = model.plans[static_cast<std::size_t>(j)];
+                    const auto& fits = in.fits[static_cast<std::size_t>(j)];
+                    for (Index r = 0; r < n; ++r) {
+                        const double e = (*in.standard_errors)(r, j), x = (*in.raw)(r, j);
+                        if (!(e > 0.0) || std::isnan(x)) continue;
+                        const auto& fit = fits[static_cast<std::size_t>(model.groups.of[static_cast<std::size_t>(r)])];
+                        const double s0 = (*in.score)(r);
+                        double best = 0.0;
+                        for (double sgn : {1.0, -1.0}) {
+                            Eigen::VectorXd y_row = in.y->row(r).transpose();
+                            y_row(col) = normalise_value(x + sgn * e, x, plan, in.nominal[static_cast<std::size_t>(j)], fit);
+                            const double moved_score = row_score(model, r, y_row, *in.domain_raw, in.domain_fits);
                         // Rank among the other zones at their nominal scores.
-                        auto greater = static_cast<double>(sorted_scores.end() -
-                                                           std::upper_bound(sorted_scores.begin(), sorted_scores.end(), moved_score));
-                        if (s0 > moved_score) greater -= 1.0;
-                        const double moved_rank = greater + 1.0;
-                        const double delta = moved_rank - static_cast<double>(nominal_rank[static_cast<std::size_t>(r)]);
-                        if (std::abs(delta) > std::abs(best)) best = delta;
+                            auto greater = static_cast<double>(
+                                sorted_scores.end() - std::upper_bound(sorted_scores.begin(), sorted_scores.end(), moved_score));
+                            if (s0 > moved_score) greater -= 1.0;
+                            const double moved_rank = greater + 1.0;
+                            const double delta = moved_rank - static_cast<double>(nominal_rank[static_cast<std::size_t>(r)]);
+                            if (std::abs(delta) > std::abs(best)) best = delta;
+                        }
+                        shift(r, static_cast<Index>(si)) = best;
                     }
-                    shift(r, static_cast<Index>(si)) = best;
+                    continue;
                 }
-                continue;
+                const auto alt = static_cast<std::size_t>(s.alternative < 0 ? 0 : s.alternative);
+                const Eigen::MatrixXd& y = s.alternative < 0 ? *in.y : alt_y[alt];
+                Eigen::MatrixXd log_y;
+                if (model.any_geometric()) log_y = s.alternative < 0 ? Eigen::MatrixXd(y.array().log().matrix()) : alt_log[alt];
+                if (model.any_geometric() && model.present.size() != 0)
+                    log_y = (model.present.array() > 0.0).select(log_y.array(), 0.0).matrix();
+                aggregate(model, y, log_y, s.within, s.domain, nullptr, score);
+                const auto rank = core::rank_descending(score.col(0));
+                for (Index r = 0; r < n; ++r)
+                    shift(r, static_cast<Index>(si)) =
+                        static_cast<double>(rank[static_cast<std::size_t>(r)] - nominal_rank[static_cast<std::size_t>(r)]);
             }
-            const auto alt = static_cast<std::size_t>(s.alternative < 0 ? 0 : s.alternative);
-            const Eigen::MatrixXd& y = s.alternative < 0 ? *in.y : alt_y[alt];
-            Eigen::MatrixXd log_y;
-            if (model.any_geometric()) log_y = s.alternative < 0 ? Eigen::MatrixXd(y.array().log().matrix()) : alt_log[alt];
-            if (model.any_geometric() && model.present.size() != 0)
-                log_y = (model.present.array() > 0.0).select(log_y.array(), 0.0).matrix();
-            aggregate(model, y, log_y, s.within, s.domain, nullptr, score);
-            const auto rank = core::rank_descending(score.col(0));
-            for (Index r = 0; r < n; ++r)
-                shift(r, static_cast<Index>(si)) = static_cast<double>(rank[static_cast<std::size_t>(r)] - nominal_rank[static_cast<std::size_t>(r)]);
-        }
-    }, control.stop);
+        },
+        control.stop);
     control.check("the one-at-a-time uncertainty scenarios");
 }
 

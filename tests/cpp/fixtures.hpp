@@ -3,11 +3,10 @@
 
 #include "geography/geos_context.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace furthest::fixtures {

@@ -1,7 +1,6 @@
+#include "fixtures.hpp"
 #include "furthest/config.hpp"
 #include "furthest/errors.hpp"
-
-#include "fixtures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -149,11 +148,12 @@ TEST(Config, DeeplyNestedJsonIsAConfigErrorNotACrash) {
 
 TEST(Config, OptionsAreTypedEnums) {
     std::string text = kMinimal;
-    text.replace(text.find("id = \"lcp_code\""), 15,
-                 "id = \"lcp_code\"\npostcode = \"pc\"\nassign = \"shared\"\n"
-                 "[postcodes]\npath = \"pc.csv\"\npostcode = \"pcds\"\nx = \"long\"\ny = \"lat\"\ncrs = \"EPSG:4326\"\nunmatched = \"warn\"\n"
-                 "[[indicators]]\npath = \"coverage.tif\"\nname = \"coverage\"\ndirection = \"lower_is_more_need\"\n"
-                 "via = { zonal = \"frac_above\", threshold = 0.5 }");
+    text.replace(
+        text.find("id = \"lcp_code\""), 15,
+        "id = \"lcp_code\"\npostcode = \"pc\"\nassign = \"shared\"\n"
+        "[postcodes]\npath = \"pc.csv\"\npostcode = \"pcds\"\nx = \"long\"\ny = \"lat\"\ncrs = \"EPSG:4326\"\nunmatched = \"warn\"\n"
+        "[[indicators]]\npath = \"coverage.tif\"\nname = \"coverage\"\ndirection = \"lower_is_more_need\"\n"
+        "via = { zonal = \"frac_above\", threshold = 0.5 }");
     const RunConfig config = parse_config(text, "/base", "test.toml");
     EXPECT_EQ(config.areas.assign, MemberAssignment::Shared);
     ASSERT_TRUE(config.postcodes);

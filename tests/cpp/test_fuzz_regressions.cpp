@@ -3,7 +3,6 @@
 // ordinary and sanitizer test runs keep them fixed. Each input must give a result or a
 // furthest::Error; seeds named ok_* must be accepted and err_* refused (tests/fuzz/make_corpus.py).
 #include "../fuzz/fuzz_targets.hpp"
-
 #include "fixtures.hpp"
 
 #include <gtest/gtest.h>
@@ -74,10 +73,8 @@ TEST_P(FuzzReplay, EveryInputGivesAResultOrAFurthestError) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fuzz, FuzzReplay,
-                         ::testing::Values(FuzzTarget{"config", fuzz::config_target},
-                                           FuzzTarget{"number", fuzz::number_target},
-                                           FuzzTarget{"table", fuzz::table_target},
-                                           FuzzTarget{"wkb", fuzz::wkb_target},
+                         ::testing::Values(FuzzTarget{"config", fuzz::config_target}, FuzzTarget{"number", fuzz::number_target},
+                                           FuzzTarget{"table", fuzz::table_target}, FuzzTarget{"wkb", fuzz::wkb_target},
                                            FuzzTarget{"geojson", fuzz::geojson_target}),
                          [](const ::testing::TestParamInfo<FuzzTarget>& param) { return std::string(param.param.name); });
 

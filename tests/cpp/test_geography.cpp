@@ -1,9 +1,8 @@
+#include "core/parallel.hpp"
+#include "fixtures.hpp"
 #include "furthest/crosswalk.hpp"
 #include "furthest/errors.hpp"
-#include "core/parallel.hpp"
 #include "geography/repair.hpp"
-
-#include "fixtures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -80,10 +79,10 @@ TEST(Overlay, SameAnswerForAnyThreadCount) {
     for (int i = 0; i < 40; ++i)
         for (int j = 0; j < 40; ++j) {
             const double x = i * 2.5, y = j * 2.5;
-            grid.push_back(fixtures::wkb("POLYGON((" + std::to_string(x) + " " + std::to_string(y) + "," + std::to_string(x + 2.5) +
-                                        " " + std::to_string(y) + "," + std::to_string(x + 2.5) + " " + std::to_string(y + 2.5) +
-                                        "," + std::to_string(x) + " " + std::to_string(y + 2.5) + "," + std::to_string(x) + " " +
-                                        std::to_string(y) + "))"));
+            grid.push_back(fixtures::wkb("POLYGON((" + std::to_string(x) + " " + std::to_string(y) + "," +
+                                         std::to_string(x + 2.5) + " " + std::to_string(y) + "," + std::to_string(x + 2.5) + " " +
+                                         std::to_string(y + 2.5) + "," + std::to_string(x) + " " + std::to_string(y + 2.5) + "," +
+                                         std::to_string(x) + " " + std::to_string(y) + "))"));
         }
     const auto targets = wkbs({"POLYGON((0 0,33 0,47 100,0 100,0 0))", "POLYGON((33 0,100 0,100 100,47 100,33 0))"});
     const Crosswalk one = overlay_crosswalk(grid, targets, 1);
@@ -134,7 +133,8 @@ TEST(WeightedPoints, SharesFollowThePeopleNotTheArea) {
     EXPECT_NEAR(w.weights().coeff(1, 0), 20.0 / 100.0, 1e-15);
     EXPECT_NEAR(w.weights().coeff(1, 1), 80.0 / 100.0, 1e-15);
     // A source without points falls back to area weights rather than vanishing.
-    const Crosswalk fb = weighted_points_overlay(sources, kTargets, fixtures::wkbs({"POINT(2 2)"}), Eigen::VectorXd::Ones(1), &fallback, 1);
+    const Crosswalk fb =
+        weighted_points_overlay(sources, kTargets, fixtures::wkbs({"POINT(2 2)"}), Eigen::VectorXd::Ones(1), &fallback, 1);
     EXPECT_EQ(fallback, std::vector<Eigen::Index>{1});
     EXPECT_NEAR(fb.weights().coeff(1, 1), 0.7, 1e-12);
 }
@@ -206,11 +206,13 @@ TEST(MemberSites, NearestAndSharedAssignment) {
 }
 
 TEST(Dissolve, UnionOfMembers) {
-    const auto squares = fixtures::wkbs({"POLYGON((0 0,1 0,1 1,0 1,0 0))", "POLYGON((1 0,2 0,2 1,1 1,1 0))", "POLYGON((5 5,6 5,6 6,5 6,5 5))"});
+    const auto squares =
+        fixtures::wkbs({"POLYGON((0 0,1 0,1 1,0 1,0 0))", "POLYGON((1 0,2 0,2 1,1 1,1 0))", "POLYGON((5 5,6 5,6 6,5 6,5 5))"});
     const auto merged = dissolve(squares, {0, 0, -1}, 2, 2);
     ASSERT_EQ(merged.size(), 2u);
     EXPECT_TRUE(merged[1].empty());
-    const Crosswalk check = overlay_crosswalk(fixtures::wkbs({"POLYGON((0 0,2 0,2 1,0 1,0 0))"}), std::vector<std::string>{merged[0]}, 1);
+    const Crosswalk check =
+        overlay_crosswalk(fixtures::wkbs({"POLYGON((0 0,2 0,2 1,0 1,0 0))"}), std::vector<std::string>{merged[0]}, 1);
     EXPECT_NEAR(check.weights().coeff(0, 0), 1.0, 1e-12);
 }
 
@@ -253,8 +255,10 @@ TEST(Overlay, TrapezoidAreasAgreeWithGeosIntersections) {
     std::mt19937_64 rng(42);
     std::uniform_real_distribution<double> jitter(-600, 600);
     std::vector<std::string> sources, targets;
-    for (int i = 0; i < 60; ++i) sources.push_back(star(rng, 430000 + jitter(rng), 433000 + jitter(rng), 400, 5 + i % 40, i % 3 == 0));
-    for (int i = 0; i < 12; ++i) targets.push_back(star(rng, 430000 + jitter(rng), 433000 + jitter(rng), 700, 8 + i * 5, i % 2 == 0));
+    for (int i = 0; i < 60; ++i)
+        sources.push_back(star(rng, 430000 + jitter(rng), 433000 + jitter(rng), 400, 5 + i % 40, i % 3 == 0));
+    for (int i = 0; i < 12; ++i)
+        targets.push_back(star(rng, 430000 + jitter(rng), 433000 + jitter(rng), 700, 8 + i * 5, i % 2 == 0));
     const Crosswalk w = overlay_crosswalk(sources, targets, 2);
     int compared = 0;
     for (std::size_t s = 0; s < sources.size(); ++s)
@@ -270,8 +274,8 @@ TEST(Overlay, TrapezoidAreasAgreeWithGeosIntersections) {
 TEST(Overlay, SharedEdgesAndOrientationNeedNoSpecialCase) {
     // Clockwise shell, counter-clockwise hole (the "wrong" ways round), and a target sharing edges.
     const auto sources = wkbs({"POLYGON((0 0,0 10,10 10,10 0,0 0),(2 2,4 2,4 4,2 4,2 2))"});
-    const auto targets = wkbs({"POLYGON((0 0,5 0,5 10,0 10,0 0))", "POLYGON((5 0,10 0,10 10,5 10,5 0))",
-                               "POLYGON((10 0,20 0,20 10,10 10,10 0))"});
+    const auto targets =
+        wkbs({"POLYGON((0 0,5 0,5 10,0 10,0 0))", "POLYGON((5 0,10 0,10 10,5 10,5 0))", "POLYGON((10 0,20 0,20 10,10 10,10 0))"});
     const Crosswalk w = overlay_crosswalk(sources, targets, 1);
     EXPECT_NEAR(w.weights().coeff(0, 0), 46.0 / 96.0, 1e-14);
     EXPECT_NEAR(w.weights().coeff(0, 1), 50.0 / 96.0, 1e-14);
@@ -288,8 +292,8 @@ std::vector<std::string> square_grid() {
         for (int j = 0; j < 40; ++j) {
             const std::string x0 = std::to_string(i * 2.5), y0 = std::to_string(j * 2.5);
             const std::string x1 = std::to_string(i * 2.5 + 2.5), y1 = std::to_string(j * 2.5 + 2.5);
-            grid.push_back(fixtures::wkb("POLYGON((" + x0 + " " + y0 + "," + x1 + " " + y0 + "," + x1 + " " + y1 + "," + x0 + " " +
-                                         y1 + "," + x0 + " " + y0 + "))"));
+            grid.push_back(fixtures::wkb("POLYGON((" + x0 + " " + y0 + "," + x1 + " " + y0 + "," + x1 + " " + y1 + "," + x0 +
+                                         " " + y1 + "," + x0 + " " + y0 + "))"));
         }
     return grid;
 }
@@ -380,13 +384,15 @@ TEST(StopAndProgress, ChunksReportRisingFractionsFromTheCallingThread) {
     for (int threads : {1, 2}) {
         ProgressLog log;
         // 60 items of >= 5 ms: about 0.3 s on one thread, reported about every 0.1 s.
-        core::parallel_chunks(60, threads, [](std::size_t, std::size_t) { std::this_thread::sleep_for(std::chrono::milliseconds(5)); },
-                              log.control(), "waiting");
+        core::parallel_chunks(
+            60, threads, [](std::size_t, std::size_t) { std::this_thread::sleep_for(std::chrono::milliseconds(5)); },
+            log.control(), "waiting");
         log.expect_well_formed();
         ASSERT_GE(log.seen.size(), threads == 1 ? 3u : 2u);
         EXPECT_EQ(log.seen.front().fraction, 0.0);
         if (threads == 1) {
-            EXPECT_TRUE(std::any_of(log.seen.begin(), log.seen.end(), [](const Progress& p) { return p.fraction > 0.0 && p.fraction < 1.0; }));
+            EXPECT_TRUE(std::any_of(log.seen.begin(), log.seen.end(),
+                                    [](const Progress& p) { return p.fraction > 0.0 && p.fraction < 1.0; }));
         }
     }
 }

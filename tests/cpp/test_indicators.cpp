@@ -10,10 +10,7 @@ using namespace furthest;
 TEST(Composite, ZScoresWithDirectionsAndWeights) {
     // Two indicators over four zones; the second points the other way.
     Eigen::MatrixXd x(4, 2);
-    x << 1, 40,
-         2, 30,
-         3, 20,
-         4, 10;
+    x << 1, 40, 2, 30, 3, 20, 4, 10;
     Eigen::VectorXd sign(2), weight(2);
     sign << 1, -1;
     weight << 3, 1;
@@ -27,9 +24,7 @@ TEST(Composite, ZScoresWithDirectionsAndWeights) {
 
 TEST(Composite, WeightsAreNormalised) {
     Eigen::MatrixXd x(3, 2);
-    x << 0, 0,
-         1, 0,
-         2, 3;
+    x << 0, 0, 1, 0, 2, 3;
     Eigen::VectorXd sign = Eigen::VectorXd::Ones(2);
     Eigen::VectorXd w1(2), w2(2);
     w1 << 1, 1;
@@ -39,9 +34,7 @@ TEST(Composite, WeightsAreNormalised) {
 
 TEST(Composite, ConstantColumnContributesNothing) {
     Eigen::MatrixXd x(3, 2);
-    x << 1, 7,
-         2, 7,
-         3, 7;
+    x << 1, 7, 2, 7, 3, 7;
     Eigen::VectorXd sign = Eigen::VectorXd::Ones(2), weight = Eigen::VectorXd::Ones(2);
     const CompositeScore s = composite_zscore(x, sign, weight);
     EXPECT_NEAR(s.score(2), 0.5 * 1.0, 1e-12);  // z = 1 for the top zone, halved by the equal weights

@@ -1,11 +1,10 @@
+#include "core/text.hpp"
+#include "fixtures.hpp"
 #include "furthest/errors.hpp"
 #include "io/number_parsing.hpp"
 #include "io/readers.hpp"
 #include "io/sha256.hpp"
-#include "core/text.hpp"
 #include "io/writers.hpp"
-
-#include "fixtures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +12,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-
 #include <unistd.h>
 
 using namespace furthest;
@@ -37,7 +35,8 @@ TEST(NumberParsing, BlankIsMissingAndJunkIsRefused) {
     double v = 0;
     EXPECT_EQ(io::parse_number("", v), ParsedNumber::Blank);
     EXPECT_EQ(io::parse_number("   ", v), ParsedNumber::Blank);
-    for (const char* junk : {"abc", "n/a", "NaN", "inf", "-Infinity", "1,23", "12,3456", ",123", "1.2.3", "1e999", "--1", "1 2"}) {
+    for (const char* junk :
+         {"abc", "n/a", "NaN", "inf", "-Infinity", "1,23", "12,3456", ",123", "1.2.3", "1e999", "--1", "1 2"}) {
         EXPECT_EQ(io::parse_number(junk, v), ParsedNumber::NotANumber) << junk;
     }
 }
@@ -47,8 +46,7 @@ TEST(Sha256, MatchesFips180Vectors) {
     EXPECT_EQ(io::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     EXPECT_EQ(io::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-    EXPECT_EQ(io::sha256_hex(std::string(1000000, 'a')),
-              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    EXPECT_EQ(io::sha256_hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST(Spelling, SuggestsTheClosestKnownName) {
@@ -86,7 +84,8 @@ TEST(Readers, OnlyTheNamedColumnsInTheirOrder) {
         FAIL() << "a missing column was not refused";
     } catch (const InputError& error) {
         EXPECT_NE(std::string(error.what()).find("has no column 'lng'; did you mean 'long'?; columns: 'pcd', 'pcd2'"),
-                  std::string::npos) << error.what();
+                  std::string::npos)
+            << error.what();
     }
 }
 
@@ -191,7 +190,8 @@ TEST(StagedOutputs, RemovesTemporariesOfKilledRunsOnly) {
     const std::string dead = ".run.tmp-" + std::string(host) + "-4194305";
     const std::string alive = ".run.tmp-" + std::string(host) + "-" + std::to_string(::getppid());
     const std::string other_host = ".run.tmp-otherhost-4194305";
-    for (const auto& name : {dead + ".gpkg", dead + ".gpkg-journal", alive + ".gpkg", other_host + ".gpkg", std::string(".other.tmp-x-1.gpkg")})
+    for (const auto& name :
+         {dead + ".gpkg", dead + ".gpkg-journal", alive + ".gpkg", other_host + ".gpkg", std::string(".other.tmp-x-1.gpkg")})
         std::ofstream(dir / name) << "x";
     io::StagedOutputs staged;
     const auto temporary = staged.stage(final_path);

@@ -8,7 +8,9 @@ using furthest::normalise_postcode;
 using furthest::PostcodeDirectory;
 
 TEST(Postcodes, EverySpellingMeetsInTheStandardForm) {
-    for (const char* text : {"LS1 4AP", "LS14AP", "ls1 4ap", "  LS1   4AP ", "LS1\t4AP", "LS1\xC2\xA0" "4AP"})
+    for (const char* text : {"LS1 4AP", "LS14AP", "ls1 4ap", "  LS1   4AP ", "LS1\t4AP",
+                             "LS1\xC2\xA0"
+                             "4AP"})
         EXPECT_EQ(normalise_postcode(text), "LS1 4AP") << text;
     // Each outward shape: A9, A99, AA9, AA99, A9A, AA9A; and the one special case.
     EXPECT_EQ(normalise_postcode("m11ae"), "M1 1AE");
@@ -24,8 +26,8 @@ TEST(Postcodes, EverySpellingMeetsInTheStandardForm) {
 }
 
 TEST(Postcodes, ShapesThatAreNotPostcodesAreRefused) {
-    for (const char* text : {"", "   ", "LS1 4A", "LS1 44P", "1S1 4AP", "LS1-4AP", "LS1 4AP X", "LSS1 4AP", "LS123 4AP",
-                             "L 4AP", "n/a", "LS1 4ÅP", "LS1 O4P"})
+    for (const char* text : {"", "   ", "LS1 4A", "LS1 44P", "1S1 4AP", "LS1-4AP", "LS1 4AP X", "LSS1 4AP", "LS123 4AP", "L 4AP",
+                             "n/a", "LS1 4ÅP", "LS1 O4P"})
         EXPECT_EQ(normalise_postcode(text), "") << text;
 }
 

@@ -1,10 +1,9 @@
+#include "fixtures.hpp"
 #include "furthest/furthest.hpp"
 
-#include "fixtures.hpp"
-
 #include <gdal_priv.h>
-#include <ogrsf_frmts.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <chrono>

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <numeric>
 #include <random>
 #include <stop_token>
 #include <thread>
-#include <limits>
-#include <numeric>
 
 using namespace furthest;
 
@@ -123,8 +123,7 @@ TEST(Aggregate, DomainsThenIndexWithContributions) {
     spec.domains = {{"A", 3.0, Transform::None, std::nullopt}, {"B", 1.0, Transform::None, std::nullopt}};
     ScoringInput input;
     input.values.resize(2, 3);
-    input.values << 4, 8, 2,
-                    0, 4, 10;
+    input.values << 4, 8, 2, 0, 4, 10;
     const auto r = score_zones(input, spec);
     EXPECT_NEAR(r.score(0), 0.75 * (0.25 * 4 + 0.75 * 8) + 0.25 * 2, 1e-12);
     EXPECT_NEAR(r.score(1), 0.75 * (0.25 * 0 + 0.75 * 4) + 0.25 * 10, 1e-12);
@@ -141,8 +140,7 @@ TEST(Aggregate, GeometricMeanAndItsContributions) {
     spec.indicators = {indicator("a"), indicator("b")};
     ScoringInput input;
     input.values.resize(2, 2);
-    input.values << 1, 4,
-                    2, 8;
+    input.values << 1, 4, 2, 8;
     const auto r = score_zones(input, spec);
     EXPECT_NEAR(r.score(0), 2.0, 1e-12);
     EXPECT_NEAR(r.score(1), 4.0, 1e-12);
@@ -158,14 +156,13 @@ TEST(Aggregate, ImdStyleExponentialDomainsAreCompensatedLess) {
     // Two one-indicator domains, each exponentially transformed by rank before the weighted sum.
     ScoringSpec spec;
     spec.normalisation = Normalisation::None;
-    spec.indicators = {indicator("inc", Direction::HigherIsMoreNeed, 1, "income"), indicator("hea", Direction::HigherIsMoreNeed, 1, "health")};
-    spec.domains = {{"income", 0.6, Transform::ImdExponential, std::nullopt}, {"health", 0.4, Transform::ImdExponential, std::nullopt}};
+    spec.indicators = {indicator("inc", Direction::HigherIsMoreNeed, 1, "income"),
+                       indicator("hea", Direction::HigherIsMoreNeed, 1, "health")};
+    spec.domains = {{"income", 0.6, Transform::ImdExponential, std::nullopt},
+                    {"health", 0.4, Transform::ImdExponential, std::nullopt}};
     ScoringInput input;
     input.values.resize(4, 2);
-    input.values << 1, 4,
-                    2, 3,
-                    3, 2,
-                    4, 1;
+    input.values << 1, 4, 2, 3, 3, 2, 4, 1;
     const auto r = score_zones(input, spec);
     for (int z = 0; z < 4; ++z) {
         const double ri = (z + 1) / 4.0, rh = (4 - z) / 4.0;
@@ -211,9 +208,7 @@ TEST(Missing, FlaggedZonesAreScoredOnWhatTheyHave) {
     spec.indicators = {indicator("a", Direction::HigherIsMoreNeed, 1), indicator("b", Direction::HigherIsMoreNeed, 3)};
     ScoringInput input;
     input.values.resize(3, 2);
-    input.values << 1, 3,
-                    2, nan_,
-                    nan_, 4;
+    input.values << 1, 3, 2, nan_, nan_, 4;
     const auto r = score_zones(input, spec);
     EXPECT_NEAR(r.score(0), 0.25 * 1 + 0.75 * 3, 1e-12);
     EXPECT_NEAR(r.score(1), 2.0, 1e-12);  // only a, its weight re-scaled to 1
@@ -286,11 +281,7 @@ TEST(Weights, EqualAndPcaOnTwoIndicatorsAreHalves) {
     spec.indicators = {indicator("a"), indicator("b")};
     ScoringInput input;
     input.values.resize(5, 2);
-    input.values << 1, 2,
-                    2, 1,
-                    3, 5,
-                    4, 3,
-                    5, 6;
+    input.values << 1, 2, 2, 1, 3, 5, 4, 3, 5, 6;
     const auto r = score_zones(input, spec);
     ASSERT_EQ(r.pca.size(), 1u);
     EXPECT_NEAR(r.effective_weights(0), 0.5, 1e-12);
@@ -350,7 +341,8 @@ namespace {
 
 ScoringSpec uncertain_spec(int threads) {
     ScoringSpec spec;
-    spec.indicators = {indicator("a", Direction::HigherIsMoreNeed, 2), indicator("b"), indicator("c", Direction::LowerIsMoreNeed)};
+    spec.indicators = {indicator("a", Direction::HigherIsMoreNeed, 2), indicator("b"),
+                       indicator("c", Direction::LowerIsMoreNeed)};
     spec.uncertainty.draws = 300;
     spec.uncertainty.seed = 42;
     spec.uncertainty.threads = threads;
@@ -397,7 +389,9 @@ TEST(Uncertainty, SameForOneOrTwoThreadsAndMatchesTheKeptDraws) {
         std::vector<int> r(kept.row(z).data(), kept.row(z).data() + 0);
         for (Eigen::Index b = 0; b < kept.cols(); ++b) r.push_back(kept(z, b));
         std::sort(r.begin(), r.end());
-        auto inverted_cdf = [&](double p) { return r[static_cast<std::size_t>(std::ceil(p * static_cast<double>(r.size()) - 1e-9)) - 1]; };
+        auto inverted_cdf = [&](double p) {
+            return r[static_cast<std::size_t>(std::ceil(p * static_cast<double>(r.size()) - 1e-9)) - 1];
+        };
         EXPECT_EQ(one.uncertainty.p05_rank(z), inverted_cdf(0.05)) << z;
         EXPECT_EQ(one.uncertainty.median_rank(z), inverted_cdf(0.5)) << z;
         EXPECT_EQ(one.uncertainty.p95_rank(z), inverted_cdf(0.95)) << z;
@@ -419,10 +413,7 @@ TEST(Uncertainty, LeavingOutAnIndicatorIsAFactor) {
     spec.uncertainty.drop_one = true;
     ScoringInput input;
     input.values.resize(4, 2);
-    input.values << 10, 0,
-                    8, 1,
-                    0, 3,
-                    1, 2;
+    input.values << 10, 0, 8, 1, 0, 3, 1, 2;
     const auto r = score_zones(input, spec);
     ASSERT_EQ(r.uncertainty.factors.size(), 2u);
     EXPECT_EQ(r.uncertainty.factors[0], "leaving out 'a'");
@@ -501,10 +492,7 @@ TEST(Summary, SaysWhatWasDoneInPlainWords) {
     spec.indicators = {indicator("income"), indicator("broadband", Direction::LowerIsMoreNeed)};
     ScoringInput input;
     input.values.resize(4, 2);
-    input.values << 1, 4,
-                    2, 3,
-                    3, 1,
-                    4, 2;
+    input.values << 1, 4, 2, 3, 3, 1, 4, 2;
     const auto r = score_zones(input, spec);
     EXPECT_NE(r.method_summary.find("reversed: broadband"), std::string::npos) << r.method_summary;
     EXPECT_NE(r.method_summary.find("partly compensatory"), std::string::npos);
@@ -601,10 +589,25 @@ TEST(Columns, ScoreColumnsUseTheVocabularyAndBlankDroppedZones) {
     const std::vector<Column> columns = score_columns(r);
     std::vector<std::string> names;
     for (const auto& c : columns) names.push_back(c.name);
-    const std::vector<std::string> expected = {"score", "rank", "decile", "quintile", "rank_in_area", "score_class",
-                                               "score_within_area", "rank_all_zones", "decile_all_zones", "contribution_income",
-                                               "contribution_health", "rank_p05", "rank_median", "rank_p95", "p_top_decile",
-                                               "p_top_n_in_area", "most_influential", "zones_in_area", "rank_mean",
+    const std::vector<std::string> expected = {"score",
+                                               "rank",
+                                               "decile",
+                                               "quintile",
+                                               "rank_in_area",
+                                               "score_class",
+                                               "score_within_area",
+                                               "rank_all_zones",
+                                               "decile_all_zones",
+                                               "contribution_income",
+                                               "contribution_health",
+                                               "rank_p05",
+                                               "rank_median",
+                                               "rank_p95",
+                                               "p_top_decile",
+                                               "p_top_n_in_area",
+                                               "most_influential",
+                                               "zones_in_area",
+                                               "rank_mean",
                                                "most_influential_shift"};
     EXPECT_EQ(names, expected);
     for (const auto& c : columns) {

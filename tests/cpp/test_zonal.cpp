@@ -1,10 +1,9 @@
 // Raster cells in polygons: exact coverage fractions checked by hand and against GEOS clipping,
 // the cells x polygons crosswalk, zonal statistics, and the GeoTIFF reader.
+#include "fixtures.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/io.hpp"
 #include "furthest/zonal.hpp"
-
-#include "fixtures.hpp"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -63,8 +62,7 @@ double geos_share(const std::string& polygon_wkb, const Grid& g, Eigen::Index ro
     auto polygon = ctx.from_wkb(polygon_wkb);
     const double x0 = g.x_min + static_cast<double>(col) * g.cell_width;
     const double y1 = g.y_max - static_cast<double>(row) * g.cell_height;
-    auto clipped = ctx.own(GEOSClipByRect_r(ctx.handle(), polygon.get(), x0, y1 - g.cell_height, x0 + g.cell_width, y1),
-                           "clip");
+    auto clipped = ctx.own(GEOSClipByRect_r(ctx.handle(), polygon.get(), x0, y1 - g.cell_height, x0 + g.cell_width, y1), "clip");
     return ctx.area(clipped.get()) / (g.cell_width * g.cell_height);
 }
 
@@ -117,8 +115,8 @@ TEST(Coverage, HoleIsTakenOutWhicheverWayRingsWind) {
 
 TEST(Coverage, MultipolygonPartsAddUp) {
     const Grid g = unit_grid(4, 4);
-    const auto c = coverage_fractions(
-        wkb("MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)),((2.5 2.5,3.5 2.5,3.5 3.5,2.5 3.5,2.5 2.5)))"), g);
+    const auto c =
+        coverage_fractions(wkb("MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)),((2.5 2.5,3.5 2.5,3.5 3.5,2.5 3.5,2.5 2.5)))"), g);
     EXPECT_DOUBLE_EQ(share(c, 3, 0), 1.0);
     EXPECT_DOUBLE_EQ(share(c, 0, 2), 0.25);
     EXPECT_DOUBLE_EQ(share(c, 0, 3), 0.25);
@@ -250,9 +248,9 @@ TEST(ZonalStatistics, HandCheckedOnThreeByThree) {
     const std::vector<std::string> polygons = {wkb("POLYGON((0.5 0.5,2.5 0.5,2.5 2.5,0.5 2.5,0.5 0.5))"),
                                                wkb("POLYGON((10 10,11 10,11 11,10 11,10 10))")};
     ZonalOptions options;
-    options.statistics = {ZonalStatistic::Count, ZonalStatistic::Sum, ZonalStatistic::Mean, ZonalStatistic::Min,
-                          ZonalStatistic::Max, ZonalStatistic::WeightedMean, ZonalStatistic::Majority,
-                          ZonalStatistic::FracAbove};
+    options.statistics = {ZonalStatistic::Count,    ZonalStatistic::Sum,      ZonalStatistic::Mean,
+                          ZonalStatistic::Min,      ZonalStatistic::Max,      ZonalStatistic::WeightedMean,
+                          ZonalStatistic::Majority, ZonalStatistic::FracAbove};
     options.weights = &weights;
     options.threshold = 6.0;
     options.threads = 1;

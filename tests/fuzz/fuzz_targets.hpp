@@ -110,14 +110,9 @@ inline void number_target(const std::uint8_t* data, std::size_t size) {
     (void)io::key_text(column, 0);
     const double cell = io::numeric_value(column, 0, "fuzz table", "/vsimem/fuzz.csv");
     switch (parsed) {
-        case io::ParsedNumber::Value:
-            require(cell == value, "numeric_value disagrees with parse_number");
-            break;
-        case io::ParsedNumber::Blank:
-            require(std::isnan(cell), "a blank cell did not read as NaN");
-            break;
-        case io::ParsedNumber::NotANumber:
-            throw FuzzInvariantBroken("numeric_value accepted text that parse_number refused");
+        case io::ParsedNumber::Value: require(cell == value, "numeric_value disagrees with parse_number"); break;
+        case io::ParsedNumber::Blank: require(std::isnan(cell), "a blank cell did not read as NaN"); break;
+        case io::ParsedNumber::NotANumber: throw FuzzInvariantBroken("numeric_value accepted text that parse_number refused");
     }
     // The same cell as a postcode: the standard form is a fixed point, "OUT IN" with one space.
     const std::string postcode = normalise_postcode(text);
@@ -144,8 +139,7 @@ inline void table_target(const std::uint8_t* data, std::size_t size) {
                 for (double v : io::numeric_values(column, "fuzz table", file.path()))
                     require(!std::isinf(v), "numeric_values passed an infinite value");
             });
-        } catch (const InputError&) {
-        }
+        } catch (const InputError&) {}
     }
 }
 
@@ -216,12 +210,10 @@ inline void wkb_target(const std::uint8_t* data, std::size_t size) {
         check_shares(overlay_crosswalk(polygon, square, 1), false, "overlay of the raw polygon");
         // A polygon the overlay accepts has an area; NaN would make it silently "uncovered".
         geography::GeosContext ctx;
-        require(std::isfinite(ctx.area(ctx.from_wkb(polygon[0]).get())),
-                "overlay accepted a polygon whose area is not finite");
+        require(std::isfinite(ctx.area(ctx.from_wkb(polygon[0]).get())), "overlay accepted a polygon whose area is not finite");
         check_shares(overlay_crosswalk(square, polygon, 1), false, "overlay onto the raw polygon");
         (void)locate_points(square, polygon, 1);
-    } catch (const GeometryError&) {
-    }
+    } catch (const GeometryError&) {}
     refusals_name("fuzz zones feature 1 (fuzz)", [&] { geography::repair_polygons(polygon, "fuzz zones", {"fuzz"}, 1); });
     const bool bounded = plausible_extent(polygon[0]);
     check_shares(overlay_crosswalk(polygon, square, 1), bounded, "overlay of the repaired polygon");

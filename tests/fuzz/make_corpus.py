@@ -38,36 +38,55 @@ def config_seeds() -> None:
         '[output]\npath = "out/x.gpkg"\n'
     )
     write("config", "ok_minimal.toml", minimal)
-    write("config", "ok_threads_network.toml",
-          '[run]\ncrs = "EPSG:4326"\nthreads = 2\nallow_network = false\n' + minimal)
-    write("config", "ok_vsimem_and_partner_layer.toml",
-          minimal.replace('"z.gpkg"', '"/vsimem/z.gpkg"')
-          + '\n[partners]\npath = "p.gpkg"\nlayer = "sites"\n')
-    write("config", "ok_partners_xy.toml",
-          minimal + '\n[partners]\npath = "p.csv"\nx = "lon"\ny = "lat"\ncrs = "EPSG:4326"\n')
-    write("config", "ok_scoring_uncertainty.toml", minimal.replace(
-        "[output]", '[scoring]\nnormalise = "z_score"\naggregate = "arithmetic"\ntop_n_in_area = 3\n'
-        'classes = { method = "fisher_jenks", k = 5 }\n\n[scoring.uncertainty]\ndraws = 100\nseed = 7\n'
-        'weights = "dirichlet"\ndrop_one = true\n\n[output]'))
-    write("config", "ok_indicator_via_raster.toml",
-          minimal.replace('column = "v"', 'column = "v"\nvia = { zonal = "mean", band = 1 }'))
-    write("config", "ok_indicator_via_lookup.toml", minimal.replace(
-        'column = "v"', 'column = "v"\nvia = { lookup = "l.csv", from = "lsoa11", to = "lsoa21", kind = "extensive" }'))
-    write("config", "ok_partners_by_postcode_and_tables.toml", minimal.replace(
-        '[output]\npath = "out/x.gpkg"\n', '[output]\npath = "out/x.gpkg"\ntables = ["csv", "xlsx"]\n')
+    write("config", "ok_threads_network.toml", '[run]\ncrs = "EPSG:4326"\nthreads = 2\nallow_network = false\n' + minimal)
+    write(
+        "config",
+        "ok_vsimem_and_partner_layer.toml",
+        minimal.replace('"z.gpkg"', '"/vsimem/z.gpkg"') + '\n[partners]\npath = "p.gpkg"\nlayer = "sites"\n',
+    )
+    write("config", "ok_partners_xy.toml", minimal + '\n[partners]\npath = "p.csv"\nx = "lon"\ny = "lat"\ncrs = "EPSG:4326"\n')
+    write(
+        "config",
+        "ok_scoring_uncertainty.toml",
+        minimal.replace(
+            "[output]",
+            '[scoring]\nnormalise = "z_score"\naggregate = "arithmetic"\ntop_n_in_area = 3\n'
+            'classes = { method = "fisher_jenks", k = 5 }\n\n[scoring.uncertainty]\ndraws = 100\nseed = 7\n'
+            'weights = "dirichlet"\ndrop_one = true\n\n[output]',
+        ),
+    )
+    write(
+        "config",
+        "ok_indicator_via_raster.toml",
+        minimal.replace('column = "v"', 'column = "v"\nvia = { zonal = "mean", band = 1 }'),
+    )
+    write(
+        "config",
+        "ok_indicator_via_lookup.toml",
+        minimal.replace(
+            'column = "v"', 'column = "v"\nvia = { lookup = "l.csv", from = "lsoa11", to = "lsoa21", kind = "extensive" }'
+        ),
+    )
+    write(
+        "config",
+        "ok_partners_by_postcode_and_tables.toml",
+        minimal.replace('[output]\npath = "out/x.gpkg"\n', '[output]\npath = "out/x.gpkg"\ntables = ["csv", "xlsx"]\n')
         + '\n[partners]\npath = "p.csv"\npostcode = "Postcode"\n\n[postcodes]\npath = "nspl.csv"\n'
-        'postcode = "pcds"\nx = "long"\ny = "lat"\ncrs = "EPSG:4326"\nunmatched = "warn"\n')
-    write("config", "err_postcode_without_directory.toml",
-          minimal + '\n[partners]\npath = "p.csv"\npostcode = "Postcode"\n')
+        'postcode = "pcds"\nx = "long"\ny = "lat"\ncrs = "EPSG:4326"\nunmatched = "warn"\n',
+    )
+    write("config", "err_postcode_without_directory.toml", minimal + '\n[partners]\npath = "p.csv"\npostcode = "Postcode"\n')
     write("config", "err_tables_typo.toml", minimal.replace('path = "out/x.gpkg"', 'path = "out/x.gpkg"\ntables = ["xslx"]'))
-    write("config", "err_output_over_input.toml", minimal.replace('"i.csv"', '"out/x.zones.csv"').replace(
-        'path = "out/x.gpkg"', 'path = "out/x.gpkg"\ntables = ["csv"]'))
+    write(
+        "config",
+        "err_output_over_input.toml",
+        minimal.replace('"i.csv"', '"out/x.zones.csv"').replace('path = "out/x.gpkg"', 'path = "out/x.gpkg"\ntables = ["csv"]'),
+    )
     write("config", "err_unknown_key.toml", minimal.replace('id = "code"', 'idd = "code"'))
     write("config", "err_syntax.toml", minimal.replace('id = "code"', 'id = "code'))
     write("config", "err_no_indicators.toml", minimal.split("[[indicators]]")[0] + '[output]\npath = "x.gpkg"\n')
     write("config", "err_negative_weight.toml", minimal.replace('column = "v"', 'column = "v"\nweight = -1'))
     write("config", "err_nan_weight.toml", minimal.replace('column = "v"', 'column = "v"\nweight = nan'))
-    write("config", "err_threads.toml", '[run]\nthreads = 100000\n' + minimal)
+    write("config", "err_threads.toml", "[run]\nthreads = 100000\n" + minimal)
     write("config", "err_output_not_gpkg.toml", minimal.replace("out/x.gpkg", "out/x.shp"))
     write("config", "err_direction.toml", minimal.replace("lower_is_more_need", "lower_is_more_needs"))
     write("config", "err_unset_variable.toml", minimal.replace('"z.gpkg"', '"${FURTHEST_FUZZ_UNSET}/z.gpkg"'))
@@ -81,26 +100,46 @@ def config_seeds() -> None:
 
 def number_seeds() -> None:
     cells = {
-        "ok_thousands": "29,199", "ok_millions": " 1,234,567.25 ", "ok_negative": "-0.427",
-        "ok_exponent": "+3e2", "ok_leading_point": ".5", "ok_blank": "", "ok_spaces": " \t\r\n",
-        "ok_nbsp_latin1": b"\xa012\xa0", "ok_negative_thousands": "-1,000.5",
-        "err_nan": "NaN", "err_inf": "-Infinity", "err_bad_group": "1,23", "err_long_group": "12,3456",
-        "err_leading_comma": ",123", "err_two_points": "1.2.3", "err_overflow": "1e999",
-        "err_hex": "0x1p3", "err_double_sign": "--1", "err_inner_space": "1 2", "err_text": "n/a",
-        "err_bom_number": "\ufeff42", "err_trailing_comma": "1,",
+        "ok_thousands": "29,199",
+        "ok_millions": " 1,234,567.25 ",
+        "ok_negative": "-0.427",
+        "ok_exponent": "+3e2",
+        "ok_leading_point": ".5",
+        "ok_blank": "",
+        "ok_spaces": " \t\r\n",
+        "ok_nbsp_latin1": b"\xa012\xa0",
+        "ok_negative_thousands": "-1,000.5",
+        "err_nan": "NaN",
+        "err_inf": "-Infinity",
+        "err_bad_group": "1,23",
+        "err_long_group": "12,3456",
+        "err_leading_comma": ",123",
+        "err_two_points": "1.2.3",
+        "err_overflow": "1e999",
+        "err_hex": "0x1p3",
+        "err_double_sign": "--1",
+        "err_inner_space": "1 2",
+        "err_text": "n/a",
+        "err_bom_number": "\ufeff42",
+        "err_trailing_comma": "1,",
         # postcodes: not numbers, but normalise_postcode must hold its invariants on them
-        "err_postcode": "LS1 4AP", "err_postcode_packed": "ls14ap", "err_postcode_nbsp": "LS1\u00a04AP",
-        "err_postcode_gir": "gir 0aa", "err_postcode_long": "EC1A  1BB ",
+        "err_postcode": "LS1 4AP",
+        "err_postcode_packed": "ls14ap",
+        "err_postcode_nbsp": "LS1\u00a04AP",
+        "err_postcode_gir": "gir 0aa",
+        "err_postcode_long": "EC1A  1BB ",
     }
     for name, cell in cells.items():
         write("number", name, cell)
 
 
 def table_seeds() -> None:
-    write("table", "ok_bom_thousands.csv",
-          '\ufeffcode,"Rank, national",blank\nE01,"29,199",\nE02,7,3\n')
-    write("table", "ok_crlf_quotes.csv",
-          'lsoa21_code,name,"IMD score"\r\nE01011229,"Leeds 001A ""north""",12.5\r\nE01011230,Leeds 001B,"1,002.25"\r\n')
+    write("table", "ok_bom_thousands.csv", '\ufeffcode,"Rank, national",blank\nE01,"29,199",\nE02,7,3\n')
+    write(
+        "table",
+        "ok_crlf_quotes.csv",
+        'lsoa21_code,name,"IMD score"\r\nE01011229,"Leeds 001A ""north""",12.5\r\nE01011230,Leeds 001B,"1,002.25"\r\n',
+    )
     write("table", "ok_embedded_newline.csv", 'code,note,value\nA,"two\nlines",1\nB,,2\n')
     write("table", "ok_ragged.csv", "code,value\nA,1,extra\nB\nC,3\n")
     write("table", "ok_semicolons.csv", "code;value\nA;1\nB;2\n")
@@ -153,26 +192,58 @@ def geojson_seeds() -> None:
 
     square = [[-1.55, 53.79], [-1.54, 53.79], [-1.54, 53.80], [-1.55, 53.80], [-1.55, 53.79]]
     hole = [[-1.547, 53.793], [-1.543, 53.793], [-1.543, 53.797], [-1.547, 53.797], [-1.547, 53.793]]
-    write("geojson", "ok_polygon_with_hole.geojson",
-          collection(feature({"type": "Polygon", "coordinates": [square, hole]}, code="E01", value="29,199")))
-    write("geojson", "ok_bow_tie.geojson", collection(feature(
-        {"type": "Polygon", "coordinates": [[[-1.55, 53.79], [-1.54, 53.80], [-1.54, 53.79], [-1.55, 53.80],
-                                             [-1.55, 53.79]]]}, code="E02")))
-    write("geojson", "ok_british_grid_multipolygon.geojson", collection(feature(
-        {"type": "MultiPolygon", "coordinates": [[[[430000, 433000], [431000, 433000], [431000, 434000],
-                                                   [430000, 433000]]],
-                                                 [[[432000, 433000], [433000, 433000], [433000, 434000],
-                                                   [432000, 433000]]]]}, code=7, share=0.5),
-        crs="urn:ogc:def:crs:EPSG::27700"))
-    write("geojson", "ok_points.geojson", collection(
-        feature({"type": "Point", "coordinates": [-1.55, 53.8]}, name="Library", devices=3),
-        feature({"type": "Point", "coordinates": [-1.50, 53.83]}, name="GP", devices=None)))
+    write(
+        "geojson",
+        "ok_polygon_with_hole.geojson",
+        collection(feature({"type": "Polygon", "coordinates": [square, hole]}, code="E01", value="29,199")),
+    )
+    write(
+        "geojson",
+        "ok_bow_tie.geojson",
+        collection(
+            feature(
+                {
+                    "type": "Polygon",
+                    "coordinates": [[[-1.55, 53.79], [-1.54, 53.80], [-1.54, 53.79], [-1.55, 53.80], [-1.55, 53.79]]],
+                },
+                code="E02",
+            )
+        ),
+    )
+    write(
+        "geojson",
+        "ok_british_grid_multipolygon.geojson",
+        collection(
+            feature(
+                {
+                    "type": "MultiPolygon",
+                    "coordinates": [
+                        [[[430000, 433000], [431000, 433000], [431000, 434000], [430000, 433000]]],
+                        [[[432000, 433000], [433000, 433000], [433000, 434000], [432000, 433000]]],
+                    ],
+                },
+                code=7,
+                share=0.5,
+            ),
+            crs="urn:ogc:def:crs:EPSG::27700",
+        ),
+    )
+    write(
+        "geojson",
+        "ok_points.geojson",
+        collection(
+            feature({"type": "Point", "coordinates": [-1.55, 53.8]}, name="Library", devices=3),
+            feature({"type": "Point", "coordinates": [-1.50, 53.83]}, name="GP", devices=None),
+        ),
+    )
     write("geojson", "err_null_geometry.geojson", collection(feature(None, code="E03")))
     write("geojson", "err_empty_collection.geojson", collection())
-    write("geojson", "err_latitude_out_of_range.geojson",
-          collection(feature({"type": "Point", "coordinates": [-1.5, 1000.0]})))
-    write("geojson", "err_linestring.geojson",
-          collection(feature({"type": "LineString", "coordinates": [[-1.5, 53.8], [-1.4, 53.9]]})))
+    write("geojson", "err_latitude_out_of_range.geojson", collection(feature({"type": "Point", "coordinates": [-1.5, 1000.0]})))
+    write(
+        "geojson",
+        "err_linestring.geojson",
+        collection(feature({"type": "LineString", "coordinates": [[-1.5, 53.8], [-1.4, 53.9]]})),
+    )
     write("geojson", "err_not_json.geojson", '{"type": "FeatureCollection", "features": [')
 
 

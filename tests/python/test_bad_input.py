@@ -19,8 +19,9 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -37,6 +38,7 @@ N_ZONES = 300
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
 
 def toml_text(config: dict[str, Any]) -> str:
     """Just enough TOML for a furthest config: tables and arrays of tables of scalar values."""
@@ -142,8 +144,7 @@ def run_fails(case: Case, error: type[Exception], pattern: str, *, via: str = "t
 def cli(*args: Any, cwd: Path) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).with_name("furthest")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "furthest"]
-    return subprocess.run(command + [str(a) for a in args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(command + [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 def assert_one_error_line(stderr: str, *patterns: str) -> str:
@@ -158,6 +159,7 @@ def assert_one_error_line(stderr: str, *patterns: str) -> str:
 # --------------------------------------------------------------------------------------------
 # 1. Missing files
 # --------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("via", ["toml", "dict"])
 @pytest.mark.parametrize(
@@ -199,17 +201,24 @@ def test_missing_config_file_cli(tmp_path: Path, command: str) -> None:
 # 2. Missing columns and layers
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "section, key, wrong, pattern",
     [
-        ("zones", "id", "zone_cod",
-         r"^zones: '[^']*zones\.gpkg' has no column 'zone_cod'; did you mean 'zone_code'\?"),
-        ("indicators", "column", "imd_scor",
-         r"^indicator 'imd_scor': '[^']*indicators\.csv' has no column 'imd_scor'; did you mean 'imd_score'\?"),
-        ("indicators", "key", "zonecode",
-         r"^indicator 'imd_score': '[^']*indicators\.csv' has no column 'zonecode'; did you mean 'zone_code'\?"),
-        ("areas", "name", "lcp_nam",
-         r"^areas: '[^']*areas\.geojson' has no column 'lcp_nam'; did you mean 'lcp_name'\?"),
+        ("zones", "id", "zone_cod", r"^zones: '[^']*zones\.gpkg' has no column 'zone_cod'; did you mean 'zone_code'\?"),
+        (
+            "indicators",
+            "column",
+            "imd_scor",
+            r"^indicator 'imd_scor': '[^']*indicators\.csv' has no column 'imd_scor'; did you mean 'imd_score'\?",
+        ),
+        (
+            "indicators",
+            "key",
+            "zonecode",
+            r"^indicator 'imd_score': '[^']*indicators\.csv' has no column 'zonecode'; did you mean 'zone_code'\?",
+        ),
+        ("areas", "name", "lcp_nam", r"^areas: '[^']*areas\.geojson' has no column 'lcp_nam'; did you mean 'lcp_name'\?"),
     ],
     ids=["zones-id", "indicator-column", "indicator-key", "areas-name"],
 )
@@ -221,61 +230,76 @@ def test_missing_column_suggests_near_miss(case: Case, section: str, key: str, w
 
 def test_missing_column_far_from_any_lists_the_columns(case: Case) -> None:
     case.config["zones"]["id"] = "lsoa"
-    error = run_fails(case, furthest.InputError,
-                      r"^zones: '[^']*zones\.gpkg' has no column 'lsoa'; columns: 'zone_code', 'zone_name'")
+    error = run_fails(
+        case, furthest.InputError, r"^zones: '[^']*zones\.gpkg' has no column 'lsoa'; columns: 'zone_code', 'zone_name'"
+    )
     assert "did you mean" not in str(error)
 
 
 def test_key_column_missing_from_indicator_file(case: Case) -> None:
     case.edit_csv("indicators.csv", lambda frame: frame.rename(columns={"zone_code": "code"}))
-    run_fails(case, furthest.InputError,
-              r"^indicator 'imd_score': '[^']*indicators\.csv' has no column 'zone_code'; columns: 'code', ")
+    run_fails(
+        case, furthest.InputError, r"^indicator 'imd_score': '[^']*indicators\.csv' has no column 'zone_code'; columns: 'code', "
+    )
 
 
 def test_missing_layer_suggests_near_miss(case: Case) -> None:
     case.config["zones"]["layer"] = "zone"
-    run_fails(case, furthest.InputError,
-              r"^zones: '[^']*zones\.gpkg' has no layer 'zone'; did you mean 'zones'\?; layers: 'zones'")
+    run_fails(
+        case, furthest.InputError, r"^zones: '[^']*zones\.gpkg' has no layer 'zone'; did you mean 'zones'\?; layers: 'zones'"
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # 3. Duplicate and blank ids
 # --------------------------------------------------------------------------------------------
 
+
 def test_duplicate_zone_ids(case: Case) -> None:
     zones = case.read_zones()
     zones.loc[5, "zone_code"] = zones.loc[2, "zone_code"]  # features 6 and 3
     case.write_zones(zones)
-    run_fails(case, furthest.InputError,
-              r"^zones: '[^']*zones\.gpkg' feature 6, column 'zone_code': id 'FZ00003' repeats feature 3; "
-              r"expected unique ids")
+    run_fails(
+        case,
+        furthest.InputError,
+        r"^zones: '[^']*zones\.gpkg' feature 6, column 'zone_code': id 'FZ00003' repeats feature 3; "
+        r"expected unique ids",
+    )
 
 
 def test_duplicate_indicator_keys_names_both_rows(case: Case) -> None:
     case.set_cell("indicators.csv", 10, "zone_code", "FZ00004")  # row 4 already has it
-    run_fails(case, furthest.InputError,
-              r"^indicator 'imd_score': '[^']*indicators\.csv' rows 4 and 10 both have key 'FZ00004' "
-              r"in column 'zone_code'; expected one row per zone")
+    run_fails(
+        case,
+        furthest.InputError,
+        r"^indicator 'imd_score': '[^']*indicators\.csv' rows 4 and 10 both have key 'FZ00004' "
+        r"in column 'zone_code'; expected one row per zone",
+    )
 
 
 def test_blank_zone_id(case: Case) -> None:
     zones = case.read_zones()
     zones.loc[4, "zone_code"] = None  # feature 5
     case.write_zones(zones)
-    run_fails(case, furthest.InputError,
-              r"^zones: '[^']*zones\.gpkg' feature 5, column 'zone_code': id is blank; expected a unique id")
+    run_fails(
+        case, furthest.InputError, r"^zones: '[^']*zones\.gpkg' feature 5, column 'zone_code': id is blank; expected a unique id"
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # 4. Indicator values
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["n/a", "abc", "1,23", "12,3456", "NaN", "inf"])
 def test_non_numeric_indicator_value(case: Case, text: str) -> None:
     case.set_cell("indicators.csv", 7, "imd_score", text)
-    run_fails(case, furthest.InputError,
-              rf"^indicator 'imd_score': '[^']*indicators\.csv' row 7, column 'imd_score': "
-              rf"'{re.escape(text)}' is not a number; expected a finite decimal number")
+    run_fails(
+        case,
+        furthest.InputError,
+        rf"^indicator 'imd_score': '[^']*indicators\.csv' row 7, column 'imd_score': "
+        rf"'{re.escape(text)}' is not a number; expected a finite decimal number",
+    )
 
 
 @pytest.mark.parametrize("text, number", [("29,199", 29199.0), ("-1,234", -1234.0), ("1,234.5", 1234.5)])
@@ -291,10 +315,13 @@ def test_thousands_separators_are_read_as_numbers(case: Case, text: str, number:
 
 def test_blank_indicator_value_is_an_error_by_default(case: Case) -> None:
     case.set_cell("indicators.csv", 7, "imd_score", "")
-    run_fails(case, furthest.InputError,
-              r"^indicator 'imd_score': '[^']*indicators\.csv' column 'imd_score' is blank for 1 zones?: "
-              r"FZ00007 \(row 7\); expected a number \(or set missing = \"mean\", \"median\", \"area_mean\", "
-              r"\"drop\" or \"flag\"\)")
+    run_fails(
+        case,
+        furthest.InputError,
+        r"^indicator 'imd_score': '[^']*indicators\.csv' column 'imd_score' is blank for 1 zones?: "
+        r"FZ00007 \(row 7\); expected a number \(or set missing = \"mean\", \"median\", \"area_mean\", "
+        r"\"drop\" or \"flag\"\)",
+    )
 
 
 @pytest.mark.parametrize("policy", ["mean", "median"])
@@ -309,8 +336,11 @@ def test_blank_indicator_value_is_imputed_when_asked(case: Case, policy: str) ->
     assert len(result.zones) == N_ZONES
     zone = result.zones.set_index("zone_code").loc["FZ00007"]
     assert np.isnan(zone["imd_score"])
-    notes = [w for w in result.warnings
-             if re.search(rf"^scoring: indicator 'imd_score': 1 blank value imputed with the {policy}: FZ00007 = ", w)]
+    notes = [
+        w
+        for w in result.warnings
+        if re.search(rf"^scoring: indicator 'imd_score': 1 blank value imputed with the {policy}: FZ00007 = ", w)
+    ]
     assert len(notes) == 1, result.warnings
     assert float(notes[0].rsplit("= ", 1)[1]) == pytest.approx(fill, rel=1e-5)
     imputed = [m for m in result.manifest["scoring"]["missing_values"] if m["indicator"] == "imd_score"]
@@ -335,43 +365,51 @@ def test_blank_indicator_value_can_be_dropped_or_flagged(case: Case, policy: str
         assert any("left unscored" in w and "FZ00007" in w for w in result.warnings), result.warnings
     else:
         assert np.isfinite(zone["score"])
-        assert any("left blank (missing = \"flag\"" in w and "FZ00007" in w for w in result.warnings), result.warnings
+        assert any('left blank (missing = "flag"' in w and "FZ00007" in w for w in result.warnings), result.warnings
 
 
 def test_blank_indicator_column_cannot_be_imputed(case: Case) -> None:
     case.edit_csv("indicators.csv", lambda frame: frame.assign(imd_score=""))
     case.config["indicators"][0]["missing"] = "mean"
-    run_fails(case, furthest.InputError,
-              r"^indicator 'imd_score': '[^']*indicators\.csv' column 'imd_score' is blank for every zone")
+    run_fails(
+        case, furthest.InputError, r"^indicator 'imd_score': '[^']*indicators\.csv' column 'imd_score' is blank for every zone"
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # 5. Zones without an indicator row
 # --------------------------------------------------------------------------------------------
 
+
 def test_zones_without_indicator_row_are_named(case: Case) -> None:
     case.edit_csv("indicators.csv", lambda frame: frame.drop(index=[4, 10]))  # FZ00005, FZ00011
-    run_fails(case, furthest.InputError,
-              r"^indicator 'imd_score': '[^']*indicators\.csv' has no row for 2 of 300 zones "
-              r"in key column 'zone_code': FZ00005, FZ00011; expected one row per zone")
+    run_fails(
+        case,
+        furthest.InputError,
+        r"^indicator 'imd_score': '[^']*indicators\.csv' has no row for 2 of 300 zones "
+        r"in key column 'zone_code': FZ00005, FZ00011; expected one row per zone",
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # 6. No coordinate reference system
 # --------------------------------------------------------------------------------------------
 
+
 def test_shapefile_without_prj(case: Case) -> None:
     case.read_zones().to_file(case.inputs / "zones.shp")
     (case.inputs / "zones.prj").unlink()
     case.config["zones"]["path"] = str(case.inputs / "zones.shp")
     del case.config["zones"]["layer"]
-    run_fails(case, furthest.InputError,
-              r"^zones: '[^']*zones\.shp' .*has no coordinate reference system; expected one \(a \.prj")
+    run_fails(
+        case, furthest.InputError, r"^zones: '[^']*zones\.shp' .*has no coordinate reference system; expected one \(a \.prj"
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # 7. Invalid geometry
 # --------------------------------------------------------------------------------------------
+
 
 def _replace_zone_geometry(case: Case, index: int, make: Callable[[tuple[float, ...]], Polygon]) -> str:
     zones = case.read_zones()
@@ -407,8 +445,7 @@ def test_self_intersecting_zone_is_repaired_and_kept(case: Case) -> None:
 
 def test_zero_area_zone_is_a_geometry_error(case: Case) -> None:
     _replace_zone_geometry(case, 7, sliver)
-    run_fails(case, furthest.GeometryError,
-              r"feature 8 \(FZ00008\): polygon has zero area.*; expected a polygon with area")
+    run_fails(case, furthest.GeometryError, r"feature 8 \(FZ00008\): polygon has zero area.*; expected a polygon with area")
 
 
 def test_zero_area_zone_message_names_the_file(case: Case) -> None:
@@ -419,6 +456,7 @@ def test_zero_area_zone_message_names_the_file(case: Case) -> None:
 # --------------------------------------------------------------------------------------------
 # 8. Config errors
 # --------------------------------------------------------------------------------------------
+
 
 def _typo_path(config: dict) -> None:
     config["zones"]["pathh"] = config["zones"].pop("path")
@@ -445,17 +483,34 @@ def _bad_missing_policy(config: dict) -> None:
 
 
 CONFIG_ERRORS = [
-    pytest.param(_typo_path, r"unknown key 'pathh' in \[zones\] \(line \d+\); did you mean 'path'\?; "
-                             r"known keys: 'path', 'layer', 'id'", id="unknown-key"),
-    pytest.param(_bad_direction, r"'direction' in \[\[indicators\]\] #2 \(line \d+\) is 'lower_is_better'; "
-                                 r"expected 'higher_is_more_need' or 'lower_is_more_need'", id="direction"),
+    pytest.param(
+        _typo_path,
+        r"unknown key 'pathh' in \[zones\] \(line \d+\); did you mean 'path'\?; "
+        r"known keys: 'path', 'layer', 'id'",
+        id="unknown-key",
+    ),
+    pytest.param(
+        _bad_direction,
+        r"'direction' in \[\[indicators\]\] #2 \(line \d+\) is 'lower_is_better'; "
+        r"expected 'higher_is_more_need' or 'lower_is_more_need'",
+        id="direction",
+    ),
     pytest.param(_no_output, r"missing section \[output\]", id="no-output"),
-    pytest.param(_output_not_gpkg, r"'path' in \[output\] is '[^']*result\.shp'; expected a GeoPackage path "
-                                   r"ending in \.gpkg", id="output-not-gpkg"),
-    pytest.param(_unset_variable, r"'path' in \[zones\] uses \$\{NOT_SET_VAR\}, which is not set in the environment",
-                 id="unset-variable"),
-    pytest.param(_bad_missing_policy, r"'missing' in \[\[indicators\]\] #1 \(line \d+\) is 'zero'; "
-                                      r"expected one of 'error', 'drop', 'mean', 'median', 'area_mean', 'flag'", id="missing-policy"),
+    pytest.param(
+        _output_not_gpkg,
+        r"'path' in \[output\] is '[^']*result\.shp'; expected a GeoPackage path "
+        r"ending in \.gpkg",
+        id="output-not-gpkg",
+    ),
+    pytest.param(
+        _unset_variable, r"'path' in \[zones\] uses \$\{NOT_SET_VAR\}, which is not set in the environment", id="unset-variable"
+    ),
+    pytest.param(
+        _bad_missing_policy,
+        r"'missing' in \[\[indicators\]\] #1 \(line \d+\) is 'zero'; "
+        r"expected one of 'error', 'drop', 'mean', 'median', 'area_mean', 'flag'",
+        id="missing-policy",
+    ),
 ]
 
 
@@ -468,15 +523,17 @@ def test_config_error(case: Case, monkeypatch: pytest.MonkeyPatch, break_config,
 
 def test_config_error_from_a_dict(case: Case) -> None:
     _typo_path(case.config)
-    run_fails(case, furthest.ConfigError,
-              r"^config <dict>: unknown key 'pathh' in \[zones\]; did you mean 'path'\?", via="dict")
+    run_fails(case, furthest.ConfigError, r"^config <dict>: unknown key 'pathh' in \[zones\]; did you mean 'path'\?", via="dict")
 
 
 @pytest.mark.parametrize(
     "value, pattern",
     [
-        (object(), r"^config <dict>\.indicators\[0\]\.weight: unsupported value of type object; expected str, int, float, "
-                   r"bool, path, dict or list$"),
+        (
+            object(),
+            r"^config <dict>\.indicators\[0\]\.weight: unsupported value of type object; expected str, int, float, "
+            r"bool, path, dict or list$",
+        ),
         (float("nan"), r"^config <dict>\.indicators\[0\]\.weight: nan is not a finite number"),
         (float("inf"), r"^config <dict>\.indicators\[0\]\.weight: inf is not a finite number"),
         (2**70, r"^config <dict>\.indicators\[0\]\.weight: \d+ is too large"),
@@ -525,15 +582,19 @@ def test_scoring_spec_dict_goes_through_the_same_conversion() -> None:
 
 def test_config_error_weight_not_a_number(case: Case) -> None:
     case.config["indicators"][0]["weight"] = "heavy"
-    run_fails(case, furthest.ConfigError,
-              r"^config '[^']*run\.toml': 'weight' in \[\[indicators\]\] #1 \(line \d+\) must be a number")
+    run_fails(
+        case, furthest.ConfigError, r"^config '[^']*run\.toml': 'weight' in \[\[indicators\]\] #1 \(line \d+\) must be a number"
+    )
 
 
-@pytest.mark.parametrize("bad_line, pattern", [
-    ('id = "zone_code', r"Error while parsing string"),
-    ("id = zone_code", r"could not determine value type"),
-    ("[zones", r"expected '\]'"),
-])
+@pytest.mark.parametrize(
+    "bad_line, pattern",
+    [
+        ('id = "zone_code', r"Error while parsing string"),
+        ("id = zone_code", r"could not determine value type"),
+        ("[zones", r"expected '\]'"),
+    ],
+)
 def test_toml_syntax_error_names_the_line(case: Case, bad_line: str, pattern: str) -> None:
     path = case.write_config()
     lines = path.read_text().splitlines()
@@ -549,24 +610,32 @@ def test_toml_syntax_error_names_the_line(case: Case, bad_line: str, pattern: st
 # 9. Network paths stay off
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [
-    "/vsicurl/http://example.com/x.geojson",
-    "/vsicurl/http://10.255.255.1/x.geojson",  # unroutable: a connection attempt would hang
-    "/vsizip//vsicurl/http://example.com/x.zip/zones.shp",
-])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/vsicurl/http://example.com/x.geojson",
+        "/vsicurl/http://10.255.255.1/x.geojson",  # unroutable: a connection attempt would hang
+        "/vsizip//vsicurl/http://example.com/x.zip/zones.shp",
+    ],
+)
 def test_network_path_is_refused_without_connecting(case: Case, path: str) -> None:
     case.config["zones"]["path"] = path
     del case.config["zones"]["layer"]
     start = time.monotonic()
-    run_fails(case, furthest.InputError,
-              rf"^zones: '{re.escape(path)}' is a network path; network access is off "
-              r"\(set allow_network = true under \[run\]")
+    run_fails(
+        case,
+        furthest.InputError,
+        rf"^zones: '{re.escape(path)}' is a network path; network access is off "
+        r"\(set allow_network = true under \[run\]",
+    )
     assert time.monotonic() - start < 10, "refusing a network path should not wait on the network"
 
 
 # --------------------------------------------------------------------------------------------
 # 10. Atomic outputs
 # --------------------------------------------------------------------------------------------
+
 
 def test_failed_run_leaves_earlier_output_byte_identical(case: Case) -> None:
     furthest.run(case.write_config())
@@ -603,6 +672,7 @@ def test_failure_while_writing_leaves_earlier_output_byte_identical(case: Case) 
 # 11. Read-only output folder
 # --------------------------------------------------------------------------------------------
 
+
 def test_read_only_output_folder(case: Case) -> None:
     config = case.write_config()
     case.out_dir.chmod(0o555)
@@ -619,6 +689,7 @@ def test_read_only_output_folder(case: Case) -> None:
 # --------------------------------------------------------------------------------------------
 # 12. Command line
 # --------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("command", ["run", "validate"])
 def test_cli_broken_config_exits_2_with_one_error_line(case: Case, command: str) -> None:
@@ -653,24 +724,33 @@ def test_python_validate_raises_like_run_and_writes_nothing(case: Case) -> None:
 # 13. Wrong geometry type
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("to_wrong_type, type_name", [
-    (lambda geometry: geometry.representative_point(), r"Point"),
-    (lambda geometry: geometry.boundary, r"Line ?String"),
-], ids=["points", "lines"])
+
+@pytest.mark.parametrize(
+    "to_wrong_type, type_name",
+    [
+        (lambda geometry: geometry.representative_point(), r"Point"),
+        (lambda geometry: geometry.boundary, r"Line ?String"),
+    ],
+    ids=["points", "lines"],
+)
 def test_wrong_geometry_type_for_zones(case: Case, to_wrong_type, type_name: str) -> None:
     zones = case.read_zones()
     zones["geometry"] = to_wrong_type(zones.geometry)
     case.write_zones(zones)
-    run_fails(case, furthest.InputError,
-              rf"^zones: '[^']*zones\.gpkg' feature 1 \(FID 1\): geometry is {type_name}; expected Polygon")
+    run_fails(
+        case, furthest.InputError, rf"^zones: '[^']*zones\.gpkg' feature 1 \(FID 1\): geometry is {type_name}; expected Polygon"
+    )
 
 
 def test_missing_zone_geometry(case: Case) -> None:
     zones = case.read_zones()
     zones.loc[4, "geometry"] = None  # feature 5
     case.write_zones(zones)
-    run_fails(case, furthest.InputError,
-              r"^zones: '[^']*zones\.gpkg' feature 5 \(FID 5\): geometry is missing or empty; expected a polygon")
+    run_fails(
+        case,
+        furthest.InputError,
+        r"^zones: '[^']*zones\.gpkg' feature 5 \(FID 5\): geometry is missing or empty; expected a polygon",
+    )
 
 
 def test_table_without_geometry_as_zones(case: Case) -> None:
@@ -683,16 +763,19 @@ def test_table_without_geometry_as_zones(case: Case) -> None:
 # 14. Partners
 # --------------------------------------------------------------------------------------------
 
+
 def test_partner_with_blank_latitude(case: Case) -> None:
     case.set_cell("partners.csv", 3, "lat", "")
-    run_fails(case, furthest.InputError,
-              r"^partners: '[^']*partners\.csv' row 3: coordinate column 'lat' is blank; expected a number")
+    run_fails(
+        case, furthest.InputError, r"^partners: '[^']*partners\.csv' row 3: coordinate column 'lat' is blank; expected a number"
+    )
 
 
 def test_partner_with_non_numeric_latitude(case: Case) -> None:
     case.set_cell("partners.csv", 3, "lat", "north")
-    run_fails(case, furthest.InputError,
-              r"^partners: '[^']*partners\.csv' row 3, column 'lat': 'north' is not a number; expected a")
+    run_fails(
+        case, furthest.InputError, r"^partners: '[^']*partners\.csv' row 3, column 'lat': 'north' is not a number; expected a"
+    )
 
 
 def test_partner_non_numeric_latitude_does_not_offer_blank(case: Case) -> None:
@@ -706,29 +789,43 @@ def test_partner_non_numeric_latitude_does_not_offer_blank(case: Case) -> None:
 #     postcodes at the partners' coordinates, and one terminated postcode without any)
 # --------------------------------------------------------------------------------------------
 
+
 def by_postcode(case: Case, **postcodes: Any) -> None:
     """Give every partner a postcode FT1 1AA, FT1 1AB, ... and place them by it."""
     partners = pd.read_csv(case.inputs / "partners.csv", dtype=str, keep_default_na=False)
     codes = [f"FT{1 + i // 26} 1A{chr(ord('A') + i % 26)}" for i in range(len(partners))]
-    directory = pd.DataFrame({"pcds": codes + ["FT9 9ZZ"], "lat": list(partners["lat"]) + [""],
-                              "long": list(partners["lon"]) + [""]})
+    directory = pd.DataFrame(
+        {"pcds": codes + ["FT9 9ZZ"], "lat": list(partners["lat"]) + [""], "long": list(partners["lon"]) + [""]}
+    )
     directory.to_csv(case.inputs / "postcodes.csv", index=False)
     partners["postcode"] = codes
     partners.to_csv(case.inputs / "partners.csv", index=False)
     for key in ("x", "y", "crs"):
         del case.config["partners"][key]
     case.config["partners"]["postcode"] = "postcode"
-    case.config["postcodes"] = {"path": str(case.inputs / "postcodes.csv"), "postcode": "pcds",
-                                "x": "long", "y": "lat", "crs": "EPSG:4326", **postcodes}
+    case.config["postcodes"] = {
+        "path": str(case.inputs / "postcodes.csv"),
+        "postcode": "pcds",
+        "x": "long",
+        "y": "lat",
+        "crs": "EPSG:4326",
+        **postcodes,
+    }
 
 
-@pytest.mark.parametrize("text, pattern", [
-    ("FT1 1AZ", r"'FT1 1AZ' is not in the postcode directory; did you mean 'FT1 1A[A-Y]'\?; expected a current postcode listed"),
-    ("FT1 1A", r"'FT1 1A' is not shaped like a UK postcode; expected a postcode such as 'LS1 4AP'"),
-    ("not known", r"'not known' is not shaped like a UK postcode"),
-    ("", r"'' is blank; expected a postcode"),
-    ("FT9 9ZZ", r"'FT9 9ZZ' is in the postcode directory without coordinates; expected a current postcode"),
-])
+@pytest.mark.parametrize(
+    "text, pattern",
+    [
+        (
+            "FT1 1AZ",
+            r"'FT1 1AZ' is not in the postcode directory; did you mean 'FT1 1A[A-Y]'\?; expected a current postcode listed",
+        ),
+        ("FT1 1A", r"'FT1 1A' is not shaped like a UK postcode; expected a postcode such as 'LS1 4AP'"),
+        ("not known", r"'not known' is not shaped like a UK postcode"),
+        ("", r"'' is blank; expected a postcode"),
+        ("FT9 9ZZ", r"'FT9 9ZZ' is in the postcode directory without coordinates; expected a current postcode"),
+    ],
+)
 def test_partner_postcode_that_cannot_be_placed(case: Case, text: str, pattern: str) -> None:
     by_postcode(case)
     case.set_cell("partners.csv", 4, "postcode", text)
@@ -742,9 +839,12 @@ def test_unplaceable_postcodes_are_left_out_and_listed_when_asked(case: Case) ->
     result = furthest.run(case.write_config())
     assert len(result.partners) == 23
     warning = next(w for w in result.warnings if "left out" in w)
-    assert re.search(r"partners\.csv': 2 rows of 25 left out, their postcode could not be placed: "
-                     r"row 4 'FT1 1AZ' \(not in the postcode directory; did you mean .*\), "
-                     r"row 7 'FT9 9ZZ' \(in the postcode directory without coordinates\)", warning), warning
+    assert re.search(
+        r"partners\.csv': 2 rows of 25 left out, their postcode could not be placed: "
+        r"row 4 'FT1 1AZ' \(not in the postcode directory; did you mean .*\), "
+        r"row 7 'FT9 9ZZ' \(in the postcode directory without coordinates\)",
+        warning,
+    ), warning
     assert (warning.stage, warning.code, warning.ids) == ("locating partners", "postcodes_unmatched", ("row 4", "row 7"))
     recorded = json.loads(case.manifest.read_text())["warnings"]
     assert {"stage": warning.stage, "code": warning.code, "message": str(warning), "ids": list(warning.ids)} in recorded
@@ -755,15 +855,23 @@ def test_postcode_directory_with_conflicting_rows(case: Case) -> None:
     directory = pd.read_csv(case.inputs / "postcodes.csv", dtype=str, keep_default_na=False)
     directory.loc[len(directory)] = ["ft11ab", "53.0", "-1.0"]  # FT1 1AB again, elsewhere
     directory.to_csv(case.inputs / "postcodes.csv", index=False)
-    run_fails(case, furthest.InputError, r"^postcodes: '[^']*postcodes\.csv' lists 1 postcode more than once with "
-                                         r"different coordinates")
+    run_fails(
+        case,
+        furthest.InputError,
+        r"^postcodes: '[^']*postcodes\.csv' lists 1 postcode more than once with "
+        r"different coordinates",
+    )
 
 
 def test_postcode_directory_row_that_is_not_a_postcode(case: Case) -> None:
     by_postcode(case)
     case.set_cell("postcodes.csv", 2, "pcds", "FT1-1AB")
-    run_fails(case, furthest.InputError, r"^postcodes: '[^']*postcodes\.csv' row 2, column 'pcds': 'FT1-1AB' is not "
-                                         r"shaped like a UK postcode")
+    run_fails(
+        case,
+        furthest.InputError,
+        r"^postcodes: '[^']*postcodes\.csv' row 2, column 'pcds': 'FT1-1AB' is not "
+        r"shaped like a UK postcode",
+    )
 
 
 def test_postcode_without_a_directory_is_a_config_error(case: Case) -> None:
@@ -786,5 +894,9 @@ def test_unknown_unmatched_policy_suggests(case: Case) -> None:
 def test_postcode_directory_column_typo(case: Case) -> None:
     by_postcode(case)
     case.config["postcodes"]["x"] = "lng"
-    run_fails(case, furthest.InputError, r"^postcodes: '[^']*postcodes\.csv' has no column 'lng'; did you mean 'long'\?; "
-                                         r"columns: 'pcds', 'lat', 'long'")
+    run_fails(
+        case,
+        furthest.InputError,
+        r"^postcodes: '[^']*postcodes\.csv' has no column 'lng'; did you mean 'long'\?; "
+        r"columns: 'pcds', 'lat', 'long'",
+    )

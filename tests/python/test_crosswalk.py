@@ -6,7 +6,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import shapely
 
 import furthest
 from furthest import Crosswalk
@@ -57,8 +56,7 @@ def test_area_weighted_interpolation_equals_tobler(lsoa21, wards, census, shared
     src["area"] = src.area
     w = Crosswalk.overlay(src, wards, source_id="lsoa21_code", target_id="ward22_code")
     ours = w.apply(src, key="lsoa21_code", extensive=["total_usual_residents"], intensive=["IMD_score"], weight="area")
-    shipped, peer = _tobler(tobler, src, wards, extensive_variables=["total_usual_residents"],
-                            intensive_variables=["IMD_score"])
+    shipped, peer = _tobler(tobler, src, wards, extensive_variables=["total_usual_residents"], intensive_variables=["IMD_score"])
     for column in ["total_usual_residents", "IMD_score"]:
         np.testing.assert_allclose(ours[column].to_numpy(), peer[column].to_numpy(), rtol=1e-9)
         np.testing.assert_allclose(ours[column].to_numpy(), shipped[column].to_numpy(), rtol=1e-6)
@@ -70,8 +68,9 @@ def test_area_weighted_interpolation_equals_tobler(lsoa21, wards, census, shared
 
 def test_2011_to_2021_overlay_equals_tobler(lsoa11, lsoa21, shared_data):
     tobler = pytest.importorskip("tobler")
-    pop = pd.read_csv(shared_data / "deprivation/File_6_-_IoD2019_Population_Denominators.csv", encoding="utf-8-sig",
-                      thousands=",")
+    pop = pd.read_csv(
+        shared_data / "deprivation/File_6_-_IoD2019_Population_Denominators.csv", encoding="utf-8-sig", thousands=","
+    )
     pop = pop.set_index("LSOA code (2011)")["Total population: mid 2015 (excluding prisoners)"]
     src = lsoa11.join(pop.rename("pop2015"), on="LSOA11CD")
     w = Crosswalk.overlay(src, lsoa21, source_id="LSOA11CD", target_id="lsoa21_code")
@@ -83,12 +82,14 @@ def test_2011_to_2021_overlay_equals_tobler(lsoa11, lsoa21, shared_data):
 
 def test_lookup_2011_to_2021_conserves_totals_and_records_derivation(shared_data, census):
     lookup = pd.read_csv(shared_data / "lookups/leeds_lsoa11_lsoa21_lad22.csv", dtype=str)
-    pop = pd.read_csv(shared_data / "deprivation/File_6_-_IoD2019_Population_Denominators.csv", encoding="utf-8-sig",
-                      thousands=",").set_index("LSOA code (2011)")
+    pop = pd.read_csv(
+        shared_data / "deprivation/File_6_-_IoD2019_Population_Denominators.csv", encoding="utf-8-sig", thousands=","
+    ).set_index("LSOA code (2011)")
     leeds = pop.loc[lookup["lsoa11_code"].unique(), ["Total population: mid 2015 (excluding prisoners)"]]
     leeds.columns = ["pop2015"]
-    w = Crosswalk.lookup(lookup, "lsoa11_code", "lsoa21_code", change="change_code",
-                         target_weight=census["total_usual_residents"])
+    w = Crosswalk.lookup(
+        lookup, "lsoa11_code", "lsoa21_code", change="change_code", target_weight=census["total_usual_residents"]
+    )
     assert w.shape == (482, 488)
     moved = w.apply(leeds, extensive=["pop2015"])
     assert moved["pop2015"].sum() == pytest.approx(leeds["pop2015"].sum(), rel=1e-15)
@@ -143,8 +144,9 @@ def test_member_sites_give_19_pcn_areas_matching_a_nearest_neighbour_search(shar
 
 def test_compose_equals_applying_twice_and_categorical_shares(shared_data, lsoa21, wards, census):
     lookup = pd.read_csv(shared_data / "lookups/leeds_lsoa11_lsoa21_lad22.csv", dtype=str)
-    to_2021 = Crosswalk.lookup(lookup, "lsoa11_code", "lsoa21_code", change="change_code",
-                               target_weight=census["total_usual_residents"])
+    to_2021 = Crosswalk.lookup(
+        lookup, "lsoa11_code", "lsoa21_code", change="change_code", target_weight=census["total_usual_residents"]
+    )
     to_wards = Crosswalk.overlay(lsoa21, wards, source_id="lsoa21_code", target_id="ward22_code")
     both = to_2021 @ to_wards
     dpi = pd.read_csv(shared_data / "connectivity/ons_digital_propensity_index_2021_lsoa11_ew.csv").set_index("lsoa11_code")
@@ -161,8 +163,7 @@ def test_compose_equals_applying_twice_and_categorical_shares(shared_data, lsoa2
 
 
 def test_geographic_inputs_are_reprojected_not_measured_in_degrees(lsoa21, wards):
-    in_degrees = Crosswalk.overlay(lsoa21.to_crs(4326), wards.to_crs(4326), source_id="lsoa21_code",
-                                   target_id="ward22_code")
+    in_degrees = Crosswalk.overlay(lsoa21.to_crs(4326), wards.to_crs(4326), source_id="lsoa21_code", target_id="ward22_code")
     in_metres = Crosswalk.overlay(lsoa21, wards, source_id="lsoa21_code", target_id="ward22_code")
     a, b = in_degrees.to_frame(), in_metres.to_frame()
     merged = a.merge(b, on=["source", "target"], how="outer").fillna(0)
@@ -193,8 +194,18 @@ def test_population_raster_weighted_overlay_matches_a_cell_by_cell_sum(tmp_path,
     people[rng.random((rows, cols)) < 0.2] = 0.0
     people[:5, :] = -1  # NoData strip
     path = tmp_path / "population.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=cols, height=rows, count=1, dtype="float64", crs="EPSG:27700",
-                       transform=from_origin(x0 - 100, y1 + 100, 100, 100), nodata=-1) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=cols,
+        height=rows,
+        count=1,
+        dtype="float64",
+        crs="EPSG:27700",
+        transform=from_origin(x0 - 100, y1 + 100, 100, 100),
+        nodata=-1,
+    ) as dst:
         dst.write(people, 1)
     sources = lsoa21.iloc[:60]
     w = Crosswalk.overlay(sources, wards, source_id="lsoa21_code", target_id="ward22_code", weight_raster=path)

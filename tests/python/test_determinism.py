@@ -84,8 +84,9 @@ def test_demo_is_byte_identical_for_any_thread_count(tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_leeds_example_is_byte_identical_for_any_thread_count(shared_data: Path, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_leeds_example_is_byte_identical_for_any_thread_count(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FURTHEST_DATA", str(shared_data))
     example = REPO / "examples" / "leeds_wards.toml"
     config = absolute_paths(tomllib.loads(example.read_text()), example.parent)

@@ -21,8 +21,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -70,10 +70,14 @@ class Synthetic:
         gpd.GeoDataFrame({"code": codes}, geometry=polygons, crs=27700).to_file(self.zones, layer="zones")
         half = 400000.0 + GRID * CELL / 2
         self.areas = folder / "areas.gpkg"
-        gpd.GeoDataFrame({"area": ["WEST", "EAST"]},
-                         geometry=[shapely.box(400000.0, 400000.0, half, 400000.0 + GRID * CELL),
-                                   shapely.box(half, 400000.0, 400000.0 + GRID * CELL, 400000.0 + GRID * CELL)],
-                         crs=27700).to_file(self.areas, layer="areas")
+        gpd.GeoDataFrame(
+            {"area": ["WEST", "EAST"]},
+            geometry=[
+                shapely.box(400000.0, 400000.0, half, 400000.0 + GRID * CELL),
+                shapely.box(half, 400000.0, 400000.0 + GRID * CELL, 400000.0 + GRID * CELL),
+            ],
+            crs=27700,
+        ).to_file(self.areas, layer="areas")
         self.table = folder / "need.csv"
         need = np.random.default_rng(5).normal(size=len(codes)).round(4)
         pd.DataFrame({"code": codes, "need": need}).to_csv(self.table, index=False)
@@ -94,8 +98,9 @@ class Child:
 
     def __init__(self, *args: str | os.PathLike[str]):
         self.lines: list[str] = []
-        self.process = subprocess.Popen(furthest_command() + [os.fspath(a) for a in args],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            furthest_command() + [os.fspath(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -192,6 +197,7 @@ def test_sigkill_leaves_earlier_outputs_intact(synthetic: Synthetic, tmp_path: P
 # (b) a read-only output folder, for root too
 # --------------------------------------------------------------------------------------------
 
+
 def demo_config(tmp_path: Path, output: Path) -> Path:
     """The demo's config with absolute input paths (read in place) and `output`."""
     text = (DEMO / "demo.toml").read_text()
@@ -226,8 +232,12 @@ def test_read_only_output_folder_is_a_clear_output_error(tmp_path: Path, output_
     config = demo_config(tmp_path, output)
     locked.chmod(0o555)
     try:
-        result = subprocess.run(without_root_privileges() + furthest_command() + ["run", "--quiet", str(config)],
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            without_root_privileges() + furthest_command() + ["run", "--quiet", str(config)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     finally:
         locked.chmod(0o755)
     assert result.returncode == 2, result.stderr
@@ -245,6 +255,7 @@ def test_read_only_output_folder_is_a_clear_output_error(tmp_path: Path, output_
 # (c) a full disk
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def tiny_disk(tmp_path: Path):
     """A 2 MiB tmpfs: room for the demo's outputs, not for the synthetic grid's."""
@@ -253,8 +264,7 @@ def tiny_disk(tmp_path: Path):
     mount = shutil.which("mount")
     if mount is None or os.geteuid() != 0:
         pytest.skip("a tiny file system needs root and mount")
-    done = subprocess.run([mount, "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
-                          capture_output=True, text=True)
+    done = subprocess.run([mount, "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
@@ -263,8 +273,7 @@ def tiny_disk(tmp_path: Path):
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
-def test_full_disk_is_a_clear_output_error_and_writes_nothing(synthetic: Synthetic, tmp_path: Path,
-                                                              tiny_disk: Path) -> None:
+def test_full_disk_is_a_clear_output_error_and_writes_nothing(synthetic: Synthetic, tmp_path: Path, tiny_disk: Path) -> None:
     out = tiny_disk / "out"
     earlier = out / "furthton.gpkg"
     furthest.run(demo_config(tmp_path, earlier))
@@ -272,8 +281,12 @@ def test_full_disk_is_a_clear_output_error_and_writes_nothing(synthetic: Synthet
     assert set(before) == {"furthton.gpkg", "furthton.manifest.json"}
 
     big = out / "grid.gpkg"
-    result = subprocess.run(furthest_command() + ["run", "--quiet", str(synthetic.config(tmp_path, big, "higher_is_more_need"))],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        furthest_command() + ["run", "--quiet", str(synthetic.config(tmp_path, big, "higher_is_more_need"))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

@@ -26,8 +26,11 @@ def _long_config(demo_dir, output):
         "areas": {"path": str(demo_dir / "areas.geojson"), "id": "lcp_code", "name": "lcp_name"},
         "indicators": [
             {"path": str(demo_dir / "indicators.csv"), "key": "zone_code", "column": column, "direction": direction}
-            for column, direction in [("imd_score", "higher_is_more_need"), ("digital_propensity", "lower_is_more_need"),
-                                      ("pct_65plus", "higher_is_more_need")]
+            for column, direction in [
+                ("imd_score", "higher_is_more_need"),
+                ("digital_propensity", "lower_is_more_need"),
+                ("pct_65plus", "higher_is_more_need"),
+            ]
         ],
         "scoring": {"uncertainty": {"draws": DRAWS, "seed": 1}},
         "output": {"path": str(output)},

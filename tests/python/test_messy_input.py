@@ -9,7 +9,7 @@ the last bit, and partners in the same zones. (Broken inputs are in test_bad_inp
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -48,6 +48,7 @@ def rewrite_text(case: Case, name: str, rewrite: Callable[[str], str], encoding:
 
 # --- tables ---------------------------------------------------------------------------------
 
+
 def test_utf8_byte_order_mark(case: Case, clean) -> None:
     rewrite_text(case, "indicators.csv", lambda text: text, encoding="utf-8-sig")
     rewrite_text(case, "partners.csv", lambda text: text, encoding="utf-8-sig")
@@ -75,8 +76,15 @@ def test_thousands_separators_and_crlf_line_ends(case: Case, clean) -> None:
 
     rewrite_text(case, "indicators.csv", rewrite)
     assert '"1,253"' in (case.inputs / "indicators.csv").read_text()
-    case.config["indicators"].append({"path": case.config["indicators"][0]["path"], "key": "zone_code",
-                                      "column": "population", "direction": "higher_is_more_need", "weight": 0.0})
+    case.config["indicators"].append(
+        {
+            "path": case.config["indicators"][0]["path"],
+            "key": "zone_code",
+            "column": "population",
+            "direction": "higher_is_more_need",
+            "weight": 0.0,
+        }
+    )
     result = furthest.run(case.config)
     assert (result.zones["population"] >= 1000).all()
     # imd_score scaled by 1,000 changes no z-score: scores and ranks are those of the clean run.
@@ -99,12 +107,12 @@ def test_blank_cells_are_missing_values_not_zeros(case: Case, clean) -> None:
 # --- postcodes ------------------------------------------------------------------------------
 
 SPELLINGS = [
-    lambda p: p,                                # FT1 1AB
-    lambda p: p.replace(" ", ""),               # FT11AB
-    lambda p: p.lower(),                        # ft1 1ab
+    lambda p: p,  # FT1 1AB
+    lambda p: p.replace(" ", ""),  # FT11AB
+    lambda p: p.lower(),  # ft1 1ab
     lambda p: "  " + p.replace(" ", "   ") + " ",  # padded, three spaces inside
-    lambda p: p.replace(" ", "\u00a0"),         # a no-break space, as web pages and Excel give it
-    lambda p: p.replace(" ", "").lower(),       # ft11ab
+    lambda p: p.replace(" ", "\u00a0"),  # a no-break space, as web pages and Excel give it
+    lambda p: p.replace(" ", "").lower(),  # ft11ab
 ]
 
 
@@ -130,6 +138,7 @@ def test_normalise_postcode_from_python() -> None:
 
 # --- geometry files -------------------------------------------------------------------------
 
+
 def test_geojson_with_and_without_a_crs_member(case: Case, clean) -> None:
     # RFC 7946 GeoJSON has no crs member (lon/lat, CRS84); older GeoJSON names its CRS, here
     # British National Grid with coordinates in metres.
@@ -149,8 +158,9 @@ def test_axis_order_declared_by_the_crs(case: Case, clean, srs_format: str) -> N
     # GML 3 with urn:ogc:def:crs:EPSG::4326 writes latitude first, as EPSG defines the axes;
     # with "EPSG:4326" it writes longitude first. Both must put every partner where it is.
     partners = pd.read_csv(case.inputs / "partners.csv")
-    points = gpd.GeoDataFrame(partners.drop(columns=["lon", "lat"]),
-                              geometry=gpd.points_from_xy(partners["lon"], partners["lat"]), crs=4326)
+    points = gpd.GeoDataFrame(
+        partners.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(partners["lon"], partners["lat"]), crs=4326
+    )
     gml = case.inputs / f"partners_{srs_format}.gml"
     pyogrio.write_dataframe(points, gml, driver="GML", FORMAT="GML3", SRSNAME_FORMAT=srs_format)
     text = gml.read_text()
@@ -165,6 +175,7 @@ def test_axis_order_declared_by_the_crs(case: Case, clean, srs_format: str) -> N
 
 # --- a published file as it comes --------------------------------------------------------------
 
+
 @pytest.mark.realdata
 def test_imd_2019_file_as_published(shared_data, tmp_path) -> None:
     """MHCLG's File 1 starts with a UTF-8 byte-order mark, has headers with parentheses and
@@ -174,14 +185,23 @@ def test_imd_2019_file_as_published(shared_data, tmp_path) -> None:
     assert imd.read_bytes()[:3] == b"\xef\xbb\xbf" and b'"29,199"' in imd.read_bytes()[:400]
     lookup = shared_data / "lookups/leeds_lsoa11_lsoa21_lad22.csv"
     rank = "Index of Multiple Deprivation (IMD) Rank"
-    result = furthest.validate({
-        "zones": {"path": str(shared_data / "boundaries/leeds_lsoa2021_bsc.geojson"), "id": "lsoa21_code"},
-        "areas": {"path": str(shared_data / "boundaries/leeds_wards2022_bsc.geojson"), "id": "ward22_code"},
-        "indicators": [{"path": str(imd), "key": "LSOA code (2011)", "column": rank, "name": "imd2019_rank",
-                        "direction": "lower_is_more_need",
-                        "via": {"lookup": str(lookup), "from": "lsoa11_code", "to": "lsoa21_code", "change": "change_code"}}],
-        "output": {"path": str(tmp_path / "imd2019.gpkg")},
-    })
+    result = furthest.validate(
+        {
+            "zones": {"path": str(shared_data / "boundaries/leeds_lsoa2021_bsc.geojson"), "id": "lsoa21_code"},
+            "areas": {"path": str(shared_data / "boundaries/leeds_wards2022_bsc.geojson"), "id": "ward22_code"},
+            "indicators": [
+                {
+                    "path": str(imd),
+                    "key": "LSOA code (2011)",
+                    "column": rank,
+                    "name": "imd2019_rank",
+                    "direction": "lower_is_more_need",
+                    "via": {"lookup": str(lookup), "from": "lsoa11_code", "to": "lsoa21_code", "change": "change_code"},
+                }
+            ],
+            "output": {"path": str(tmp_path / "imd2019.gpkg")},
+        }
+    )
     published = pd.read_csv(imd, encoding="utf-8-sig", thousands=",").set_index("LSOA code (2011)")[rank]
     changes = pd.read_csv(lookup, dtype=str)
     unchanged = changes.loc[changes["change_code"] == "U", "lsoa21_code"]

@@ -35,26 +35,33 @@ COLUMNS, ROWS = 5, 4
 N_ZONES = COLUMNS * ROWS
 CODES = [f"Z{k:02d}" for k in range(N_ZONES)]
 
-PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
-                             suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
-values = st.lists(st.floats(min_value=-1000, max_value=1000, allow_nan=False, allow_subnormal=False)
-                  | st.integers(min_value=0, max_value=5).map(float),
-                  min_size=N_ZONES, max_size=N_ZONES)
+values = st.lists(
+    st.floats(min_value=-1000, max_value=1000, allow_nan=False, allow_subnormal=False)
+    | st.integers(min_value=0, max_value=5).map(float),
+    min_size=N_ZONES,
+    max_size=N_ZONES,
+)
 
 
 def grid_zones() -> gpd.GeoDataFrame:
-    boxes = [shapely.box(ORIGIN[0] + c * SIDE, ORIGIN[1] + r * SIDE, ORIGIN[0] + (c + 1) * SIDE, ORIGIN[1] + (r + 1) * SIDE)
-             for r in range(ROWS) for c in range(COLUMNS)]
+    boxes = [
+        shapely.box(ORIGIN[0] + c * SIDE, ORIGIN[1] + r * SIDE, ORIGIN[0] + (c + 1) * SIDE, ORIGIN[1] + (r + 1) * SIDE)
+        for r in range(ROWS)
+        for c in range(COLUMNS)
+    ]
     return gpd.GeoDataFrame({"code": CODES}, geometry=boxes, crs=27700)
 
 
 def two_areas() -> gpd.GeoDataFrame:
     half = ORIGIN[0] + COLUMNS * SIDE / 2
     top = ORIGIN[1] + ROWS * SIDE
-    return gpd.GeoDataFrame({"area": ["W", "E"]},
-                            geometry=[shapely.box(ORIGIN[0], ORIGIN[1], half, top),
-                                      shapely.box(half, ORIGIN[1], ORIGIN[0] + COLUMNS * SIDE, top)], crs=27700)
+    return gpd.GeoDataFrame(
+        {"area": ["W", "E"]},
+        geometry=[shapely.box(ORIGIN[0], ORIGIN[1], half, top), shapely.box(half, ORIGIN[1], ORIGIN[0] + COLUMNS * SIDE, top)],
+        crs=27700,
+    )
 
 
 def config(zones: Path, areas: Path, table: Path, directions: dict[str, str]) -> dict:
@@ -62,8 +69,10 @@ def config(zones: Path, areas: Path, table: Path, directions: dict[str, str]) ->
         "run": {"crs": "EPSG:27700", "threads": 1},
         "zones": {"path": str(zones), "id": "code"},
         "areas": {"path": str(areas), "id": "area"},
-        "indicators": [{"path": str(table), "key": "code", "column": column, "direction": direction}
-                       for column, direction in directions.items()],
+        "indicators": [
+            {"path": str(table), "key": "code", "column": column, "direction": direction}
+            for column, direction in directions.items()
+        ],
         "output": {"path": str(zones.parent / "unused.gpkg")},
     }
 
@@ -93,9 +102,9 @@ DIRECTIONS = {"need": "higher_is_more_need", "access": "lower_is_more_need"}
 # Ranks do not depend on row order
 # --------------------------------------------------------------------------------------------
 
+
 @PROPERTY_SETTINGS
-@given(need=values, access=values, zone_order=st.permutations(range(N_ZONES)),
-       table_order=st.permutations(range(N_ZONES)))
+@given(need=values, access=values, zone_order=st.permutations(range(N_ZONES)), table_order=st.permutations(range(N_ZONES)))
 def test_ranks_do_not_depend_on_row_order(folder: Path, need, access, zone_order, table_order) -> None:
     here = scratch(folder)
     table = pd.DataFrame({"code": CODES, "need": need, "access": access})
@@ -104,8 +113,7 @@ def test_ranks_do_not_depend_on_row_order(folder: Path, need, access, zone_order
 
     grid_zones().iloc[list(zone_order)].to_file(here / "zones.gpkg", layer="zones")
     write_table(here / "shuffled.csv", table.iloc[list(table_order)])
-    shuffled = furthest.validate(config(here / "zones.gpkg", folder / "areas.gpkg", here / "shuffled.csv",
-                                        DIRECTIONS)).zones
+    shuffled = furthest.validate(config(here / "zones.gpkg", folder / "areas.gpkg", here / "shuffled.csv", DIRECTIONS)).zones
     assert list(shuffled["code"]) == [CODES[k] for k in zone_order]  # rows stay in the layer's order
 
     base, shuffled = base.set_index("code"), shuffled.set_index("code").loc[CODES]
@@ -123,18 +131,25 @@ def test_ranks_do_not_depend_on_row_order(folder: Path, need, access, zone_order
 # Scores move with each indicator's direction
 # --------------------------------------------------------------------------------------------
 
+
 @PROPERTY_SETTINGS
-@given(need=values, access=values, zone=st.integers(0, N_ZONES - 1),
-       column=st.sampled_from(sorted(DIRECTIONS)),
-       rise=st.floats(min_value=1e-3, max_value=1e4, allow_nan=False))
+@given(
+    need=values,
+    access=values,
+    zone=st.integers(0, N_ZONES - 1),
+    column=st.sampled_from(sorted(DIRECTIONS)),
+    rise=st.floats(min_value=1e-3, max_value=1e4, allow_nan=False),
+)
 def test_scores_follow_each_indicators_direction(folder: Path, need, access, zone, column, rise) -> None:
     here = scratch(folder)
     table = pd.DataFrame({"code": CODES, "need": need, "access": access})
-    before = furthest.validate(config(folder / "zones.gpkg", folder / "areas.gpkg",
-                                      write_table(here / "before.csv", table), DIRECTIONS)).zones
+    before = furthest.validate(
+        config(folder / "zones.gpkg", folder / "areas.gpkg", write_table(here / "before.csv", table), DIRECTIONS)
+    ).zones
     table.loc[zone, column] += rise
-    after = furthest.validate(config(folder / "zones.gpkg", folder / "areas.gpkg",
-                                     write_table(here / "after.csv", table), DIRECTIONS)).zones
+    after = furthest.validate(
+        config(folder / "zones.gpkg", folder / "areas.gpkg", write_table(here / "after.csv", table), DIRECTIONS)
+    ).zones
     old, new = before["score"].iloc[zone], after["score"].iloc[zone]
     if DIRECTIONS[column] == "higher_is_more_need":
         assert new >= old - 1e-12, (old, new)
@@ -219,8 +234,12 @@ def test_overlay_shares_are_exact_area_fractions_and_conserve_totals(folder: Pat
 UPPER, DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789"
 letter, digit = st.sampled_from(UPPER), st.sampled_from(DIGITS)
 outward = st.one_of(  # A9, A99, AA9, AA99, A9A, AA9A
-    st.tuples(letter, digit), st.tuples(letter, digit, digit), st.tuples(letter, letter, digit),
-    st.tuples(letter, letter, digit, digit), st.tuples(letter, digit, letter), st.tuples(letter, letter, digit, letter),
+    st.tuples(letter, digit),
+    st.tuples(letter, digit, digit),
+    st.tuples(letter, letter, digit),
+    st.tuples(letter, letter, digit, digit),
+    st.tuples(letter, digit, letter),
+    st.tuples(letter, letter, digit, letter),
 ).map("".join)
 inward = st.tuples(digit, letter, letter).map("".join)
 postcodes = st.tuples(outward, inward).map(" ".join)
@@ -234,7 +253,7 @@ def test_postcode_spellings_meet_in_the_standard_form(postcode: str, data) -> No
     out, inn = postcode.split(" ")
     lower = data.draw(st.lists(st.booleans(), min_size=len(postcode), max_size=len(postcode)))
     spelt = "".join(c.lower() if low else c for c, low in zip(out + inn, lower))
-    typed = data.draw(blanks) + spelt[: len(out)] + data.draw(blanks) + spelt[len(out):] + data.draw(blanks)
+    typed = data.draw(blanks) + spelt[: len(out)] + data.draw(blanks) + spelt[len(out) :] + data.draw(blanks)
     assert furthest.normalise_postcode(typed) == postcode, repr(typed)
 
 

@@ -20,8 +20,20 @@ def test_demo_returns_geodataframes_and_writes_layers(tmp_path):
     assert isinstance(zones, gpd.GeoDataFrame) and isinstance(areas, gpd.GeoDataFrame)
     assert len(zones) == 300 and len(areas) == 6 and len(result.partners) == 25
     assert zones.crs.to_epsg() == 27700
-    for column in ["zone_code", "imd_score", "digital_propensity", "pct_65plus", "score", "rank", "decile",
-                   "area_id", "area_name", "area_share", "area_coverage", "n_partners"]:
+    for column in [
+        "zone_code",
+        "imd_score",
+        "digital_propensity",
+        "pct_65plus",
+        "score",
+        "rank",
+        "decile",
+        "area_id",
+        "area_name",
+        "area_share",
+        "area_coverage",
+        "n_partners",
+    ]:
         assert column in zones.columns, column
     # rank 1 = highest score; deciles 1..10 with about 30 zones each.
     assert zones.loc[zones["rank"].idxmin(), "score"] == zones["score"].max()
@@ -80,8 +92,14 @@ def test_dict_config_runs_like_a_file(tmp_path, demo_dir):
     config = {
         "zones": {"path": str(demo_dir / "zones.gpkg"), "layer": "zones", "id": "zone_code"},
         "areas": {"path": str(demo_dir / "areas.geojson"), "id": "lcp_code", "name": "lcp_name"},
-        "indicators": [{"path": str(demo_dir / "indicators.csv"), "key": "zone_code", "column": "imd_score",
-                        "direction": "higher_is_more_need"}],
+        "indicators": [
+            {
+                "path": str(demo_dir / "indicators.csv"),
+                "key": "zone_code",
+                "column": "imd_score",
+                "direction": "higher_is_more_need",
+            }
+        ],
         "output": {"path": str(tmp_path / "dict.gpkg")},
     }
     result = furthest.run(config)
@@ -105,11 +123,15 @@ def test_progress_is_reported_per_stage(tmp_path):
 
 # ---- real data: Leeds 2021 LSOAs, wards 2022, IMD 2025 -------------------------------------------
 
+
 def _leeds_config(shared_data, tmp_path, indicators):
     return {
         "zones": {"path": str(shared_data / "boundaries/leeds_lsoa2021_bsc.geojson"), "id": "lsoa21_code"},
-        "areas": {"path": str(shared_data / "boundaries/leeds_wards2022_bsc.geojson"), "id": "ward22_code",
-                  "name": "ward22_name"},
+        "areas": {
+            "path": str(shared_data / "boundaries/leeds_wards2022_bsc.geojson"),
+            "id": "ward22_code",
+            "name": "ward22_name",
+        },
         "indicators": indicators,
         "output": {"path": str(tmp_path / "leeds.gpkg")},
     }
@@ -188,8 +210,13 @@ def test_leeds_libraries_placed_by_postcode_match_their_coordinates(shared_data,
     config["partners"]["path"] = str(tmp_path / "libraries.csv")
     by_postcode = furthest.run(config)
 
-    config["partners"] = {"path": str(shared_data / "points/leeds_libraries_2023.csv"), "x": "lon", "y": "lat",
-                          "crs": "EPSG:4326", "where": config["partners"]["where"]}
+    config["partners"] = {
+        "path": str(shared_data / "points/leeds_libraries_2023.csv"),
+        "x": "lon",
+        "y": "lat",
+        "crs": "EPSG:4326",
+        "where": config["partners"]["where"],
+    }
     config["output"] = {"path": str(tmp_path / "by_xy.gpkg")}
     by_xy = furthest.run(config)
 
@@ -204,8 +231,17 @@ def test_leeds_libraries_placed_by_postcode_match_their_coordinates(shared_data,
 def test_leeds_example_has_all_zone_and_within_ward_ranks_with_intervals(shared_data, repo, tmp_path):
     result = furthest.run(repo / "examples/leeds_wards.toml", tmp_path / "leeds_wards.gpkg")
     z = result.zones
-    for column in ["rank_in_area", "rank_all_zones", "score_within_area", "rank_p05", "rank_median", "rank_p95",
-                   "p_top_decile", "most_influential", "score_class"]:
+    for column in [
+        "rank_in_area",
+        "rank_all_zones",
+        "score_within_area",
+        "rank_p05",
+        "rank_median",
+        "rank_p95",
+        "p_top_decile",
+        "most_influential",
+        "score_class",
+    ]:
         assert column in z.columns, column
     assert ((z["rank_p05"] <= z["rank_median"]) & (z["rank_median"] <= z["rank_p95"])).all()
     # Within-ward rank 1 is the ward's highest score.
@@ -230,17 +266,35 @@ def test_indicator_from_a_raster_by_zonal_statistic(tmp_path, demo_dir):
     yy = np.arange(rows)[:, None] + np.zeros((1, cols))
     signal = ((np.sin(xx / 17.0) + np.cos(yy / 23.0)) > -0.3).astype("float32")
     path = tmp_path / "outdoor_4g.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=cols, height=rows, count=1, dtype="float32", crs="EPSG:27700",
-                       transform=from_origin(x0 - 100, y1 + 100, 50, 50), nodata=-1) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=cols,
+        height=rows,
+        count=1,
+        dtype="float32",
+        crs="EPSG:27700",
+        transform=from_origin(x0 - 100, y1 + 100, 50, 50),
+        nodata=-1,
+    ) as dst:
         dst.write(signal, 1)
     config = {
         "zones": {"path": str(demo_dir / "zones.gpkg"), "id": "zone_code"},
         "areas": {"path": str(demo_dir / "areas.geojson"), "id": "lcp_code", "name": "lcp_name"},
         "indicators": [
-            {"path": str(demo_dir / "indicators.csv"), "key": "zone_code", "column": "imd_score",
-             "direction": "higher_is_more_need"},
-            {"path": str(path), "name": "share_4g", "direction": "lower_is_more_need",
-             "via": {"zonal": "frac_above", "threshold": 1.0}},
+            {
+                "path": str(demo_dir / "indicators.csv"),
+                "key": "zone_code",
+                "column": "imd_score",
+                "direction": "higher_is_more_need",
+            },
+            {
+                "path": str(path),
+                "name": "share_4g",
+                "direction": "lower_is_more_need",
+                "via": {"zonal": "frac_above", "threshold": 1.0},
+            },
         ],
         "output": {"path": str(tmp_path / "out.gpkg")},
     }

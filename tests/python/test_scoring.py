@@ -93,7 +93,9 @@ def test_bad_specs_name_what_is_wrong():
 def test_spec_classes_build_the_same_dict():
     spec = [furthest.Indicator("income", weight=2), furthest.Indicator("bb", column="broadband", direction="lower_is_more_need")]
     a = furthest.score(small(), spec)
-    b = furthest.score(small(), [{"name": "income", "weight": 2}, {"name": "bb", "column": "broadband", "direction": "lower_is_more_need"}])
+    b = furthest.score(
+        small(), [{"name": "income", "weight": 2}, {"name": "bb", "column": "broadband", "direction": "lower_is_more_need"}]
+    )
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -225,7 +227,9 @@ def test_reproduces_the_imd_2025_from_its_domain_ranks(imd2025):
 
 @pytest.mark.realdata
 def test_reproduces_the_imd_2019_on_2011_lsoas(shared_data):
-    domains = pd.read_csv(shared_data / "deprivation" / "File_2_-_IoD2019_Domains_of_Deprivation.csv", encoding="utf-8-sig", index_col=0)
+    domains = pd.read_csv(
+        shared_data / "deprivation" / "File_2_-_IoD2019_Domains_of_Deprivation.csv", encoding="utf-8-sig", index_col=0
+    )
     names = {
         "Income": "Income",
         "Employment": "Employment",
@@ -275,7 +279,9 @@ def test_within_area_min_max_equals_a_pandas_groupby(imd2025, lad23):
 def test_fisher_jenks_breaks_equal_mapclassify_on_leeds(shared_data):
     mapclassify = pytest.importorskip("mapclassify")
     leeds = pd.read_csv(shared_data / "leeds_lsoa21_needs_inputs.csv", index_col="lsoa21_code")
-    out = furthest.score(leeds, {"indicators": [{"name": "imd25_score"}], "normalise": "none", "classes": {"method": "fisher_jenks", "k": 5}})
+    out = furthest.score(
+        leeds, {"indicators": [{"name": "imd25_score"}], "normalise": "none", "classes": {"method": "fisher_jenks", "k": 5}}
+    )
     expected = mapclassify.FisherJenks(leeds["imd25_score"].to_numpy(), k=5)
     assert out.attrs["scoring"].class_breaks == pytest.approx(list(expected.bins))
     np.testing.assert_array_equal(out["score_class"].astype(int), expected.yb + 1)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,8 +26,14 @@ def config_for(folder, **run):
         "run": run,
         "zones": {"path": str(folder / "zones.gpkg"), "id": "zone_code"},
         "areas": {"path": str(folder / "areas.geojson"), "id": "lcp_code", "name": "lcp_name"},
-        "indicators": [{"path": str(folder / "indicators.csv"), "key": "zone_code", "column": "imd_score",
-                        "direction": "higher_is_more_need"}],
+        "indicators": [
+            {
+                "path": str(folder / "indicators.csv"),
+                "key": "zone_code",
+                "column": "imd_score",
+                "direction": "higher_is_more_need",
+            }
+        ],
         "partners": {"path": str(folder / "partners.csv"), "x": "lon", "y": "lat", "crs": "EPSG:4326"},
         "output": {"path": str(folder / "out" / "run.gpkg")},
     }
@@ -107,11 +116,11 @@ def test_spreadsheet_tables_disarm_formulas_and_keep_numbers(demo_copy):
     recorded = {o["path"]: o["sha256"] for o in result.manifest["outputs"]}
     assert set(recorded) == {str(out / name) for name in expected} | {str(out / "run.gpkg")}
     for path, digest in recorded.items():
-        assert hashlib.sha256(open(path, "rb").read()).hexdigest() == digest, path
+        assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest, path
 
     csv_partners = pd.read_csv(out / "run.partners.csv", encoding="utf-8-sig")
     assert list(csv_partners["name"][: len(FORMULAS)]) == ["'" + f for f in FORMULAS]
-    assert list(csv_partners["name"][len(FORMULAS):]) == list(partners["name"][len(FORMULAS):])
+    assert list(csv_partners["name"][len(FORMULAS) :]) == list(partners["name"][len(FORMULAS) :])
     zones_csv = pd.read_csv(out / "run.zones.csv", encoding="utf-8-sig")
     gpkg_zones = result.zones.sort_values("zone_code").reset_index(drop=True)
     zones_csv = zones_csv.sort_values("zone_code").reset_index(drop=True)
@@ -129,9 +138,15 @@ def test_spreadsheet_tables_disarm_formulas_and_keep_numbers(demo_copy):
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f", f"{cell.coordinate} holds a formula"
-    scores = [row[0] for row in book["zones"].iter_rows(min_row=2, min_col=[c.value for c in book["zones"][1]].index("score") + 1,
-                                                          max_col=[c.value for c in book["zones"][1]].index("score") + 1,
-                                                          values_only=True)]
+    scores = [
+        row[0]
+        for row in book["zones"].iter_rows(
+            min_row=2,
+            min_col=[c.value for c in book["zones"][1]].index("score") + 1,
+            max_col=[c.value for c in book["zones"][1]].index("score") + 1,
+            values_only=True,
+        )
+    ]
     assert all(isinstance(s, float) for s in scores) and min(scores) < 0
 
 
@@ -157,16 +172,13 @@ def test_bad_tables_setting_is_refused(demo_copy, tables, message):
 
 # ---- the door: every route to a run is checked the same way (issue 9) ----------------------------
 
+
 def _digests(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 @pytest.mark.parametrize("route", ["python output=", "python dict", "cli --output", "cli validate --output"])
 def test_an_output_over_an_input_is_refused_by_every_route(demo_copy, route):
-    import subprocess
-    import sys
-    from pathlib import Path
-
     before = _digests(demo_copy)
     target = demo_copy / "zones.gpkg"
     if route == "python output=":
@@ -180,8 +192,12 @@ def test_an_output_over_an_input_is_refused_by_every_route(demo_copy, route):
     else:
         verb = "run" if route == "cli --output" else "validate"
         furthest_cli = str(Path(sys.executable).with_name("furthest"))
-        done = subprocess.run([furthest_cli, verb, str(demo_copy / "demo.toml"), "--output", str(target)],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [furthest_cli, verb, str(demo_copy / "demo.toml"), "--output", str(target)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 2, done
         assert done.stderr.startswith("furthest: error: config ") and "would overwrite the input" in done.stderr
         assert done.stderr.count("\n") == 1  # one readable line

@@ -29,8 +29,16 @@ THRESHOLD = 5.0
 
 def write_tiff(path, values: np.ndarray, transform: Affine, crs: str, nodata: float | None = NODATA):
     with rasterio.open(
-        path, "w", driver="GTiff", height=values.shape[0], width=values.shape[1], count=1,
-        dtype=values.dtype, crs=crs, transform=transform, nodata=nodata,
+        path,
+        "w",
+        driver="GTiff",
+        height=values.shape[0],
+        width=values.shape[1],
+        count=1,
+        dtype=values.dtype,
+        crs=crs,
+        transform=transform,
+        nodata=nodata,
     ) as ds:
         ds.write(values, 1)
     return path
@@ -49,25 +57,34 @@ def synthetic_rasters(tmp_path, bounds, cell: float, crs: str, seed: int, name: 
     values[rng.random((rows, cols)) < 0.05] = NODATA
     weights = rng.uniform(0.5, 3.0, size=(rows, cols))
     weights[rng.random((rows, cols)) < 0.0005] = NODATA
-    return (write_tiff(tmp_path / f"{name}_values.tif", values, transform, crs),
-            write_tiff(tmp_path / f"{name}_weights.tif", weights, transform, crs))
+    return (
+        write_tiff(tmp_path / f"{name}_values.tif", values, transform, crs),
+        write_tiff(tmp_path / f"{name}_weights.tif", weights, transform, crs),
+    )
 
 
 def peer(zones: gpd.GeoDataFrame, values_path, weights_path) -> pd.DataFrame:
     """exactextract's answer, with frac_above from its per-value fractions."""
-    ee = exactextract.exact_extract(str(values_path), zones, PEER_STATS + ["unique", "frac"],
-                                    weights=str(weights_path), output="pandas")
+    ee = exactextract.exact_extract(
+        str(values_path), zones, PEER_STATS + ["unique", "frac"], weights=str(weights_path), output="pandas"
+    )
     ee.index = zones.index
     ee["frac_above"] = [
-        float(np.sum(np.asarray(f)[np.asarray(u) >= THRESHOLD])) if len(u) else np.nan
-        for u, f in zip(ee["unique"], ee["frac"])
+        float(np.sum(np.asarray(f)[np.asarray(u) >= THRESHOLD])) if len(u) else np.nan for u, f in zip(ee["unique"], ee["frac"])
     ]
     return ee[PEER_STATS + ["frac_above"]].astype("float64")
 
 
 def ours(zones, values_path, weights_path, coverage="float32", threads=2) -> pd.DataFrame:
-    return furthest.zonal_stats(zones, values_path, PEER_STATS + ["frac_above"], weights=weights_path,
-                                threshold=THRESHOLD, threads=threads, coverage=coverage)
+    return furthest.zonal_stats(
+        zones,
+        values_path,
+        PEER_STATS + ["frac_above"],
+        weights=weights_path,
+        threshold=THRESHOLD,
+        threads=threads,
+        coverage=coverage,
+    )
 
 
 def assert_matches_peer(mine: pd.DataFrame, theirs: pd.DataFrame, rtol: float):
@@ -80,11 +97,13 @@ def assert_matches_peer(mine: pd.DataFrame, theirs: pd.DataFrame, rtol: float):
 
 # ---- by hand -------------------------------------------------------------------------------------
 
+
 def test_unit_square_offset_by_half_takes_a_quarter_of_four_cells(tmp_path):
     values = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]], dtype="float64")
     path = write_tiff(tmp_path / "r.tif", values, from_origin(0, 3, 1, 1), "EPSG:27700")
-    zones = gpd.GeoDataFrame({"code": ["a", "b"]}, index=["z1", "z2"], crs=27700,
-                             geometry=[shapely.box(0.5, 0.5, 1.5, 1.5), shapely.box(0, 0, 3, 3)])
+    zones = gpd.GeoDataFrame(
+        {"code": ["a", "b"]}, index=["z1", "z2"], crs=27700, geometry=[shapely.box(0.5, 0.5, 1.5, 1.5), shapely.box(0, 0, 3, 3)]
+    )
     got = furthest.zonal_stats(zones, path, ["count", "sum", "mean", "min", "max", "frac_above"], threshold=5)
     # Cells 4, 5 (row 1) and 7, 8 (row 2), a quarter each.
     assert got.index.tolist() == ["z1", "z2"]
@@ -112,8 +131,7 @@ def test_nodata_zones_off_the_raster_and_thread_counts(tmp_path):
 def test_raster_crosswalk_moves_cell_counts_into_zones(tmp_path):
     people = np.array([[10, 20], [30, 40]], dtype="float64")
     path = write_tiff(tmp_path / "people.tif", people, from_origin(0, 2, 1, 1), "EPSG:27700")
-    zones = gpd.GeoDataFrame(index=["west", "east"], crs=27700,
-                             geometry=[shapely.box(0, 0, 0.75, 2), shapely.box(0.75, 0, 2, 2)])
+    zones = gpd.GeoDataFrame(index=["west", "east"], crs=27700, geometry=[shapely.box(0, 0, 0.75, 2), shapely.box(0.75, 0, 2, 2)])
     w = raster_crosswalk(zones, path)
     rows, cols, shares = w._native.coo()
     assert w._native.shape == (4, 2)
@@ -143,6 +161,7 @@ def test_errors_name_what_is_wrong(tmp_path):
 
 
 # ---- against exactextract ------------------------------------------------------------------------
+
 
 def test_demo_zones_match_exactextract(tmp_path, demo_dir):
     zones = gpd.read_file(demo_dir / "zones.gpkg").set_index("zone_code")
@@ -184,14 +203,18 @@ def test_leeds_cell_fractions_equal_exactextract_to_float32_rounding(tmp_path, s
     with rasterio.open(values) as ds:
         t, rows, cols = ds.transform, ds.height, ds.width
         valid = (ds.read(1) != NODATA).ravel()  # exactextract lists only cells with a value
-    ee = exactextract.exact_extract(str(values), zones, ["cell_id", "coverage"], output="pandas",
-                                    include_cols=[], strategy="feature-sequential")
+    ee = exactextract.exact_extract(
+        str(values), zones, ["cell_id", "coverage"], output="pandas", include_cols=[], strategy="feature-sequential"
+    )
     wkb = shapely.to_wkb(zones.geometry.values)
     checked = exact = 0
     for k in range(len(zones)):
         row0, col0, fractions = _core.cell_coverage(wkb[k], t.c, t.f, t.a, -t.e, rows, cols)
-        mine = {(row0 + i) * cols + col0 + j: f for (i, j), f in np.ndenumerate(fractions)
-                if f > 0 and valid[(row0 + i) * cols + col0 + j]}
+        mine = {
+            (row0 + i) * cols + col0 + j: f
+            for (i, j), f in np.ndenumerate(fractions)
+            if f > 0 and valid[(row0 + i) * cols + col0 + j]
+        }
         theirs = dict(zip(np.asarray(ee["cell_id"].iloc[k]).tolist(), np.asarray(ee["coverage"].iloc[k]).tolist()))
         assert mine.keys() == theirs.keys()
         for cell, f in mine.items():
@@ -204,8 +227,9 @@ def test_leeds_cell_fractions_equal_exactextract_to_float32_rounding(tmp_path, s
 
 def test_geographic_raster_gets_reprojected_polygons(tmp_path, demo_dir):
     zones = gpd.read_file(demo_dir / "zones.gpkg").set_index("zone_code")
-    wkb_4326 = _core.reproject_polygons(shapely.to_wkb(zones.geometry.values), zones.crs.to_wkt(),
-                                        rasterio.crs.CRS.from_epsg(4326).to_wkt())
+    wkb_4326 = _core.reproject_polygons(
+        shapely.to_wkb(zones.geometry.values), zones.crs.to_wkt(), rasterio.crs.CRS.from_epsg(4326).to_wkt()
+    )
     zones_4326 = gpd.GeoDataFrame(index=zones.index, geometry=shapely.from_wkb(wkb_4326), crs=4326)
     values, weights = synthetic_rasters(tmp_path, zones_4326.total_bounds, 0.0007, "EPSG:4326", 4, "wgs84")
     # furthest is given the zones in EPSG:27700 and reprojects them itself.

@@ -1,6 +1,7 @@
 """Type stubs for furthest._core, the private native module (use the furthest package)."""
 
-from typing import Any, Callable, Sequence, TypedDict
+from collections.abc import Callable, Sequence
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -73,41 +74,84 @@ class Crosswalk:
         self, x: npt.ArrayLike, weight: npt.ArrayLike | None = None
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
     def class_shares(self, category: Sequence[int], classes: int) -> npt.NDArray[np.float64]: ...
-    def then(self, next: "Crosswalk") -> "Crosswalk": ...
+    def then(self, next: Crosswalk) -> Crosswalk: ...
 
 def overlay_crosswalk(
     sources: Sequence[bytes], source_crs: str, targets: Sequence[bytes], target_crs: str, working_crs: str, threads: int = 0
 ) -> Crosswalk: ...
 def weighted_points_overlay(
-    sources: Sequence[bytes], source_crs: str, targets: Sequence[bytes], target_crs: str, points: Sequence[bytes],
-    points_crs: str, weight: npt.ArrayLike, working_crs: str, threads: int = 0,
+    sources: Sequence[bytes],
+    source_crs: str,
+    targets: Sequence[bytes],
+    target_crs: str,
+    points: Sequence[bytes],
+    points_crs: str,
+    weight: npt.ArrayLike,
+    working_crs: str,
+    threads: int = 0,
 ) -> tuple[Crosswalk, list[int]]: ...
 def points_crosswalk(
-    points: Sequence[bytes], points_crs: str, polygons: Sequence[bytes], polygons_crs: str, weight: npt.ArrayLike,
-    working_crs: str, threads: int = 0,
+    points: Sequence[bytes],
+    points_crs: str,
+    polygons: Sequence[bytes],
+    polygons_crs: str,
+    weight: npt.ArrayLike,
+    working_crs: str,
+    threads: int = 0,
 ) -> Crosswalk: ...
 def points_crosswalk_xy(
-    x: npt.ArrayLike, y: npt.ArrayLike, points_crs: str, polygons: Sequence[bytes], polygons_crs: str,
-    weight: npt.ArrayLike, working_crs: str, threads: int = 0,
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    points_crs: str,
+    polygons: Sequence[bytes],
+    polygons_crs: str,
+    weight: npt.ArrayLike,
+    working_crs: str,
+    threads: int = 0,
 ) -> Crosswalk: ...
 def lookup_crosswalk(
-    sources: int, targets: int, source_index: Sequence[int], target_index: Sequence[int], change: str,
+    sources: int,
+    targets: int,
+    source_index: Sequence[int],
+    target_index: Sequence[int],
+    change: str,
     target_weight: npt.ArrayLike,
 ) -> tuple[Crosswalk, list[str], list[int]]: ...
 def member_site_crosswalk(
-    zones: Sequence[bytes], zones_crs: str, sites: Sequence[bytes], sites_crs: str, site_area: Sequence[int], areas: int,
-    assign: str, k: int, working_crs: str, threads: int = 0,
+    zones: Sequence[bytes],
+    zones_crs: str,
+    sites: Sequence[bytes],
+    sites_crs: str,
+    site_area: Sequence[int],
+    areas: int,
+    assign: str,
+    k: int,
+    working_crs: str,
+    threads: int = 0,
 ) -> tuple[Crosswalk, list[bytes | None]]: ...
 def is_geographic(crs: str) -> bool: ...
 def crs_wkt(crs: str) -> str: ...
 
 # ---- rasters ---------------------------------------------------------------------------------------
 def zonal_statistics(
-    wkb: Sequence[bytes], crs_wkt: str, raster_path: str, statistics: Sequence[str], *, weights_path: str | None = None,
-    threshold: float | None = None, band: int = 1, threads: int = 0, coverage: str = "float64",
+    wkb: Sequence[bytes],
+    crs_wkt: str,
+    raster_path: str,
+    statistics: Sequence[str],
+    *,
+    weights_path: str | None = None,
+    threshold: float | None = None,
+    band: int = 1,
+    threads: int = 0,
+    coverage: str = "float64",
 ) -> dict[str, npt.NDArray[np.float64]]: ...
 def raster_crosswalk(
-    wkb: Sequence[bytes], crs_wkt: str, raster_path: str, *, weights_path: str | None = None, band: int = 1,
+    wkb: Sequence[bytes],
+    crs_wkt: str,
+    raster_path: str,
+    *,
+    weights_path: str | None = None,
+    band: int = 1,
     threads: int = 0,
 ) -> tuple[Crosswalk, dict[str, Any]]: ...
 def cell_coverage(
@@ -117,12 +161,20 @@ def reproject_polygons(wkb: Sequence[bytes], from_wkt: str, to_wkt: str) -> list
 
 # ---- scoring ---------------------------------------------------------------------------------------
 def score(
-    values: npt.ArrayLike, spec: str, *, area: npt.ArrayLike | None = None, zone_ids: Sequence[str] | None = None,
-    standard_errors: npt.ArrayLike | None = None, draws: int | None = None, seed: int | None = None,
-    threads: int | None = None, keep_draws: bool | None = None,
+    values: npt.ArrayLike,
+    spec: str,
+    *,
+    area: npt.ArrayLike | None = None,
+    zone_ids: Sequence[str] | None = None,
+    standard_errors: npt.ArrayLike | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    keep_draws: bool | None = None,
     progress: Callable[[str, float], object] | None = None,
 ) -> dict[str, Any]: ...
 def scoring_columns() -> list[tuple[str, str]]: ...
 
 SCORING_AREA_COLUMN: str
+
 def class_breaks(values: npt.ArrayLike, method: str, k: int, breaks: Sequence[float]) -> list[float]: ...

@@ -4,6 +4,7 @@ Ctrl-C and SIGTERM stop a run within about a second, leave earlier outputs untou
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import signal
 import sys
@@ -77,10 +78,8 @@ def _interrupt_on_sigterm() -> None:
     def handler(signum, frame):
         raise KeyboardInterrupt
 
-    try:
+    with contextlib.suppress(ValueError):  # not the main thread (tests calling main() from a worker)
         signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread (tests calling main() from a worker)
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,8 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     validate_parser.add_argument("config", type=Path)
     validate_parser.add_argument("--output", type=Path, help="check this [output] path instead (a .gpkg)")
     demo_parser = commands.add_parser("demo", help="run the embedded demo (Furthton, a synthetic town)")
-    demo_parser.add_argument("--output", type=Path, default=Path("furthest-demo") / "furthton.gpkg",
-                             help="where to write the demo's GeoPackage (default: %(default)s)")
+    demo_parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("furthest-demo") / "furthton.gpkg",
+        help="where to write the demo's GeoPackage (default: %(default)s)",
+    )
     demo_parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 

@@ -10,7 +10,8 @@ The geometry work happens once, in C++ (GEOS, GDAL/PROJ for reprojection), when 
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -77,10 +78,20 @@ class Crosswalk:
 
     # ---- builders ------------------------------------------------------------------------------
     @classmethod
-    def overlay(cls, source, target, *, source_id: str | None = None, target_id: str | None = None,
-                weights: gpd.GeoDataFrame | None = None, weight: str | None = None,
-                weight_raster: str | os.PathLike[str] | None = None, band: int = 1, crs: str | None = None,
-                threads: int = 0) -> "Crosswalk":
+    def overlay(
+        cls,
+        source,
+        target,
+        *,
+        source_id: str | None = None,
+        target_id: str | None = None,
+        weights: gpd.GeoDataFrame | None = None,
+        weight: str | None = None,
+        weight_raster: str | os.PathLike[str] | None = None,
+        band: int = 1,
+        crs: str | None = None,
+        threads: int = 0,
+    ) -> Crosswalk:
         """Polygon overlay. Area-weighted by default. Population-weighted with ``weights`` (points
         such as output-area or postcode centroids) and ``weight`` (their count column), or with
         ``weight_raster`` (a population grid; each cell counts by its exact covered share); sources
@@ -93,8 +104,9 @@ class Crosswalk:
         tgt_wkb, tgt_crs = _geometry(target, "targets")
         src_ids, tgt_ids = _ids(source, source_id, "sources"), _ids(target, target_id, "targets")
         if weight_raster is not None:
-            native, fallback = _core.raster_weighted_overlay(src_wkb, src_crs, tgt_wkb, tgt_crs, os.fspath(weight_raster),
-                                                             band, working, threads)
+            native, fallback = _core.raster_weighted_overlay(
+                src_wkb, src_crs, tgt_wkb, tgt_crs, os.fspath(weight_raster), band, working, threads
+            )
             out = cls(native, src_ids, tgt_ids)
             out.area_fallback = src_ids[np.asarray(fallback, dtype=int)]
             return out
@@ -104,15 +116,25 @@ class Crosswalk:
         weights = _frame(weights)
         pts_wkb, pts_crs = _geometry(weights, "weight points")
         values = np.ones(len(weights)) if weight is None else weights[weight].to_numpy(dtype=float)
-        native, fallback = _core.weighted_points_overlay(src_wkb, src_crs, tgt_wkb, tgt_crs, pts_wkb, pts_crs, values,
-                                                         working, threads)
+        native, fallback = _core.weighted_points_overlay(
+            src_wkb, src_crs, tgt_wkb, tgt_crs, pts_wkb, pts_crs, values, working, threads
+        )
         out = cls(native, src_ids, tgt_ids)
         out.area_fallback = src_ids[np.asarray(fallback, dtype=int)]
         return out
 
     @classmethod
-    def points(cls, points, polygons, *, point_id: str | None = None, polygon_id: str | None = None,
-               weight: str | None = None, crs: str | None = None, threads: int = 0) -> "Crosswalk":
+    def points(
+        cls,
+        points,
+        polygons,
+        *,
+        point_id: str | None = None,
+        polygon_id: str | None = None,
+        weight: str | None = None,
+        crs: str | None = None,
+        threads: int = 0,
+    ) -> Crosswalk:
         """Points (postcodes, premises, sites) into polygons. A point on a shared boundary goes to the
         first polygon (in row order) that covers it; points in no polygon are reported by
         :attr:`unplaced`. ``weight`` (premises, people) is what intensive values are averaged by."""
@@ -124,15 +146,16 @@ class Crosswalk:
         if series.crs is not None and (shapely.get_type_id(series.values) == 0).all():
             # Plain points cross as two coordinate arrays: far cheaper than one WKB blob each.
             xy = shapely.get_coordinates(series.values)
-            native = _core.points_crosswalk_xy(xy[:, 0], xy[:, 1], series.crs.to_wkt(), poly_wkb, poly_crs, values, working,
-                                               threads)
+            native = _core.points_crosswalk_xy(
+                xy[:, 0], xy[:, 1], series.crs.to_wkt(), poly_wkb, poly_crs, values, working, threads
+            )
         else:
             pts_wkb, pts_crs = _geometry(points, "points")
             native = _core.points_crosswalk(pts_wkb, pts_crs, poly_wkb, poly_crs, values, working, threads)
         return cls(native, _ids(points, point_id, "points"), _ids(polygons, polygon_id, "polygons"))
 
     @classmethod
-    def raster(cls, zones, raster_path, *, weights=None, band: int = 1, threads: int = 0) -> "Crosswalk":
+    def raster(cls, zones, raster_path, *, weights=None, band: int = 1, threads: int = 0) -> Crosswalk:
         """Raster cells into zones with exact cell-coverage fractions (the answer exactextract
         gives), times the ``weights`` raster (e.g. a population grid) when given. Zones are
         reprojected to the raster's CRS. Sources are the cells under the zones, as (row, col)."""
@@ -141,9 +164,17 @@ class Crosswalk:
         return raster_crosswalk(zones, raster_path, weights, band, threads=threads)
 
     @classmethod
-    def lookup(cls, table: pd.DataFrame, source: str, target: str, *, change: str | None = None,
-               target_weight: pd.Series | None = None, sources: Iterable | None = None,
-               targets: Iterable | None = None) -> "Crosswalk":
+    def lookup(
+        cls,
+        table: pd.DataFrame,
+        source: str,
+        target: str,
+        *,
+        change: str | None = None,
+        target_weight: pd.Series | None = None,
+        sources: Iterable | None = None,
+        targets: Iterable | None = None,
+    ) -> Crosswalk:
         """A published lookup table (e.g. ONS LSOA 2011 -> 2021). Many-to-one rows weigh one; a
         source with several targets (a split, change code ``S``) is apportioned by ``target_weight``
         (population, households or area of each target, indexed by target id), equally without it.
@@ -164,8 +195,9 @@ class Crosswalk:
             letters = table.loc[keep, change].astype(str).str.strip()
             bad = letters[~letters.isin(list("USMX"))]
             if len(bad):
-                raise _core.InputError(f"lookup: column '{change}' row {bad.index[0] + 1} has change code "
-                                       f"'{bad.iloc[0]}'; expected U, S, M or X")
+                raise _core.InputError(
+                    f"lookup: column '{change}' row {bad.index[0] + 1} has change code '{bad.iloc[0]}'; expected U, S, M or X"
+                )
             codes = "".join(letters)
         weights = np.zeros(0)
         if target_weight is not None:
@@ -174,15 +206,30 @@ class Crosswalk:
                 missing = list(tgt_ids[np.isnan(weights)][:10])
                 raise _core.InputError(f"lookup: target_weight has no value for targets {missing}")
         native, derivation, count = _core.lookup_crosswalk(
-            len(src_ids), len(tgt_ids), src_ids.get_indexer(src_values[keep]), tgt_ids.get_indexer(tgt_values[keep]),
-            codes, weights)
+            len(src_ids),
+            len(tgt_ids),
+            src_ids.get_indexer(src_values[keep]),
+            tgt_ids.get_indexer(tgt_values[keep]),
+            codes,
+            weights,
+        )
         notes = pd.DataFrame({"derivation": derivation, "sources": count}, index=tgt_ids)
         return cls(native, src_ids, tgt_ids, notes)
 
     @classmethod
-    def member_sites(cls, zones, sites, area: str, *, zone_id: str | None = None, area_name: str | None = None,
-                     assign: str = "nearest", k: int = 3, crs: str | None = None,
-                     threads: int = 0) -> "Crosswalk":
+    def member_sites(
+        cls,
+        zones,
+        sites,
+        area: str,
+        *,
+        zone_id: str | None = None,
+        area_name: str | None = None,
+        assign: str = "nearest",
+        k: int = 3,
+        crs: str | None = None,
+        threads: int = 0,
+    ) -> Crosswalk:
         """Areas defined by their member sites (a PCN or LCP is a group of GP practices): each zone
         (by its centroid) joins the area of its nearest member site (``assign="nearest"``), or is
         shared by inverse squared distance among the nearest sites of the ``k`` nearest areas
@@ -193,19 +240,18 @@ class Crosswalk:
         site_wkb, site_crs = _geometry(sites, "member sites")
         labels = sites[area].astype(str)
         area_ids = pd.Index(pd.unique(labels), name=area)
-        native, polygons = _core.member_site_crosswalk(zone_wkb, zone_crs, site_wkb, site_crs,
-                                                       area_ids.get_indexer(labels), len(area_ids), assign, k,
-                                                       working, threads)
+        native, polygons = _core.member_site_crosswalk(
+            zone_wkb, zone_crs, site_wkb, site_crs, area_ids.get_indexer(labels), len(area_ids), assign, k, working, threads
+        )
         out = cls(native, _ids(zones, zone_id, "zones"), area_ids)
         names = sites.groupby(labels)[area_name].first().reindex(area_ids) if area_name else pd.Series(area_ids, index=area_ids)
         out.area_polygons = gpd.GeoDataFrame(
-            {"area_id": area_ids, "area_name": names.to_numpy()},
-            geometry=shapely.from_wkb(polygons),
-            crs=working)
+            {"area_id": area_ids, "area_name": names.to_numpy()}, geometry=shapely.from_wkb(polygons), crs=working
+        )
         return out
 
     # ---- composition and application -------------------------------------------------------------
-    def compose(self, other: "Crosswalk") -> "Crosswalk":
+    def compose(self, other: Crosswalk) -> Crosswalk:
         """This crosswalk, then ``other`` (e.g. LSOA 2011 -> 2021, then 2021 -> LCP). The first's
         targets must be the second's sources (any order)."""
         native = self._native
@@ -213,18 +259,29 @@ class Crosswalk:
             position = other.sources.get_indexer(self.targets)
             if len(self.targets) != len(other.sources) or (position < 0).any():
                 missing = self.targets[position < 0]
-                raise _core.InputError(f"compose: the first crosswalk's targets are not the second's sources "
-                                       f"({len(missing)} missing, e.g. {list(missing[:5])})")
+                raise _core.InputError(
+                    f"compose: the first crosswalk's targets are not the second's sources "
+                    f"({len(missing)} missing, e.g. {list(missing[:5])})"
+                )
             # A one-to-one lookup puts the first's targets in the second's source order.
-            reorder, _, _ = _core.lookup_crosswalk(len(position), len(position), np.arange(len(position)), position, "",
-                                                   np.zeros(0))
+            reorder, _, _ = _core.lookup_crosswalk(
+                len(position), len(position), np.arange(len(position)), position, "", np.zeros(0)
+            )
             native = native.then(reorder)
         return Crosswalk(native.then(other._native), self.sources, other.targets)
 
     __matmul__ = compose
 
-    def apply(self, data: pd.DataFrame, *, extensive: Iterable[str] = (), intensive: Iterable[str] = (),
-              categorical: Iterable[str] = (), weight: str | None = None, key: str | None = None) -> pd.DataFrame:
+    def apply(
+        self,
+        data: pd.DataFrame,
+        *,
+        extensive: Iterable[str] = (),
+        intensive: Iterable[str] = (),
+        categorical: Iterable[str] = (),
+        weight: str | None = None,
+        key: str | None = None,
+    ) -> pd.DataFrame:
         """Move columns of ``data`` (rows = sources, on its index or ``key`` column) to the targets.
 
         - ``extensive`` (counts): sums; totals are conserved where sources are wholly covered.
@@ -253,8 +310,9 @@ class Crosswalk:
             for i, name in enumerate(classes.categories):
                 out[f"{column}:{name}"] = shares[:, i]
             best = shares.argmax(axis=1) if shares.shape[1] else np.zeros(len(out), dtype=int)
-            majority = pd.Series(np.asarray(classes.categories, dtype=object)[best] if shares.shape[1] else None,
-                                 index=self.targets, dtype=object)
+            majority = pd.Series(
+                np.asarray(classes.categories, dtype=object)[best] if shares.shape[1] else None, index=self.targets, dtype=object
+            )
             majority[shares.sum(axis=1) == 0] = None
             out[column] = majority
         return out

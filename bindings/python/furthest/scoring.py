@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -93,14 +94,26 @@ class ScoringMethod:
     json: str
     """The method as JSON, as the run manifest stores it."""
 
-    def __deepcopy__(self, memo: dict) -> "ScoringMethod":
+    def __deepcopy__(self, memo: dict) -> ScoringMethod:
         # Immutable by convention: pandas deep-copies attrs on many operations; share instead.
         return self
 
 
 _TOP_KEYS = {
-    "indicators", "domains", "normalise", "aggregate", "domain_aggregate", "weighting", "domain_weighting",
-    "pca_components", "reference", "missing", "winsorise", "classes", "top_n_in_area", "uncertainty",
+    "indicators",
+    "domains",
+    "normalise",
+    "aggregate",
+    "domain_aggregate",
+    "weighting",
+    "domain_weighting",
+    "pca_components",
+    "reference",
+    "missing",
+    "winsorise",
+    "classes",
+    "top_n_in_area",
+    "uncertainty",
 }
 
 
@@ -355,4 +368,3 @@ def class_breaks(values: Any, method: str = "fisher_jenks", k: int = 5, breaks: 
 def _method_dict(result: pd.DataFrame) -> dict:
     """The method as a dict (the manifest's JSON), for reports."""
     return json.loads(result.attrs["scoring"].json)
-

@@ -9,7 +9,8 @@ reprojected to the raster's CRS when they differ; only WKB and NumPy arrays cros
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -115,8 +116,12 @@ def raster_crosswalk(
     geometry = _zones(zones)
     wkb, crs_wkt = _wkb(geometry)
     native, grid = _core.raster_crosswalk(
-        wkb, crs_wkt, os.fspath(raster_path), weights_path=None if weights is None else os.fspath(weights),
-        band=band, threads=threads,
+        wkb,
+        crs_wkt,
+        os.fspath(raster_path),
+        weights_path=None if weights is None else os.fspath(weights),
+        band=band,
+        threads=threads,
     )
     cells = np.arange(grid["rows"] * grid["cols"], dtype=np.int64)
     sources = pd.MultiIndex.from_arrays(

@@ -1,7 +1,6 @@
 // [areas]: partnership areas, drawn as polygons or defined by member sites.
-#include "run/config/sections.hpp"
-
 #include "core/text.hpp"
+#include "run/config/sections.hpp"
 
 namespace furthest::run_detail {
 
@@ -18,12 +17,14 @@ void parse_areas_section(const Reader& reader, const toml::table& root, RunConfi
         if (assign != "nearest" && assign != "shared")
             reader.fail("'assign' in [areas] is '" + assign + "'" + core::did_you_mean(assign, {"nearest", "shared"}) +
                         "; expected 'nearest' or 'shared'");
-        if (!config.areas.from_members()) reader.fail("'assign' in [areas] only applies to member sites (give x, y and crs, or postcode)");
+        if (!config.areas.from_members())
+            reader.fail("'assign' in [areas] only applies to member sites (give x, y and crs, or postcode)");
         config.areas.assign = assign == "shared" ? MemberAssignment::Shared : MemberAssignment::Nearest;
     }
     if (const toml::node* k = areas.get("k")) {
         auto value = k->value_exact<std::int64_t>();
-        if (!value || *value < 1 || *value > 100) reader.fail("'k' in [areas]" + line_of(*k) + " must be a whole number from 1 to 100");
+        if (!value || *value < 1 || *value > 100)
+            reader.fail("'k' in [areas]" + line_of(*k) + " must be a whole number from 1 to 100");
         config.areas.k = static_cast<int>(*value);
     }
 }

@@ -1,6 +1,7 @@
 // The run config: TOML (a file or text) or JSON (a dict from Python) in, a checked RunConfig
 // out. Each section has its own parser (sections.hpp); this file runs them in order.
 #include "furthest/config.hpp"
+
 #include "furthest/errors.hpp"
 #include "run/config/json_to_toml.hpp"
 #include "run/config/sections.hpp"
@@ -15,7 +16,8 @@ namespace run_detail {
 
 RunConfig config_from_table(const toml::table& root, const std::filesystem::path& base_dir, const std::string& source_name) {
     const Reader reader(source_name, base_dir);
-    reader.check_keys(root, "the top level", {"run", "zones", "areas", "indicators", "partners", "postcodes", "scoring", "output"});
+    reader.check_keys(root, "the top level",
+                      {"run", "zones", "areas", "indicators", "partners", "postcodes", "scoring", "output"});
     RunConfig config;
     // Order matters: [postcodes] checks the sections placed by postcode, [scoring] reads the
     // [[indicators]] names.
@@ -37,8 +39,8 @@ RunConfig parse_config(const std::string& toml_text, const std::filesystem::path
         root = toml::parse(toml_text, source_name);
     } catch (const toml::parse_error& error) {
         const auto& at = error.source().begin;
-        throw ConfigError("config " + source_name + " line " + std::to_string(at.line) + ", column " +
-                          std::to_string(at.column) + ": " + std::string(error.description()));
+        throw ConfigError("config " + source_name + " line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
+                          ": " + std::string(error.description()));
     }
     return run_detail::config_from_table(root, base_dir, source_name);
 }

@@ -1,11 +1,10 @@
 // [[indicators]]: the numeric columns that become the need index, each with its `via` when the
 // table is not keyed by zone id (a code lookup, points, or a raster summarised per zone).
-#include "run/config/sections.hpp"
-
 #include "core/enum_names.hpp"
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/zonal.hpp"
+#include "run/config/sections.hpp"
 
 #include <cmath>
 #include <set>
@@ -68,8 +67,10 @@ void parse_lookup_via(const Reader& reader, const toml::table& table, const std:
     if (auto name = split->value<std::string>()) {
         if (*name == "equal") via.split_weight = ViaSpec::SplitWeight::Equal;
         else if (*name == "area") via.split_weight = ViaSpec::SplitWeight::Area;
-        else reader.fail("'split_weight' in " + section + line_of(*split) + " is '" + *name + "'; expected 'equal', "
-                         "'area' or a table { path = ..., key = ..., column = ... } of zone weights such as population");
+        else
+            reader.fail("'split_weight' in " + section + line_of(*split) + " is '" + *name +
+                        "'; expected 'equal', "
+                        "'area' or a table { path = ..., key = ..., column = ... } of zone weights such as population");
     } else if (const toml::table* weights = split->as_table()) {
         const std::string where = section + ".split_weight";
         reader.check_keys(*weights, where, {"path", "key", "column"});
@@ -83,8 +84,9 @@ void parse_lookup_via(const Reader& reader, const toml::table& table, const std:
 }
 
 ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
-    reader.check_keys(table, section, {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight",
-                                       "postcode", "zonal", "band", "threshold", "weights"});
+    reader.check_keys(table, section,
+                      {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight", "postcode",
+                       "zonal", "band", "threshold", "weights"});
     ViaSpec via;
     const std::string kind = reader.text(table, section, "kind", false, "'intensive' or 'extensive'");
     if (!kind.empty() && kind != "intensive" && kind != "extensive")
@@ -95,7 +97,8 @@ ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::str
     const bool points = table.get("x") != nullptr || table.get("y") != nullptr || table.get("postcode") != nullptr;
     const bool raster = table.get("zonal") != nullptr;
     if (int(lookup) + int(points) + int(raster) != 1)
-        reader.fail(section + " needs exactly one of 'lookup' (a code lookup table), 'x', 'y' and 'crs' or 'postcode' (points), or "
+        reader.fail(section +
+                    " needs exactly one of 'lookup' (a code lookup table), 'x', 'y' and 'crs' or 'postcode' (points), or "
                     "'zonal' (the indicator's path is a raster summarised per zone)");
     if (raster) {
         parse_raster_via(reader, table, section, via);
@@ -125,12 +128,15 @@ IndicatorSpec parse_indicator(const Reader& reader, const toml::table& table, co
     spec.column = reader.text(table, section, "column", false, "the indicator's numeric column");
     spec.name = reader.text(table, section, "name", false, "an output column name");
     if (spec.name.empty()) spec.name = spec.column;
-    if (spec.column.empty() && !via_raster) reader.fail(section + " is missing 'column'; expected the indicator's numeric column");
+    if (spec.column.empty() && !via_raster)
+        reader.fail(section + " is missing 'column'; expected the indicator's numeric column");
     if (spec.name.empty()) reader.fail(section + " is a raster indicator without 'name'; expected an output column name");
-    spec.direction = parse_direction(reader, section + line_of_key(table, "direction"),
-                                     reader.text(table, section, "direction", true, "'higher_is_more_need' or 'lower_is_more_need'"));
+    spec.direction =
+        parse_direction(reader, section + line_of_key(table, "direction"),
+                        reader.text(table, section, "direction", true, "'higher_is_more_need' or 'lower_is_more_need'"));
     spec.weight = reader.number(table, section, "weight", 1.0);
-    if (!(spec.weight >= 0.0) || !std::isfinite(spec.weight)) reader.fail("'weight' in " + section + " must be a finite number >= 0");
+    if (!(spec.weight >= 0.0) || !std::isfinite(spec.weight))
+        reader.fail("'weight' in " + section + " must be a finite number >= 0");
     spec.missing = parse_missing(reader, section + line_of_key(table, "missing"),
                                  reader.text(table, section, "missing", false, "a missing-value policy such as 'mean'"));
     return spec;

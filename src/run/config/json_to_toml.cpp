@@ -23,14 +23,9 @@ void convert(const nlohmann::json& value, const std::string& where, int depth, I
     if (depth > kMaxDepth) throw ConfigError(where + ": nested more than " + std::to_string(kMaxDepth) + " levels deep");
     switch (value.type()) {
         case nlohmann::json::value_t::null:
-        case nlohmann::json::value_t::discarded:
-            return;
-        case nlohmann::json::value_t::boolean:
-            insert(value.get<bool>());
-            return;
-        case nlohmann::json::value_t::number_integer:
-            insert(value.get<std::int64_t>());
-            return;
+        case nlohmann::json::value_t::discarded: return;
+        case nlohmann::json::value_t::boolean: insert(value.get<bool>()); return;
+        case nlohmann::json::value_t::number_integer: insert(value.get<std::int64_t>()); return;
         case nlohmann::json::value_t::number_unsigned: {
             const auto number = value.get<std::uint64_t>();
             if (number > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
@@ -38,20 +33,11 @@ void convert(const nlohmann::json& value, const std::string& where, int depth, I
             insert(static_cast<std::int64_t>(number));
             return;
         }
-        case nlohmann::json::value_t::number_float:
-            insert(value.get<double>());
-            return;
-        case nlohmann::json::value_t::string:
-            insert(value.get<std::string>());
-            return;
-        case nlohmann::json::value_t::object:
-            insert(table_from_json(value, where, depth + 1));
-            return;
-        case nlohmann::json::value_t::array:
-            insert(array_from_json(value, where, depth + 1));
-            return;
-        case nlohmann::json::value_t::binary:
-            break;
+        case nlohmann::json::value_t::number_float: insert(value.get<double>()); return;
+        case nlohmann::json::value_t::string: insert(value.get<std::string>()); return;
+        case nlohmann::json::value_t::object: insert(table_from_json(value, where, depth + 1)); return;
+        case nlohmann::json::value_t::array: insert(array_from_json(value, where, depth + 1)); return;
+        case nlohmann::json::value_t::binary: break;
     }
     throw ConfigError(where + ": unsupported value; expected text, a number, true/false, a table or a list");
 }
@@ -66,7 +52,8 @@ toml::table table_from_json(const nlohmann::json& object, const std::string& whe
 toml::array array_from_json(const nlohmann::json& list, const std::string& where, int depth) {
     toml::array array;
     for (std::size_t i = 0; i < list.size(); ++i)
-        convert(list[i], where + "[" + std::to_string(i) + "]", depth, [&](auto&& v) { array.push_back(std::forward<decltype(v)>(v)); });
+        convert(list[i], where + "[" + std::to_string(i) + "]", depth,
+                [&](auto&& v) { array.push_back(std::forward<decltype(v)>(v)); });
     return array;
 }
 

@@ -1,8 +1,7 @@
 // [output]: the GeoPackage and its spreadsheet copies. Whether it may overwrite anything is
 // checked where the run starts (run/invariants.cpp), whatever built the config.
-#include "run/config/sections.hpp"
-
 #include "core/text.hpp"
+#include "run/config/sections.hpp"
 
 namespace furthest::run_detail {
 
@@ -20,9 +19,10 @@ void parse_output_section(const Reader& reader, const toml::table& root, RunConf
     for (const auto& item : *list) {
         const auto format = item.value<std::string>();
         if (!format || (*format != "csv" && *format != "xlsx"))
-            reader.fail("'tables' in [output]" + line_of(item) + " holds " +
-                        (format ? "'" + *format + "'" + core::did_you_mean(*format, known) : std::string("a value that is not text")) +
-                        "; expected \"csv\" or \"xlsx\"");
+            reader.fail(
+                "'tables' in [output]" + line_of(item) + " holds " +
+                (format ? "'" + *format + "'" + core::did_you_mean(*format, known) : std::string("a value that is not text")) +
+                "; expected \"csv\" or \"xlsx\"");
         (*format == "csv" ? config.output.csv : config.output.xlsx) = true;
     }
 }

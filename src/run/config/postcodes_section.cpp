@@ -1,7 +1,6 @@
 // [postcodes]: the directory that places rows given by postcode.
-#include "run/config/sections.hpp"
-
 #include "core/text.hpp"
+#include "run/config/sections.hpp"
 
 namespace furthest::run_detail {
 
@@ -32,7 +31,8 @@ void parse_postcodes_section(const Reader& reader, const toml::table& root, RunC
         if (config.indicators[i].via && !config.indicators[i].via->site.postcode.empty())
             by_postcode.push_back("[[indicators]] #" + std::to_string(i + 1) + ".via");
     if (!by_postcode.empty() && !config.postcodes)
-        reader.fail(by_postcode.front() + " places its rows by 'postcode' but the config has no [postcodes] section; expected "
+        reader.fail(by_postcode.front() +
+                    " places its rows by 'postcode' but the config has no [postcodes] section; expected "
                     "[postcodes] with the directory's path, postcode column, x, y and crs");
 }
 

@@ -18,8 +18,7 @@ std::string line_of_key(const toml::table& table, const std::string& key) {
     return node ? line_of(*node) : std::string();
 }
 
-Reader::Reader(std::string source, std::filesystem::path base_dir)
-    : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
+Reader::Reader(std::string source, std::filesystem::path base_dir) : source_(std::move(source)), base_dir_(std::move(base_dir)) {}
 
 void Reader::fail(const std::string& message) const { throw ConfigError("config " + source_ + ": " + message); }
 
@@ -89,7 +88,8 @@ std::string Reader::expand(const std::string& raw, const std::string& section, c
             } else if (name == "FURTHEST_DATA") {
                 value = default_data_dir(base_dir_).string();
                 if (value.empty())
-                    fail("'" + key + "' in " + section + " uses ${FURTHEST_DATA}, but the environment variable is "
+                    fail("'" + key + "' in " + section +
+                         " uses ${FURTHEST_DATA}, but the environment variable is "
                          "not set and no shared/data folder was found beside the config's folders");
             } else {
                 fail("'" + key + "' in " + section + " uses ${" + name + "}, which is not set in the environment");
@@ -114,7 +114,8 @@ SiteColumns parse_site_columns(const Reader& reader, const toml::table& table, c
     if (xy && !site.postcode.empty())
         reader.fail(section + " gives both 'x'/'y' and 'postcode'; expected one way of placing its rows");
     if (xy && (site.x.empty() || site.y.empty()))
-        reader.fail(section + " needs both 'x' and 'y'" + (alternative.empty() ? std::string() : ", or neither (" + alternative + ")"));
+        reader.fail(section + " needs both 'x' and 'y'" +
+                    (alternative.empty() ? std::string() : ", or neither (" + alternative + ")"));
     if (xy && site.crs.empty()) reader.fail(section + " gives 'x' and 'y' but no 'crs'; expected e.g. crs = \"EPSG:4326\"");
     if (!xy && !site.crs.empty()) reader.fail("'crs' in " + section + " only applies with 'x' and 'y'");
     if (required && !xy && site.postcode.empty())

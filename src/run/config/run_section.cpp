@@ -10,7 +10,8 @@ void parse_run_section(const Reader& reader, const toml::table& root, RunConfig&
         config.working_crs = crs;
     if (const toml::node* threads = run.get("threads")) {
         auto value = threads->value_exact<std::int64_t>();
-        if (!value || *value < 0 || *value > 1024) reader.fail("'threads' in [run] must be a whole number from 0 (all cores) to 1024");
+        if (!value || *value < 0 || *value > 1024)
+            reader.fail("'threads' in [run] must be a whole number from 0 (all cores) to 1024");
         config.threads = static_cast<int>(*value);
     }
     if (const toml::node* network = run.get("allow_network")) {
@@ -24,7 +25,8 @@ void parse_run_section(const Reader& reader, const toml::table& root, RunConfig&
         if (list == nullptr) reader.fail("'allowed_folders' in [run]" + line_of(*folders) + " must be a list of folder paths");
         toml::table holder;
         for (const auto& item : *list) {
-            if (!item.is_string()) reader.fail("'allowed_folders' in [run]" + line_of(item) + " must hold folder paths (strings)");
+            if (!item.is_string())
+                reader.fail("'allowed_folders' in [run]" + line_of(item) + " must hold folder paths (strings)");
             holder.insert_or_assign("folder", item.as_string()->get());
             config.allowed_folders.push_back(reader.path(holder, "[run] allowed_folders", "folder"));
         }

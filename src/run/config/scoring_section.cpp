@@ -1,10 +1,9 @@
 // [scoring]: the method. Without its own [[scoring.indicators]], the index is the run's
 // [[indicators]] with their directions and weights.
-#include "run/config/sections.hpp"
-
 #include "core/enum_names.hpp"
 #include "core/text.hpp"
 #include "run/config/scoring_spec.hpp"
+#include "run/config/sections.hpp"
 
 #include <algorithm>
 
@@ -39,8 +38,8 @@ void parse_scoring_section(const Reader& reader, const toml::table& root, RunCon
             if (column->empty() || std::find(indicator_names.begin(), indicator_names.end(), *column) != indicator_names.end())
                 continue;
             reader.fail("[scoring] indicator '" + indicator.name + "' uses '" + *column + "', which is not the name of any " +
-                        "[[indicators]] entry" + core::did_you_mean(*column, indicator_names) + "; names: " +
-                        core::join_names(indicator_names));
+                        "[[indicators]] entry" + core::did_you_mean(*column, indicator_names) +
+                        "; names: " + core::join_names(indicator_names));
         }
     }
 }

@@ -1,10 +1,11 @@
 // Reading a scoring spec from TOML: a run config's [scoring] section, parse_scoring_spec's text, or
 // parse_scoring_spec_json's JSON converted to a table. The scoring engine itself never sees TOML.
+#include "run/config/scoring_spec.hpp"
+
 #include "core/enum_names.hpp"
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "run/config/json_to_toml.hpp"
-#include "run/config/scoring_spec.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -24,11 +25,13 @@ public:
         for (const auto& [key, node] : table) {
             const std::string name(key.str());
             if (std::find(known.begin(), known.end(), name) == known.end())
-                fail("unknown key '" + name + "' in " + section + core::did_you_mean(name, known) + "; known keys: " + core::join_names(known));
+                fail("unknown key '" + name + "' in " + section + core::did_you_mean(name, known) +
+                     "; known keys: " + core::join_names(known));
         }
     }
 
-    std::string text(const toml::table& t, const std::string& section, const std::string& key, const std::string& fallback = {}) const {
+    std::string text(const toml::table& t, const std::string& section, const std::string& key,
+                     const std::string& fallback = {}) const {
         const toml::node* node = t.get(key);
         if (!node) return fallback;
         if (!node->is_string()) fail("'" + key + "' in " + section + " must be a string");
@@ -116,8 +119,9 @@ void read_winsorise(const SpecReader& reader, const toml::table& t, const std::s
     const toml::node* node = t.get("winsorise");
     if (!node) return;
     if (node->is_string()) {
-        kind = reader.choice(node->as_string()->get(), section, "winsorise",
-                             std::vector<std::pair<std::string, Winsorising>>{{"none", Winsorising::None}, {"jrc", Winsorising::Jrc}});
+        kind = reader.choice(
+            node->as_string()->get(), section, "winsorise",
+            std::vector<std::pair<std::string, Winsorising>>{{"none", Winsorising::None}, {"jrc", Winsorising::Jrc}});
         return;
     }
     const auto bounds = reader.numbers(t, section, "winsorise");
@@ -133,8 +137,9 @@ ScoringSpec scoring_spec_from_table(const toml::table& table, const std::string&
     const SpecReader r(where);
     ScoringSpec spec;
     const std::string top = "[scoring]";
-    r.check_keys(table, top, {"indicators", "domains", "normalise", "aggregate", "domain_aggregate", "weighting", "domain_weighting",
-                              "pca_components", "reference", "missing", "winsorise", "classes", "top_n_in_area", "uncertainty"});
+    r.check_keys(table, top,
+                 {"indicators", "domains", "normalise", "aggregate", "domain_aggregate", "weighting", "domain_weighting",
+                  "pca_components", "reference", "missing", "winsorise", "classes", "top_n_in_area", "uncertainty"});
     if (auto v = r.optional_choice(table, top, "normalise", kNormalisations)) spec.normalisation = *v;
     if (auto v = r.optional_choice(table, top, "aggregate", kAggregations)) spec.aggregation = *v;
     if (auto v = r.optional_choice(table, top, "domain_aggregate", kAggregations)) spec.domain_aggregation = *v;
@@ -142,28 +147,29 @@ ScoringSpec scoring_spec_from_table(const toml::table& table, const std::string&
     if (auto v = r.optional_choice(table, top, "domain_weighting", kWeightings)) spec.domain_weighting = *v;
     spec.pca_components = static_cast<int>(r.integer(table, top, "pca_components", 1));
     if (spec.pca_components < 0) r.fail("'pca_components' in [scoring] must be >= 0 (0: Kaiser rule)");
-    if (auto v = r.optional_choice(table, top, "reference",
-                                   core::enum_names<ReferenceSet>()))
-        spec.reference = *v;
+    if (auto v = r.optional_choice(table, top, "reference", core::enum_names<ReferenceSet>())) spec.reference = *v;
     if (auto v = r.optional_choice(table, top, "missing", kMissing)) spec.missing = *v;
     {
         std::optional<Winsorising> kind;
         double lo = 0.0, hi = 1.0;
         read_winsorise(r, table, top, kind, lo, hi);
         if (kind) spec.winsorise = *kind;
-        if (kind == Winsorising::Quantiles) r.fail("'winsorise' in [scoring] may be 'none' or 'jrc'; give quantiles per indicator");
+        if (kind == Winsorising::Quantiles)
+            r.fail("'winsorise' in [scoring] may be 'none' or 'jrc'; give quantiles per indicator");
     }
     spec.top_n_in_area = r.integer(table, top, "top_n_in_area", 5);
     if (spec.top_n_in_area < 1) r.fail("'top_n_in_area' in [scoring] must be >= 1");
 
     const toml::node* indicators = table.get("indicators");
-    if (!indicators || !indicators->is_array_of_tables()) r.fail("[scoring] needs 'indicators', a list of tables ([[scoring.indicators]])");
+    if (!indicators || !indicators->is_array_of_tables())
+        r.fail("[scoring] needs 'indicators', a list of tables ([[scoring.indicators]])");
     std::size_t i = 0;
     for (const auto& node : *indicators->as_array()) {
         const toml::table& t = *node.as_table();
         const std::string section = "[[scoring.indicators]] " + std::to_string(++i);
-        r.check_keys(t, section, {"name", "column", "direction", "transform", "log_offset", "normalise", "reference_value", "goalposts",
-                                  "winsorise", "missing", "domain", "weight", "standard_error"});
+        r.check_keys(t, section,
+                     {"name", "column", "direction", "transform", "log_offset", "normalise", "reference_value", "goalposts",
+                      "winsorise", "missing", "domain", "weight", "standard_error"});
         ScoringIndicator ind;
         ind.column = r.text(t, section, "column");
         ind.name = r.text(t, section, "name", ind.column);
@@ -225,15 +231,17 @@ ScoringSpec scoring_spec_from_table(const toml::table& table, const std::string&
         if (!unc->is_table()) r.fail("[scoring] 'uncertainty' must be a table");
         const toml::table& t = *unc->as_table();
         const std::string section = "[scoring.uncertainty]";
-        r.check_keys(t, section, {"draws", "seed", "threads", "batch", "weights", "concentration", "percent", "normalisations", "drop_one",
-                                  "input_noise", "keep_draws"});
+        r.check_keys(t, section,
+                     {"draws", "seed", "threads", "batch", "weights", "concentration", "percent", "normalisations", "drop_one",
+                      "input_noise", "keep_draws"});
         auto& u = spec.uncertainty;
         u.draws = r.integer(t, section, "draws", 0);
         // Draws stream through fixed memory, but time grows with them: 10,000 draws of 34,000
         // zones take seconds, a million take about a quarter of an hour. Beyond that a typo
         // (1e9) would hold a shared batch service for days.
         if (u.draws < 0 || u.draws > 1'000'000)
-            r.fail("'draws' in [scoring.uncertainty] is " + std::to_string(u.draws) + "; expected a whole number from 0 to 1,000,000");
+            r.fail("'draws' in [scoring.uncertainty] is " + std::to_string(u.draws) +
+                   "; expected a whole number from 0 to 1,000,000");
         const std::int64_t seed = r.integer(t, section, "seed", 0);
         if (seed < 0) r.fail("'seed' in [scoring.uncertainty] must be >= 0");
         u.seed = static_cast<std::uint64_t>(seed);

@@ -25,7 +25,8 @@ void join(RunState& state) {
                                                                 Column::Reals(column.data(), column.data() + column.size())));
     }
     state.facts.counts.emplace_back("indicators", static_cast<long long>(n_indicators));
-    state.facts.method.push_back("Each indicator was brought onto the zones by key, or through a lookup or points as its note says.");
+    state.facts.method.push_back(
+        "Each indicator was brought onto the zones by key, or through a lookup or points as its note says.");
     state.indicators = std::move(indicators);
 }
 

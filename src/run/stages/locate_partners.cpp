@@ -16,8 +16,8 @@ constexpr const char* kTable = "partners";
 bool applies(const RunConfig& config, const RunOptions&) { return config.partners.has_value(); }
 
 std::vector<TableInfo> tables(const RunConfig&) {
-    return {{kTable, "partner sites as given, with the zone and the area each lies in (zone_id, area_id; blank outside)",
-             kStage}};
+    return {
+        {kTable, "partner sites as given, with the zone and the area each lies in (zone_id, area_id; blank outside)", kStage}};
 }
 
 void locate(RunState& state) {
@@ -25,16 +25,18 @@ void locate(RunState& state) {
     const PartnersSpec& spec = *config.partners;
     const ZoneSet& zones = need(state.zones, "zones");
     const AreaSet& areas = need(state.areas, "areas");
-    Layer located = spec.site.given()
-                        ? locate_rows(io::read_table("partners", spec.path, spec.layer, config.allow_network, spec.where, {}, state.control),
-                                      "partners", spec.path, spec.site, state.tables, config, state.working_crs, state.reports)
-                        : io::read_vector({"partners", spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network,
-                                           spec.where, &state.control},
-                                          state.working_crs);
+    Layer located =
+        spec.site.given()
+            ? locate_rows(io::read_table("partners", spec.path, spec.layer, config.allow_network, spec.where, {}, state.control),
+                          "partners", spec.path, spec.site, state.tables, config, state.working_crs, state.reports)
+            : io::read_vector({"partners", spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network, spec.where,
+                               &state.control},
+                              state.working_crs);
     state.facts.inputs.push_back({"partners", spec.path});
     for (const char* name : {"zone_id", "area_id"})
         if (located.find(name))
-            throw InputError("partners: '" + spec.path.string() + "' already has a column '" + std::string(name) + "'; rename it");
+            throw InputError("partners: '" + spec.path.string() + "' already has a column '" + std::string(name) +
+                             "'; rename it");
 
     PartnerSet partners;
     partners.zone = locate_points(located.wkb, zones.layer->wkb, config.threads, state.control);

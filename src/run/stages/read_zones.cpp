@@ -13,8 +13,9 @@ constexpr const char* kStage = "reading zones";
 constexpr const char* kTable = "zones";
 
 std::vector<TableInfo> tables(const RunConfig&) {
-    return {{kTable, "one row per zone: its id as given, the indicators as read, the need score, ranks, classes and "
-                     "intervals, its main partnership area and partner count",
+    return {{kTable,
+             "one row per zone: its id as given, the indicators as read, the need score, ranks, classes and "
+             "intervals, its main partnership area and partner count",
              kStage}};
 }
 
@@ -22,11 +23,12 @@ void read(RunState& state) {
     const RunConfig& config = state.config;
     state.working_crs = io::spatial_reference(config.working_crs, "[run] crs");
     if (!state.working_crs.IsProjected())
-        throw ConfigError("[run] crs '" + config.working_crs + "' is not projected; areas and distances need a projected "
+        throw ConfigError("[run] crs '" + config.working_crs +
+                          "' is not projected; areas and distances need a projected "
                           "CRS in metres, e.g. \"EPSG:27700\"");
-    Layer zones = io::read_vector({"zones", config.zones.path, config.zones.layer, io::GeometryFamily::Polygonal,
-                                   config.allow_network, "", &state.control},
-                                  state.working_crs);
+    Layer zones = io::read_vector(
+        {"zones", config.zones.path, config.zones.layer, io::GeometryFamily::Polygonal, config.allow_network, "", &state.control},
+        state.working_crs);
     state.facts.inputs.push_back({"zones", config.zones.path});
     auto ids = unique_ids(zones, "zones", config.zones.path, config.zones.id);
     const std::string at = "zones: '" + config.zones.path.string() + "'";

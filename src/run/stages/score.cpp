@@ -103,8 +103,8 @@ void score(RunState& state) {
     ScoringResult scored = score_zones(scoring_input(state.config, indicators, zones, areas), spec, state.control);
     report_blanks(scored, zones, state.reports);
     for (auto& column : score_columns(scored)) OutputCatalogue::add_column(*zones.layer, std::move(column));
-    state.facts.counts.emplace_back("zones_scored",
-                                    static_cast<long long>(zones.ids.size()) - static_cast<long long>(scored.dropped_zones.size()));
+    state.facts.counts.emplace_back(
+        "zones_scored", static_cast<long long>(zones.ids.size()) - static_cast<long long>(scored.dropped_zones.size()));
     state.facts.method.push_back(scored.method_summary);
     state.facts.scoring_json = scoring_method_json(scored);
     state.scores = std::move(scored);
