@@ -116,10 +116,10 @@ std::string manifest_json(const ManifestFacts& facts) {
     for (const auto& sentence : facts.method) method += (method.empty() ? "" : " ") + sentence;
     manifest["method"] = method;
     manifest["stages"] = facts.stages;
-    ordered_json tables = ordered_json::array();
+    ordered_json catalogue = ordered_json::array();
     for (const auto& table : facts.tables)
-        tables.push_back({{"name", table.name}, {"stage", table.stage}, {"about", table.about}});
-    manifest["catalogue"] = std::move(tables);
+        catalogue.push_back({{"name", table.name}, {"stage", table.stage}, {"about", table.about}});
+    manifest["catalogue"] = std::move(catalogue);
     if (!facts.scoring_json.empty()) manifest["scoring"] = ordered_json::parse(facts.scoring_json);
     ordered_json counts = ordered_json::object();
     for (const auto& [name, value] : facts.counts) counts[name] = value;
