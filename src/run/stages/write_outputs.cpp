@@ -18,7 +18,6 @@ void write(RunState& state) {
     const OutputSpec& output = state.config.output;
     ManifestFacts& facts = state.facts;
     const auto start = std::chrono::steady_clock::now();
-    state.control.report("writing " + output.path.string());
     std::vector<const Layer*> layers;
     for (const auto& [info, layer] : state.outputs.tables()) layers.push_back(&layer);
 
