@@ -44,8 +44,12 @@ void convert(const nlohmann::json& value, const std::string& where, int depth, I
 
 toml::table table_from_json(const nlohmann::json& object, const std::string& where, int depth) {
     toml::table table;
-    for (const auto& [key, value] : object.items())
-        convert(value, where + "." + key, depth, [&](auto&& v) { table.insert_or_assign(key, std::forward<decltype(v)>(v)); });
+    for (const auto& item : object.items()) {
+        // A named copy, not a structured binding: clang before 16 cannot capture those in a lambda.
+        const std::string key = item.key();
+        convert(item.value(), where + "." + key, depth,
+                [&](auto&& v) { table.insert_or_assign(key, std::forward<decltype(v)>(v)); });
+    }
     return table;
 }
 
