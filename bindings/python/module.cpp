@@ -1,7 +1,9 @@
 // furthest._core: the private native module. The public API is the pure-Python package on top.
+#include "bind_access.hpp"
 #include "bind_crosswalk.hpp"
 #include "bind_run.hpp"
 #include "bind_scoring.hpp"
+#include "bind_spatial.hpp"
 #include "bind_zonal.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/postcodes.hpp"
@@ -47,6 +49,8 @@ PYBIND11_MODULE(_core, m) {
     furthest::python::bind_scoring(m);
     furthest::python::bind_zonal(m);
     furthest::python::bind_crosswalk(m);
+    furthest::python::bind_spatial(m);
+    furthest::python::bind_access(m);
 
     m.def(
         "normalise_postcode",

@@ -1,6 +1,7 @@
 /// @brief The front door: include this to use furthest from C++.
 #pragma once
 
+#include "furthest/access.hpp"
 #include "furthest/columns.hpp"
 #include "furthest/config.hpp"
 #include "furthest/control.hpp"
@@ -10,6 +11,7 @@
 #include "furthest/postcodes.hpp"
 #include "furthest/run.hpp"
 #include "furthest/scoring.hpp"
+#include "furthest/spatial_stats.hpp"
 #include "furthest/table.hpp"
 #include "furthest/version.hpp"
 #include "furthest/zonal.hpp"

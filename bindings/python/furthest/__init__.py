@@ -5,6 +5,7 @@ The heavy work runs in the C++ core (``furthest._core``) with the GIL released; 
 speaks pandas and GeoPandas.
 """
 
+from furthest import access, spatial
 from furthest._core import __version__, normalise_postcode
 from furthest.crosswalk import Crosswalk
 from furthest.errors import ConfigError, Error, FurthestWarning, GeometryError, InputError, OutputError
@@ -27,12 +28,14 @@ __all__ = [
     "RunWarning",
     "ScoringMethod",
     "__version__",
+    "access",
     "demo_config",
     "method_summary",
     "normalise_postcode",
     "output_tables",
     "run",
     "score",
+    "spatial",
     "validate",
     "zonal_stats",
 ]

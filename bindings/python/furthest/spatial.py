@@ -1,0 +1,255 @@
+"""Spatial weights and local spatial statistics: hot and cold spots of need.
+
+``weights`` builds queen/rook contiguity (polygons), distance-band or k-nearest-neighbour weights
+(points, or polygon centroids) in the C++ core. ``gi_star`` (Getis & Ord 1992; Ord & Getis 1995) and
+``local_moran`` (Anselin 1995) test each zone by conditional permutation: zone i's neighbours' values
+are drawn from the other zones by a random stream seeded by (seed, i), so results are identical for
+any thread count.
+
+p-values are **two-sided**: ``min(1, 2 (min(#{sim >= obs}, #{sim <= obs}) + 1) / (P + 1))``, esda's
+``alternative="two-sided"``. esda's default ("directed", GeoDa's folded pseudo p) reports the smaller
+tail undoubled, about half of this. With P permutations no p goes below ``2 / (P + 1)`` (0.002 at
+999): ``permutations_suffice`` says whether a correction's threshold is reachable at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from furthest import _core
+from furthest.errors import ConfigError, InputError
+
+__all__ = ["Weights", "fdr", "gi_star", "local_moran", "permutations_suffice", "smallest_p_value", "weights"]
+
+_QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
+
+
+class Weights:
+    """Spatial weights on a frame's index. ``native`` is the C++ ``SpatialWeights`` (CSR rows)."""
+
+    def __init__(self, native: _core.SpatialWeights, index: pd.Index, kind: str) -> None:
+        if native.n != len(index):
+            raise InputError(f"weights: {native.n} zones but an index of {len(index)}")
+        self.native = native
+        self.index = index
+        self.kind = kind
+
+    @property
+    def n(self) -> int:
+        return int(self.native.n)
+
+    @property
+    def cardinalities(self) -> pd.Series:
+        """Number of neighbours of each zone."""
+        return pd.Series(np.diff(self.native.offsets), index=self.index, name="neighbours")
+
+    @property
+    def islands(self) -> pd.Index:
+        """Labels of the zones without neighbours (never given a statistic or a class)."""
+        return self.index[self.native.islands()]
+
+    def positions(self) -> dict[int, list[int]]:
+        """Neighbours by position: {i: [j, ...]} (copies; for checks, not for loops)."""
+        offsets, neighbours = self.native.offsets, self.native.neighbours
+        return {i: neighbours[offsets[i] : offsets[i + 1]].tolist() for i in range(self.n)}
+
+    def row_standardised(self) -> Weights:
+        """A copy with each row summing to 1."""
+        native = self.native.copy()
+        native.row_standardise()
+        return Weights(native, self.index, self.kind)
+
+    def __repr__(self) -> str:
+        return f"Weights({self.kind}, n={self.n}, links={len(self.native.neighbours)}, islands={len(self.native.islands())})"
+
+
+def _points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if gdf.crs is not None and gdf.crs.is_geographic:
+        raise InputError("weights: distances need a projected CRS (metres); reproject first, e.g. gdf.to_crs(27700)")
+    geometry = gdf.geometry.values
+    if not all(geometry.geom_type == "Point"):
+        geometry = geometry.centroid
+    return shapely.get_x(geometry).astype(float), shapely.get_y(geometry).astype(float)
+
+
+def weights(
+    gdf: gpd.GeoDataFrame,
+    kind: str = "queen",
+    *,
+    threshold: float | None = None,
+    k: int | None = None,
+    binary: bool = True,
+    threads: int = 0,
+    progress: Callable[[str, float], object] | None = None,
+) -> Weights:
+    """Spatial weights of a GeoDataFrame's rows, on its index.
+
+    ``kind``: "queen" (polygons sharing a point) or "rook" (sharing an edge), binary; "distance"
+    (points, or polygon centroids, within ``threshold`` inclusive; weight 1, or 1/d when
+    ``binary=False``); "knn" (the ``k`` nearest, ties to the lower position). Copies the geometries
+    once into the engine; the GIL is released while building.
+    """
+    if kind in ("queen", "rook"):
+        wkb = shapely.to_wkb(gdf.geometry.values)
+        native = _core.contiguity_weights(list(wkb), kind, threads=threads, progress=progress)
+    elif kind == "distance":
+        if threshold is None:
+            raise ConfigError('weights: kind="distance" needs threshold=')
+        x, y = _points(gdf)
+        native = _core.distance_band_weights(x, y, float(threshold), binary=binary)
+    elif kind == "knn":
+        if k is None:
+            raise ConfigError('weights: kind="knn" needs k=')
+        x, y = _points(gdf)
+        native = _core.knn_weights(x, y, int(k))
+    else:
+        raise ConfigError(f"weights: kind {kind!r} is not one of 'queen', 'rook', 'distance', 'knn'")
+    return Weights(native, gdf.index, kind)
+
+
+def _values(data: pd.Series | pd.DataFrame, column: str | None, w: Weights) -> pd.Series:
+    if isinstance(data, pd.DataFrame):
+        if column is None:
+            raise ConfigError("column= names the values to test when a DataFrame is given")
+        data = data[column]
+    if not data.index.equals(w.index):
+        raise InputError("the values' index differs from the weights' index; build the weights from the same frame")
+    return data.astype(float)
+
+
+def _transformed(w: Weights, transform: str) -> _core.SpatialWeights:
+    if transform == "r":
+        return w.row_standardised().native
+    if transform == "b":
+        return w.native
+    raise ConfigError(f"transform: {transform!r} is not 'r' (row-standardised) or 'b' (as built)")
+
+
+def _significant(p: np.ndarray, alpha: float, correction: str) -> np.ndarray:
+    if correction == "fdr":
+        return _core.benjamini_hochberg(p, alpha)
+    tested = int(np.sum(~np.isnan(p)))
+    if correction == "bonferroni":
+        return np.nan_to_num(p, nan=1.0) <= alpha / max(tested, 1)
+    if correction == "none":
+        return np.nan_to_num(p, nan=1.0) <= alpha
+    raise ConfigError(f"correction: {correction!r} is not 'fdr', 'bonferroni' or 'none'")
+
+
+def _frame(
+    result: dict[str, Any], index: pd.Index, names: tuple[str, str, str], alpha: float, correction: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    p = result["p"]
+    frame = pd.DataFrame({names[0]: result["statistic"], names[1]: result["z"], names[2]: p}, index=index)
+    significant = _significant(p, alpha, correction)
+    frame.attrs.update(
+        permutations=result["permutations"],
+        min_p=result["min_p"],
+        alpha=alpha,
+        correction=correction,
+        permutations_suffice=permutations_suffice(result["permutations"], alpha, int(np.sum(~np.isnan(p))), correction),
+        p_value="two-sided pseudo p (about twice esda's default 'directed')",
+    )
+    return frame, significant
+
+
+def gi_star(
+    data: pd.Series | pd.DataFrame,
+    weights: Weights,
+    *,
+    column: str | None = None,
+    permutations: int = 999,
+    seed: int = 0,
+    transform: str = "r",
+    alpha: float = 0.05,
+    correction: str = "fdr",
+    threads: int = 0,
+    progress: Callable[[str, float], object] | None = None,
+) -> pd.DataFrame:
+    """Local Getis–Ord Gi* of each zone, on the caller's index.
+
+    Columns: ``gi_star`` (esda ``G_Local(star=True)``'s Gs), ``gi_z`` (against the permutations),
+    ``gi_p`` (two-sided pseudo p), ``hot_cold`` ("hot", "cold", "not significant", "island") after
+    ``correction`` ("fdr" Benjamini–Hochberg, "bonferroni", "none") at ``alpha``. ``attrs`` holds
+    ``min_p`` and ``permutations_suffice``. The GIL is released; Ctrl-C stops it.
+    """
+    values = _values(data, column, weights)
+    result = _core.local_gi_star(
+        values.to_numpy(),
+        _transformed(weights, transform),
+        permutations=permutations,
+        seed=seed,
+        threads=threads,
+        progress=progress,
+    )
+    frame, significant = _frame(result, values.index, ("gi_star", "gi_z", "gi_p"), alpha, correction)
+    cluster = result["cluster"]
+    labels = np.where(cluster > 0, "hot", "cold").astype(object)
+    labels[~significant] = "not significant"
+    labels[np.isnan(result["statistic"])] = "island"
+    frame["hot_cold"] = pd.Categorical(labels, categories=["hot", "cold", "not significant", "island"])
+    return frame
+
+
+def local_moran(
+    data: pd.Series | pd.DataFrame,
+    weights: Weights,
+    *,
+    column: str | None = None,
+    permutations: int = 999,
+    seed: int = 0,
+    transform: str = "r",
+    alpha: float = 0.05,
+    correction: str = "fdr",
+    threads: int = 0,
+    progress: Callable[[str, float], object] | None = None,
+) -> pd.DataFrame:
+    """Local Moran's I of each zone, on the caller's index.
+
+    Columns: ``moran_i`` (esda ``Moran_Local``'s Is), ``moran_z``, ``moran_p`` (two-sided pseudo p),
+    ``quadrant`` (esda's q: 1 HH, 2 LH, 3 LL, 4 HL; 0 for islands) and ``cluster`` ("HH", "LL", "HL",
+    "LH" where significant after ``correction``, else "not significant", or "island").
+    """
+    values = _values(data, column, weights)
+    result = _core.local_moran(
+        values.to_numpy(),
+        _transformed(weights, transform),
+        permutations=permutations,
+        seed=seed,
+        threads=threads,
+        progress=progress,
+    )
+    frame, significant = _frame(result, values.index, ("moran_i", "moran_z", "moran_p"), alpha, correction)
+    quadrant = result["cluster"].astype(np.int8)
+    frame["quadrant"] = quadrant
+    labels = np.array([_QUADRANTS.get(int(q), "island") for q in quadrant], dtype=object)
+    labels[(quadrant > 0) & ~significant] = "not significant"
+    frame["cluster"] = pd.Categorical(labels, categories=["HH", "LL", "HL", "LH", "not significant", "island"])
+    return frame
+
+
+def fdr(p: pd.Series | np.ndarray, alpha: float = 0.05) -> pd.Series | np.ndarray:
+    """Benjamini–Hochberg step-up: True where rejected at false-discovery rate ``alpha``; NaN is
+    neither tested nor counted. A Series comes back on its index."""
+    values = np.asarray(p, dtype=float)
+    reject = _core.benjamini_hochberg(values, float(alpha))
+    if isinstance(p, pd.Series):
+        return pd.Series(reject, index=p.index, name="fdr_reject")
+    return reject
+
+
+def smallest_p_value(permutations: int) -> float:
+    """The smallest two-sided pseudo p ``permutations`` can give: 2 / (permutations + 1)."""
+    return float(_core.smallest_p_value(permutations))
+
+
+def permutations_suffice(permutations: int, alpha: float, tests: int, correction: str = "fdr") -> bool:
+    """Whether the smallest attainable p reaches ``alpha`` (correction "none") or ``alpha / tests``
+    ("bonferroni", and "fdr", whose strictest step is that bound)."""
+    return bool(_core.permutations_suffice(permutations, alpha, tests, correction))
