@@ -1,4 +1,5 @@
-// Queen and rook contiguity from polygons. Candidate pairs come from a grid over the envelopes;
+// Queen and rook contiguity from polygons (the spatial weights' geometry step; GEOS lives in
+// geography). Candidate pairs come from a grid over the envelopes;
 // each pair is decided by GEOS (DE-9IM), so vertices of one polygon lying on another's edge count
 // as shared points, as the polygons' geometry says, not only coordinates that match exactly.
 #include "core/parallel.hpp"
