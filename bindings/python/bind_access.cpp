@@ -52,6 +52,20 @@ py::dict catchment_dict(const FloatingCatchment& r) {
     return d;
 }
 
+// 2SFCA or BFCA from NumPy arrays, the GIL released while it runs.
+template <class Method>
+py::dict floating_catchment(Method method, const InteractionMatrix& im, const Doubles& demand, const Doubles& supply,
+                            const Decay& decay) {
+    const auto d = vector_of(demand);
+    const auto s = vector_of(supply);
+    FloatingCatchment r;
+    {
+        py::gil_scoped_release release;
+        r = method(im, d, s, decay);
+    }
+    return catchment_dict(r);
+}
+
 }  // namespace
 
 void bind_access(py::module_& m) {
@@ -162,14 +176,7 @@ void bind_access(py::module_& m) {
     m.def(
         "two_step_fca",
         [](const InteractionMatrix& im, const Doubles& demand, const Doubles& supply, const Decay& decay) {
-            const auto d = vector_of(demand);
-            const auto s = vector_of(supply);
-            FloatingCatchment r;
-            {
-                py::gil_scoped_release release;
-                r = two_step_fca(im, d, s, decay);
-            }
-            return catchment_dict(r);
+            return floating_catchment(two_step_fca, im, demand, supply, decay);
         },
         py::arg("matrix"), py::arg("demand"), py::arg("supply"), py::arg("decay") = Decay::uniform(),
         "2SFCA (E2SFCA with a decay): {access, site_demand, site_ratio}.");
@@ -177,14 +184,7 @@ void bind_access(py::module_& m) {
     m.def(
         "balanced_fca",
         [](const InteractionMatrix& im, const Doubles& demand, const Doubles& supply, const Decay& decay) {
-            const auto d = vector_of(demand);
-            const auto s = vector_of(supply);
-            FloatingCatchment r;
-            {
-                py::gil_scoped_release release;
-                r = balanced_fca(im, d, s, decay);
-            }
-            return catchment_dict(r);
+            return floating_catchment(balanced_fca, im, demand, supply, decay);
         },
         py::arg("matrix"), py::arg("demand"), py::arg("supply"), py::arg("decay") = Decay::uniform(),
         "Balanced FCA (Paez et al. 2019): {access, site_demand, site_ratio, zone_supply}.");

@@ -9,6 +9,8 @@
 namespace furthest::run_detail {
 namespace {
 
+constexpr const char* kConfigFile = "the config file";
+
 std::string source_of(const RunConfig& config) {
     if (!config.source_name.empty()) return config.source_name;
     return config.config_path.empty() ? std::string("<in-memory config>") : "'" + config.config_path.string() + "'";
@@ -35,22 +37,24 @@ bool inside(const std::filesystem::path& real, const std::vector<std::filesystem
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::filesystem::path>> input_paths(const RunConfig& config) {
-    std::vector<std::pair<std::string, std::filesystem::path>> paths = {{"[zones] path", config.zones.path},
-                                                                        {"[areas] path", config.areas.path}};
+std::vector<InputPath> input_paths(const RunConfig& config) {
+    std::vector<InputPath> paths = {{"[zones] path", "zones", config.zones.path}, {"[areas] path", "areas", config.areas.path}};
     for (std::size_t i = 0; i < config.indicators.size(); ++i) {
         const auto& spec = config.indicators[i];
         const std::string section = "[[indicators]] #" + std::to_string(i + 1);
-        paths.emplace_back(section + " path", spec.path);
+        const std::string role = "indicator '" + spec.name + "'";
+        paths.push_back({section + " path", role, spec.path});
         if (spec.via) {
-            if (!spec.via->lookup.empty()) paths.emplace_back(section + ".via lookup", spec.via->lookup);
-            if (!spec.via->weight_path.empty()) paths.emplace_back(section + ".via split_weight", spec.via->weight_path);
-            if (!spec.via->raster_weights.empty()) paths.emplace_back(section + ".via weights", spec.via->raster_weights);
+            if (!spec.via->lookup.empty()) paths.push_back({section + ".via lookup", role + " lookup", spec.via->lookup});
+            if (!spec.via->weight_path.empty())
+                paths.push_back({section + ".via split_weight", role + " split weights", spec.via->weight_path});
+            if (!spec.via->raster_weights.empty())
+                paths.push_back({section + ".via weights", role + " weights", spec.via->raster_weights});
         }
     }
-    if (config.partners) paths.emplace_back("[partners] path", config.partners->path);
-    if (config.postcodes) paths.emplace_back("[postcodes] path", config.postcodes->path);
-    if (!config.config_path.empty()) paths.emplace_back("the config file", config.config_path);
+    if (config.partners) paths.push_back({"[partners] path", "partners", config.partners->path});
+    if (config.postcodes) paths.push_back({"[postcodes] path", "postcodes", config.postcodes->path});
+    if (!config.config_path.empty()) paths.push_back({kConfigFile, "config", config.config_path});
     return paths;
 }
 
@@ -73,30 +77,17 @@ void check_invariants(const RunConfig& config, const std::vector<std::string>& t
     const auto inputs = input_paths(config);
     // Network paths: refused before anything is opened, with the message the readers give
     // (an InputError naming the input the way its reader does).
-    if (!config.allow_network) {
-        io::check_local_path("zones", config.zones.path, false);
-        io::check_local_path("areas", config.areas.path, false);
-        for (const auto& spec : config.indicators) {
-            const std::string role = "indicator '" + spec.name + "'";
-            io::check_local_path(role, spec.path, false);
-            if (spec.via) {
-                io::check_local_path(role + " lookup", spec.via->lookup, false);
-                io::check_local_path(role + " split weights", spec.via->weight_path, false);
-                io::check_local_path(role + " weights", spec.via->raster_weights, false);
-            }
-        }
-        if (config.partners) io::check_local_path("partners", config.partners->path, false);
-        if (config.postcodes) io::check_local_path("postcodes", config.postcodes->path, false);
-    }
+    if (!config.allow_network)
+        for (const auto& input : inputs) io::check_local_path(input.role, input.path, false);
 
     // An output written over an input would destroy it on the rename: refuse before reading.
     auto outputs = output_paths(config, tables);
     for (auto& output : outputs) output = resolved(output);
-    for (const auto& [key, path] : inputs) {
-        const auto input = resolved(path);
+    for (const auto& input : inputs) {
+        const auto real = resolved(input.path);
         for (const auto& output : outputs)
-            if (output == input)
-                fail(config, "output '" + output.string() + "' would overwrite the input named by " + key +
+            if (output == real)
+                fail(config, "output '" + output.string() + "' would overwrite the input named by " + input.key +
                                  "; expected a different [output] path");
     }
 
@@ -107,14 +98,15 @@ void check_invariants(const RunConfig& config, const std::vector<std::string>& t
     for (const auto& folder : config.allowed_folders) roots.push_back(resolved(folder));
     std::vector<std::string> names;
     for (const auto& root : roots) names.push_back(root.string());
-    std::vector<std::pair<std::string, std::filesystem::path>> checked = inputs;
-    for (const auto& output : output_paths(config, tables)) checked.emplace_back("[output] path", output);
-    for (const auto& [key, path] : checked) {
-        if (key == "the config file") continue;  // the config names the folders; it may live elsewhere
+    auto refuse_outside = [&](const std::string& key, const std::filesystem::path& path) {
         if (!inside(resolved(path), roots))
             fail(config, key + " '" + path.string() + "' lies outside the allowed folders " + core::join_names(names) +
                              "; expected a path inside one of them");
-    }
+    };
+    for (const auto& input : inputs)
+        if (input.key != kConfigFile)
+            refuse_outside(input.key, input.path);  // the config names the folders; it may live elsewhere
+    for (const auto& output : output_paths(config, tables)) refuse_outside("[output] path", output);
 }
 
 }  // namespace furthest::run_detail

@@ -11,8 +11,16 @@
 
 namespace furthest::run_detail {
 
-/// Every input the config names, with the key that names it ("[zones] path", ...).
-std::vector<std::pair<std::string, std::filesystem::path>> input_paths(const RunConfig& config);
+/// An input the config names: the key that names it ("[zones] path"), the role its reader
+/// names it by in messages ("zones", "indicator 'imd'"), and the path.
+struct InputPath {
+    std::string key;
+    std::string role;
+    std::filesystem::path path;
+};
+
+/// Every input the config names, the config file itself included.
+std::vector<InputPath> input_paths(const RunConfig& config);
 
 /// Every file the run would write for the given output tables: the GeoPackage, the manifest
 /// and the spreadsheet copies [output] asks for.
