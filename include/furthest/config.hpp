@@ -5,6 +5,7 @@
 #include "furthest/scoring.hpp"
 #include "furthest/zonal.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -87,12 +88,74 @@ struct IndicatorSpec {
     std::optional<ViaSpec> via;  ///< when the table is not keyed by zone id
 };
 
-/// Places that already help people: points from x/y or postcode columns, or a point layer.
+/// One table of places that already help people ([[partners]]; the single-table [partners] is
+/// read as one entry): points from x/y or postcode columns, or a point layer, each row a
+/// partner of a type with capacity.
 struct PartnersSpec {
+    std::string name;   ///< the table's label in outputs and messages; default: the file's stem
     std::filesystem::path path;
     std::string layer;
     SiteColumns site;   ///< empty: the file is a point layer
     std::string where;  ///< optional OGR SQL filter, e.g. "\"Year closed\" IS NULL"
+    std::string id;     ///< optional id column: duplicates are reported; travel-cost destinations
+    std::string type;   ///< every row's type ("library", "GP practice"), or
+    std::string type_column;  ///< a column holding each row's type
+    std::vector<std::string> capacity;  ///< numeric capacity columns (champions, sessions a week, devices)
+    std::string active_from;  ///< optional date column (YYYY, YYYY-MM or YYYY-MM-DD; blank: always was)
+    std::string active_to;    ///< optional date column; blank: still active
+};
+
+/// People ([population]): a count per zone joined like an indicator (by key or `via`), used as
+/// demand for access, as weights for area roll-ups and for people-in-need counts; optional
+/// population-weighted centroids are the zones' origins.
+struct PopulationSpec {
+    IndicatorSpec count;  ///< path, layer, key, column and optional via; name is "population"
+    std::filesystem::path centroids;  ///< optional table of one point per zone
+    std::string centroids_layer;
+    std::string centroids_key;  ///< its zone id column
+    SiteColumns centroids_site; ///< its x, y and crs
+};
+
+/// How far a partner reaches and how its pull fades with cost.
+enum class DecayKind {
+    Uniform,   ///< "uniform": every partner within the catchment counts fully (plain 2SFCA)
+    Linear,    ///< "linear": 1 - cost / catchment
+    Gaussian   ///< "gaussian": exp(-cost^2 / (2 bandwidth^2)) within the catchment (E2SFCA)
+};
+
+/// A user's travel costs ([access.travel_costs]): rows of (zone id, partner id, cost).
+struct TravelCostsSpec {
+    std::filesystem::path path;
+    std::string layer;
+    std::string origin;       ///< zone id column
+    std::string destination;  ///< partner id column (the partners tables' `id` values)
+    std::string cost;         ///< minutes, metres ... (as `catchment`)
+};
+
+/// Access to support ([access]): needs [[partners]]; demand is [population] when given.
+struct AccessSpec {
+    double catchment = 0.0;   ///< metres (straight line), or the travel-cost table's unit
+    DecayKind decay = DecayKind::Uniform;
+    double bandwidth = 0.0;   ///< gaussian: sigma; 0 means catchment / 2
+    std::string capacity;     ///< the capacity column that is supply; empty: each partner counts one
+    std::string as_of;        ///< YYYY-MM-DD: partners active that day (needed with active_from/to)
+    std::optional<TravelCostsSpec> travel_costs;  ///< unset: straight-line distance in the working CRS
+};
+
+/// Spatial weights for hot spots.
+enum class WeightsKind { Queen, Rook, Knn, DistanceBand };
+
+/// Hot and cold spots ([hotspots]) of the need-support gap (or the need score): local Gi* and
+/// local Moran's I with seeded permutation inference.
+struct HotspotsSpec {
+    std::string variable = "gap_score";  ///< "gap_score" (needs [access]) or "score"
+    WeightsKind weights = WeightsKind::Queen;
+    int k = 6;                 ///< knn
+    double distance = 0.0;     ///< distance band, metres
+    int permutations = 999;
+    std::uint64_t seed = 20261128;
+    double alpha = 0.05;
+    bool false_discovery_rate = true;  ///< Benjamini-Hochberg over the zones; false: each zone at alpha
 };
 
 /// A row whose postcode is blank, malformed, unknown or without coordinates (`unmatched = ...`).
@@ -134,7 +197,10 @@ struct RunConfig {
     ZonesSpec zones;
     AreasSpec areas;
     std::vector<IndicatorSpec> indicators;
-    std::optional<PartnersSpec> partners;
+    std::vector<PartnersSpec> partners;       ///< [[partners]], in order
+    std::optional<PopulationSpec> population;
+    std::optional<AccessSpec> access;
+    std::optional<HotspotsSpec> hotspots;
     std::optional<PostcodesSpec> postcodes;
     /// How the indicators become a need index ([scoring]); built from [[indicators]] (z-scores,
     /// their directions and weights, weighted arithmetic mean) when the config has none.

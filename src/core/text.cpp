@@ -44,4 +44,15 @@ std::string join_names(const std::vector<std::string>& names, std::size_t limit)
     return out;
 }
 
+std::string slug(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u)) out += static_cast<char>(std::tolower(u));
+        else if (!out.empty() && out.back() != '_') out += '_';
+    }
+    while (!out.empty() && out.back() == '_') out.pop_back();
+    return out.empty() ? std::string("unspecified") : out;
+}
+
 }  // namespace furthest::core

@@ -16,4 +16,8 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 /// "'a', 'b', 'c'" (at most `limit` names, then "... (N in all)").
 std::string join_names(const std::vector<std::string>& names, std::size_t limit = 12);
 
+/// A column-name fragment from free text: lower case, runs of other characters as one '_'
+/// ("GP practice" -> "gp_practice"); "unspecified" when nothing is left.
+std::string slug(std::string_view text);
+
 }  // namespace furthest::core

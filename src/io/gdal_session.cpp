@@ -31,19 +31,23 @@ void CPL_STDCALL ScopedErrorCollector::handle(CPLErr level, CPLErrorNum, const c
     }
 }
 
-void check_local_path(const std::string& role, const std::filesystem::path& path, bool allow_network) {
-    if (allow_network) return;
-    // Any of these prefixes, even nested (/vsizip//vsicurl/...), makes GDAL open a connection.
+bool is_network_path(const std::string& text) {
+    // GDAL reads a URL, or a /vsi... chain whose handlers may nest (/vsizip//vsicurl/...); a
+    // plain file whose name merely contains "vsigs" or "http://" further along is local.
+    for (std::string_view scheme : {"http://", "https://", "ftp://"})
+        if (text.rfind(scheme, 0) == 0) return true;
+    if (text.rfind("/vsi", 0) != 0) return false;
     static constexpr std::array<std::string_view, 12> network_markers = {"/vsicurl", "/vsis3",  "/vsigs",    "/vsiaz",
                                                                          "/vsiadls", "/vsioss", "/vsiswift", "/vsiwebhdfs",
                                                                          "/vsihdfs", "http://", "https://",  "ftp://"};
-    const std::string text = path.string();
-    for (auto marker : network_markers) {
-        if (text.find(marker) != std::string::npos) {
-            throw InputError(role + ": '" + text + "' is a network path; network access is off " +
-                             "(set allow_network = true under [run] to allow it)");
-        }
-    }
+    return std::any_of(network_markers.begin(), network_markers.end(),
+                       [&](std::string_view marker) { return text.find(marker) != std::string::npos; });
+}
+
+void check_local_path(const std::string& role, const std::filesystem::path& path, bool allow_network) {
+    if (allow_network || !is_network_path(path.string())) return;
+    throw InputError(role + ": '" + path.string() + "' is a network path; network access is off " +
+                     "(set allow_network = true under [run] to allow it)");
 }
 
 GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path, bool allow_network) {

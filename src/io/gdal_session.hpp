@@ -35,6 +35,10 @@ private:
 };
 
 /// Throw InputError when `path` would make GDAL reach the network and `allow_network` is off.
+/// True for a URL or a GDAL /vsi... chain that opens a connection (/vsicurl/, /vsis3/, nested
+/// ones such as /vsizip//vsicurl/...).
+bool is_network_path(const std::string& text);
+
 void check_local_path(const std::string& role, const std::filesystem::path& path, bool allow_network);
 
 /// Open a vector/table dataset read-only; InputError naming `role` and path on failure.

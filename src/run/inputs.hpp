@@ -47,8 +47,15 @@ private:
 /// or by postcode through the run's [postcodes] directory. A row whose postcode cannot be placed
 /// is an InputError naming file, row, column and value; with [postcodes] unmatched = "warn" it
 /// is left out instead and listed in `reports`.
+/// Rows left out because their postcode could not be placed (with [postcodes] unmatched = "warn").
+struct UnplacedRows {
+    long long blank_or_malformed = 0;
+    long long unknown = 0;  ///< not in the directory, or in it without coordinates
+};
+
 Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
-                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports);
+                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports,
+                  UnplacedRows* unplaced = nullptr);
 
 /// Zones as read: ids as text, and the zones output table, which holds their geometry in the
 /// working CRS (repaired) from the first stage on, so it is never copied.

@@ -16,10 +16,6 @@ std::string source_of(const RunConfig& config) {
     return config.config_path.empty() ? std::string("<in-memory config>") : "'" + config.config_path.string() + "'";
 }
 
-[[noreturn]] void fail(const RunConfig& config, const std::string& message) {
-    throw ConfigError("config " + source_of(config) + ": " + message);
-}
-
 // The path with symbolic links and '..' resolved as far as it exists; never throws (a path the
 // file system cannot resolve, e.g. too long, stays as written and fails later when opened).
 std::filesystem::path resolved(const std::filesystem::path& path) {
@@ -37,6 +33,10 @@ bool inside(const std::filesystem::path& real, const std::vector<std::filesystem
 
 }  // namespace
 
+void refuse_config(const RunConfig& config, const std::string& message) {
+    throw ConfigError("config " + source_of(config) + ": " + message);
+}
+
 std::vector<InputPath> input_paths(const RunConfig& config) {
     std::vector<InputPath> paths = {{"[zones] path", "zones", config.zones.path}, {"[areas] path", "areas", config.areas.path}};
     for (std::size_t i = 0; i < config.indicators.size(); ++i) {
@@ -52,7 +52,19 @@ std::vector<InputPath> input_paths(const RunConfig& config) {
                 paths.push_back({section + ".via weights", role + " weights", spec.via->raster_weights});
         }
     }
-    if (config.partners) paths.push_back({"[partners] path", "partners", config.partners->path});
+    for (const auto& partners : config.partners)
+        paths.push_back({partners_section(config, partners) + " path",
+                         config.partners.size() == 1 ? std::string("partners") : "partners '" + partners.name + "'",
+                         partners.path});
+    if (config.population) {
+        paths.push_back({"[population] path", "population", config.population->count.path});
+        if (config.population->count.via && !config.population->count.via->lookup.empty())
+            paths.push_back({"[population.via] lookup", "population lookup", config.population->count.via->lookup});
+        if (!config.population->centroids.empty())
+            paths.push_back({"[population.centroids] path", "population centroids", config.population->centroids});
+    }
+    if (config.access && config.access->travel_costs)
+        paths.push_back({"[access.travel_costs] path", "travel costs", config.access->travel_costs->path});
     if (config.postcodes) paths.push_back({"[postcodes] path", "postcodes", config.postcodes->path});
     if (!config.config_path.empty()) paths.push_back({kConfigFile, "config", config.config_path});
     return paths;
@@ -67,18 +79,23 @@ std::vector<std::filesystem::path> output_paths(const RunConfig& config, const s
 }
 
 void check_invariants(const RunConfig& config, const std::vector<std::string>& tables) {
-    if (config.output.path.empty()) fail(config, "[output] path is empty; expected a GeoPackage path ending in .gpkg");
+    if (config.output.path.empty()) refuse_config(config, "[output] path is empty; expected a GeoPackage path ending in .gpkg");
     if (config.output.path.extension() != ".gpkg")
-        fail(config, "'path' in [output] is '" + config.output.path.string() + "'; expected a GeoPackage path ending in .gpkg");
+        refuse_config(config,
+                      "'path' in [output] is '" + config.output.path.string() + "'; expected a GeoPackage path ending in .gpkg");
     if (config.threads < 0 || config.threads > 1024)
-        fail(config,
-             "'threads' in [run] is " + std::to_string(config.threads) + "; expected a whole number from 0 (all cores) to 1024");
+        refuse_config(config, "'threads' in [run] is " + std::to_string(config.threads) +
+                                  "; expected a whole number from 0 (all cores) to 1024");
 
     const auto inputs = input_paths(config);
-    // Network paths: refused before anything is opened, with the message the readers give
-    // (an InputError naming the input the way its reader does).
+    // Network paths: refused before anything is opened (the readers refuse them again, for
+    // callers that read without a config).
     if (!config.allow_network)
-        for (const auto& input : inputs) io::check_local_path(input.role, input.path, false);
+        for (const auto& input : inputs)
+            if (io::is_network_path(input.path.string()))
+                refuse_config(config, input.key + " '" + input.path.string() +
+                                          "' is a network path; network access is off (set allow_network = true under "
+                                          "[run] to allow it)");
 
     // An output written over an input would destroy it on the rename: refuse before reading.
     auto outputs = output_paths(config, tables);
@@ -87,8 +104,8 @@ void check_invariants(const RunConfig& config, const std::vector<std::string>& t
         const auto real = resolved(input.path);
         for (const auto& output : outputs)
             if (output == real)
-                fail(config, "output '" + output.string() + "' would overwrite the input named by " + input.key +
-                                 "; expected a different [output] path");
+                refuse_config(config, "output '" + output.string() + "' would overwrite the input named by " + input.key +
+                                          "; expected a different [output] path");
     }
 
     // A shared batch service confines each run to named folders: no input or output elsewhere,
@@ -100,8 +117,8 @@ void check_invariants(const RunConfig& config, const std::vector<std::string>& t
     for (const auto& root : roots) names.push_back(root.string());
     auto refuse_outside = [&](const std::string& key, const std::filesystem::path& path) {
         if (!inside(resolved(path), roots))
-            fail(config, key + " '" + path.string() + "' lies outside the allowed folders " + core::join_names(names) +
-                             "; expected a path inside one of them");
+            refuse_config(config, key + " '" + path.string() + "' lies outside the allowed folders " + core::join_names(names) +
+                                      "; expected a path inside one of them");
     };
     for (const auto& input : inputs)
         if (input.key != kConfigFile)

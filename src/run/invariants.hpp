@@ -19,6 +19,12 @@ struct InputPath {
     std::filesystem::path path;
 };
 
+/// How messages name a partners table's section: "[partners]" when the config has one table,
+/// "[[partners]] 'libraries'" among several.
+inline std::string partners_section(const RunConfig& config, const PartnersSpec& spec) {
+    return config.partners.size() == 1 ? std::string("[partners]") : "[[partners]] '" + spec.name + "'";
+}
+
 /// Every input the config names, the config file itself included.
 std::vector<InputPath> input_paths(const RunConfig& config);
 
@@ -31,5 +37,9 @@ std::vector<std::filesystem::path> output_paths(const RunConfig& config, const s
 /// set; threads are 0..1024. InputError (as the readers word it) for a network path without
 /// [run] allow_network.
 void check_invariants(const RunConfig& config, const std::vector<std::string>& tables);
+
+/// ConfigError whose message starts by naming the config (its file, or the name the caller gave
+/// an in-memory one), as every refusal at the door does.
+[[noreturn]] void refuse_config(const RunConfig& config, const std::string& message);
 
 }  // namespace furthest::run_detail

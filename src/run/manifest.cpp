@@ -72,11 +72,64 @@ std::string effective_config_json(const RunConfig& config) {
         indicators.push_back(std::move(entry));
     }
     out["indicators"] = std::move(indicators);
-    if (config.partners) {
-        ordered_json partners = {
-            {"path", config.partners->path.string()}, {"layer", config.partners->layer}, {"where", config.partners->where}};
-        partners.update(site(config.partners->site));
+    if (!config.partners.empty()) {
+        ordered_json partners = ordered_json::array();
+        for (const auto& spec : config.partners) {
+            ordered_json entry = {{"name", spec.name},
+                                  {"path", spec.path.string()},
+                                  {"layer", spec.layer},
+                                  {"where", spec.where},
+                                  {"id", spec.id},
+                                  {"type", spec.type},
+                                  {"type_column", spec.type_column},
+                                  {"capacity", spec.capacity},
+                                  {"active_from", spec.active_from},
+                                  {"active_to", spec.active_to}};
+            entry.update(site(spec.site));
+            partners.push_back(std::move(entry));
+        }
         out["partners"] = std::move(partners);
+    }
+    if (config.population) {
+        const PopulationSpec& spec = *config.population;
+        ordered_json population = {{"path", spec.count.path.string()}, {"key", spec.count.key}, {"column", spec.count.column}};
+        if (spec.count.via && !spec.count.via->lookup.empty())
+            population["via"] = {
+                {"lookup", spec.count.via->lookup.string()}, {"from", spec.count.via->from}, {"to", spec.count.via->to}};
+        if (!spec.centroids.empty()) {
+            ordered_json centroids = {{"path", spec.centroids.string()}, {"key", spec.centroids_key}};
+            centroids.update(site(spec.centroids_site));
+            population["centroids"] = std::move(centroids);
+        }
+        out["population"] = std::move(population);
+    }
+    if (config.access) {
+        const AccessSpec& spec = *config.access;
+        static constexpr const char* decays[] = {"uniform", "linear", "gaussian"};
+        ordered_json access = {{"catchment", spec.catchment},
+                               {"decay", decays[static_cast<int>(spec.decay)]},
+                               {"bandwidth", spec.bandwidth},
+                               {"capacity", spec.capacity},
+                               {"as_of", spec.as_of}};
+        if (spec.travel_costs)
+            access["travel_costs"] = {{"path", spec.travel_costs->path.string()},
+                                      {"origin", spec.travel_costs->origin},
+                                      {"destination", spec.travel_costs->destination},
+                                      {"cost", spec.travel_costs->cost}};
+        else access["distance"] = "straight line in the working CRS (metres)";
+        out["access"] = std::move(access);
+    }
+    if (config.hotspots) {
+        const HotspotsSpec& spec = *config.hotspots;
+        static constexpr const char* weights[] = {"queen", "rook", "knn", "distance"};
+        out["hotspots"] = {{"variable", spec.variable},
+                           {"weights", weights[static_cast<int>(spec.weights)]},
+                           {"k", spec.k},
+                           {"distance", spec.distance},
+                           {"permutations", spec.permutations},
+                           {"seed", spec.seed},
+                           {"alpha", spec.alpha},
+                           {"correction", spec.false_discovery_rate ? "fdr" : "none"}};
     }
     if (config.postcodes)
         out["postcodes"] = {{"path", config.postcodes->path.string()},
@@ -121,6 +174,7 @@ std::string manifest_json(const ManifestFacts& facts) {
         catalogue.push_back({{"name", table.name}, {"stage", table.stage}, {"about", table.about}});
     manifest["catalogue"] = std::move(catalogue);
     if (!facts.scoring_json.empty()) manifest["scoring"] = ordered_json::parse(facts.scoring_json);
+    for (const auto& [name, json] : facts.sections) manifest[name] = ordered_json::parse(json);
     ordered_json counts = ordered_json::object();
     for (const auto& [name, value] : facts.counts) counts[name] = value;
     manifest["counts"] = std::move(counts);

@@ -33,6 +33,8 @@ struct ManifestFacts {
     std::vector<std::string> method;  ///< plain words a report can quote, one sentence or more per stage
     std::string scoring_json;  ///< the scoring method in detail (weights, PCA, correlation, reports)
     std::vector<std::string> stages;  ///< the stages run, in order
+    /// Sections a stage adds to the manifest (name, JSON text), e.g. "hotspots" with its inference.
+    std::vector<std::pair<std::string, std::string>> sections;
     std::string manifest;  ///< the manifest's JSON text, once written
     std::filesystem::path manifest_path;  ///< where it went, once committed
 };

@@ -13,16 +13,19 @@
 namespace furthest {
 namespace run_detail {
 
-extern const Stage read_zones_stage, build_areas_stage, join_indicators_stage, score_stage, locate_partners_stage, roll_up_stage,
-    write_outputs_stage;
+extern const Stage read_zones_stage, build_areas_stage, join_indicators_stage, join_population_stage, score_stage,
+    locate_partners_stage, access_stage, hotspots_stage, roll_up_stage, write_outputs_stage;
 
 const std::vector<Stage>& pipeline() {
     static const std::vector<Stage> stages = {
         read_zones_stage,       // zones: ids, geometry in the working CRS -> the zones table
         build_areas_stage,      // areas and the zone -> area crosswalk -> the areas table
         join_indicators_stage,  // [[indicators]] onto the zones -> indicator columns
+        join_population_stage,  // [population] onto the zones -> population
         score_stage,            // the need index and its intervals -> score columns
-        locate_partners_stage,  // partner sites in zones and areas -> the partners table
+        locate_partners_stage,  // [[partners]] in zones and areas -> the partners and partner_quality tables
+        access_stage,           // [access]: zones x partners -> access columns, the need-support gap
+        hotspots_stage,         // [hotspots]: Gi* and local Moran of the gap (or need) -> hotspot columns
         roll_up_stage,          // zones and partners by area -> area columns, roll-up, zone_areas
         write_outputs_stage,    // the catalogue to GeoPackage, CSV/XLSX and manifest, all or nothing
     };
@@ -39,12 +42,13 @@ void check_zone_column_names(const RunConfig& config) {
         for (auto& name : stage.zone_columns(config)) reserved.insert(std::move(name));
     for (const auto& spec : config.indicators)
         if (reserved.count(spec.name) || spec.name == config.zones.id)
-            throw ConfigError("indicator name '" + spec.name +
-                              "' clashes with an output column of the zones layer; "
-                              "give it another 'name' in its [[indicators]] entry");
+            run_detail::refuse_config(config, "indicator name '" + spec.name +
+                                                  "' clashes with an output column of the zones layer; "
+                                                  "give it another 'name' in its [[indicators]] entry");
     if (reserved.count(config.zones.id))
-        throw ConfigError("zones: id column '" + config.zones.id + "' clashes with an output column; rename it in '" +
-                          config.zones.path.string() + "'");
+        run_detail::refuse_config(config, "zones: id column '" + config.zones.id +
+                                              "' clashes with an output column; rename it in '" + config.zones.path.string() +
+                                              "'");
 }
 
 std::vector<std::string> table_names(const RunConfig& config) {

@@ -50,11 +50,36 @@ private:
     std::list<std::pair<TableInfo, Layer>> tables_;
 };
 
-/// Partner sites located in the zones and areas.
+/// Partner sites of every [[partners]] table, located in the zones and areas.
 struct PartnerSet {
     Layer* table = nullptr;             ///< the partners output table (inputs, geometry, zone_id, area_id)
     std::vector<Eigen::Index> zone;     ///< per partner: zone index, -1 = none
     std::vector<Eigen::Index> area;     ///< per partner: area index, -1 = none
+    std::vector<double> x, y;           ///< per partner, working CRS
+    std::vector<std::string> type;      ///< per partner ("" when its table gives none)
+    std::vector<std::string> id;        ///< per partner ("" when its table has no id column)
+    std::vector<std::string> capacity_names;
+    Eigen::MatrixXd capacity;           ///< partners x capacity_names; NaN blank or not listed
+};
+
+/// People per zone ([population]) and where they are.
+struct PeopleSet {
+    Eigen::VectorXd count;              ///< per zone
+};
+
+/// Where each zone's trips start: population-weighted centroids, or a point inside the zone.
+struct ZoneOrigins {
+    std::vector<double> x, y;
+    std::string method;                 ///< plain words for the manifest
+};
+
+/// Access to partners per zone and the need-support gap.
+struct AccessSet {
+    Eigen::VectorXd support;            ///< the measure the gap uses (higher = better served)
+    std::string support_column;         ///< its zones column
+    Eigen::VectorXd zone_supply;        ///< BFCA supply allocated per zone (empty without population)
+    Eigen::VectorXd gap_score;          ///< need percentile - support percentile, in (-1, 1)
+    std::vector<bool> high_need_low_support;
 };
 
 /// Everything a run knows. Stages read the members of earlier stages and add their own; the
@@ -80,7 +105,10 @@ struct RunState {
     std::optional<AreaSet> areas;           ///< build areas: areas, zone -> area crosswalk, the areas table
     std::optional<Eigen::MatrixXd> indicators;  ///< join indicators: zones x [[indicators]], NaN = blank
     std::optional<ScoringResult> scores;    ///< score
+    std::optional<PeopleSet> people;        ///< join population (when the config has [population])
     std::optional<PartnerSet> partners;     ///< locate partners (when the config names them)
+    std::optional<ZoneOrigins> origins;     ///< access
+    std::optional<AccessSet> access;        ///< access (when the config has [access])
     std::optional<plan::AreaRollup> rollup; ///< roll up
 };
 
@@ -102,6 +130,10 @@ struct Stage {
     std::vector<std::string> (*zone_columns)(const RunConfig& config);
     void (*run)(RunState& state);
 };
+
+/// The zones' origins, made on first use (src/run/origins.cpp): [population.centroids] when
+/// given, else a point inside each zone.
+const ZoneOrigins& zone_origins(RunState& state);
 
 /// Every stage, in order (src/run/pipeline.cpp).
 const std::vector<Stage>& pipeline();

@@ -61,7 +61,8 @@ const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
 }
 
 Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
-                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports) {
+                  TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports,
+                  UnplacedRows* unplaced) {
     if (columns.postcode.empty()) {
         return io::points_from_columns(std::move(table), role, path, columns.x, columns.y,
                                        io::spatial_reference(columns.crs, role + " crs"), working_crs);
@@ -95,6 +96,11 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
                            "', or [postcodes] unmatched = \"warn\" to leave such rows out";
             throw InputError(at + " row " + std::to_string(row + 1) + ", column '" + columns.postcode + "': '" + text + "' is " +
                              why + "; " + expected);
+        }
+        if (unplaced != nullptr) {
+            const bool known_shape =
+                match.status == PostcodeDirectory::Status::Unknown || match.status == PostcodeDirectory::Status::NoCoordinates;
+            ++(known_shape ? unplaced->unknown : unplaced->blank_or_malformed);
         }
         unmatched.push_back("row " + std::to_string(row + 1) + " '" + text + "' (" + why + ")");
         unmatched_rows.push_back("row " + std::to_string(row + 1));

@@ -130,7 +130,7 @@ TEST(Run, CatalogueNamesEveryTableTheRunMakesInOrder) {
     }
     // Without partners the partners table and its stage are not in the plan.
     RunConfig no_partners = config;
-    no_partners.partners.reset();
+    no_partners.partners.clear();
     for (const auto& table : output_tables(no_partners)) EXPECT_NE(table.name, "partners");
     const auto stages = run_stages(no_partners);
     EXPECT_EQ(std::count(stages.begin(), stages.end(), "locating partners"), 0);
@@ -178,7 +178,11 @@ TEST(Run, NetworkPathsAreRefusedAtTheDoorUnlessAllowed) {
     const auto dir = fixtures::scratch("network");
     RunConfig config = demo_config(dir / "x.gpkg");
     config.indicators[0].path = "/vsicurl/https://example.org/imd.csv";
-    EXPECT_THROW(check_config(config), InputError);
+    EXPECT_THROW(check_config(config), ConfigError);
+    // A local file whose name merely contains a handler's name is local.
+    config.indicators[0].path = dir / "vsigs-export.csv";
+    EXPECT_NO_THROW(check_config(config));
+    config.indicators[0].path = "/vsicurl/https://example.org/imd.csv";
     config.allow_network = true;
     EXPECT_NO_THROW(check_config(config));
 }
@@ -226,10 +230,10 @@ TEST(Run, WarningsAreRecordsWithStageCodeAndIds) {
     const auto dir = fixtures::scratch("records");
     RunConfig config = demo_config(dir / "w.gpkg");
     // The demo's partners plus one in Edinburgh, far outside Furthton's zones.
-    std::string partners = bytes_of(config.partners->path);
+    std::string partners = bytes_of(config.partners.front().path);
     partners += "P999,Far Away Hub,hub,1,1,-3.1883,55.9533\n";
     std::ofstream(dir / "partners.csv", std::ios::binary) << partners;
-    config.partners->path = dir / "partners.csv";
+    config.partners.front().path = dir / "partners.csv";
     const RunResult result = validate(config);
     const auto found = std::find_if(result.warnings.begin(), result.warnings.end(),
                                     [](const RunWarning& w) { return w.code == "partners_outside_zones"; });

@@ -41,7 +41,7 @@ N_ZONES = 300
 
 
 def toml_text(config: dict[str, Any]) -> str:
-    """Just enough TOML for a furthest config: tables and arrays of tables of scalar values."""
+    """Just enough TOML for a furthest config: tables and arrays of tables of scalars and lists."""
 
     def value(v: Any) -> str:
         if isinstance(v, bool):
@@ -50,6 +50,8 @@ def toml_text(config: dict[str, Any]) -> str:
             return repr(v)
         if isinstance(v, str):
             return json.dumps(v)  # JSON string escapes are valid in TOML basic strings
+        if isinstance(v, list):
+            return "[" + ", ".join(value(item) for item in v) + "]"
         raise TypeError(f"no TOML for {v!r}")
 
     lines: list[str] = []
@@ -77,7 +79,7 @@ class Case:
         self.manifest = self.out_dir / "result.manifest.json"
 
         config = tomllib.loads((DEMO / "demo.toml").read_text())
-        for section in (config["zones"], config["areas"], config["partners"], *config["indicators"]):
+        for section in (config["zones"], config["areas"], config["partners"], config["population"], *config["indicators"]):
             section["path"] = str(self.inputs / section["path"])
         config["output"]["path"] = str(self.output)
         self.config = config
@@ -625,8 +627,8 @@ def test_network_path_is_refused_without_connecting(case: Case, path: str) -> No
     start = time.monotonic()
     run_fails(
         case,
-        furthest.InputError,
-        rf"^zones: '{re.escape(path)}' is a network path; network access is off "
+        furthest.ConfigError,
+        rf"^config .*: \[zones\] path '{re.escape(path)}' is a network path; network access is off "
         r"\(set allow_network = true under \[run\]",
     )
     assert time.monotonic() - start < 10, "refusing a network path should not wait on the network"

@@ -76,15 +76,7 @@ def test_thousands_separators_and_crlf_line_ends(case: Case, clean) -> None:
 
     rewrite_text(case, "indicators.csv", rewrite)
     assert '"1,253"' in (case.inputs / "indicators.csv").read_text()
-    case.config["indicators"].append(
-        {
-            "path": case.config["indicators"][0]["path"],
-            "key": "zone_code",
-            "column": "population",
-            "direction": "higher_is_more_need",
-            "weight": 0.0,
-        }
-    )
+    # The demo's [population] reads this column: quoted thousands must come through as numbers.
     result = furthest.run(case.config)
     assert (result.zones["population"] >= 1000).all()
     # imd_score scaled by 1,000 changes no z-score: scores and ranks are those of the clean run.
@@ -167,7 +159,7 @@ def test_axis_order_declared_by_the_crs(case: Case, clean, srs_format: str) -> N
     first = points.geometry.iloc[0]
     lat_first = f"{first.y:.6f}"[:7] in text.split("<gml:pos>")[1][:12]
     assert lat_first == (srs_format == "OGC_URN"), text[:2000]
-    case.config["partners"] = {"path": str(gml)}
+    case.config["partners"] = {"path": str(gml), "capacity": ["champions"]}
     result = furthest.run(case.config)
     assert (result.partners["zone_id"].to_numpy() == clean.partners["zone_id"].to_numpy()).all()
     assert (result.zones["n_partners"] == clean.zones["n_partners"]).all()

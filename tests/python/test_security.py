@@ -108,7 +108,7 @@ def test_spreadsheet_tables_disarm_formulas_and_keep_numbers(demo_copy):
     result = furthest.run(config)
 
     out = demo_copy / "out"
-    expected = {f"run.{t}.csv" for t in ("zones", "areas", "partners", "zone_areas")} | {"run.xlsx"}
+    expected = {f"run.{t}.csv" for t in ("zones", "areas", "partners", "partner_quality", "zone_areas")} | {"run.xlsx"}
     assert expected <= {p.name for p in out.iterdir()}
     assert {str(out / name) for name in expected} == set(result.manifest["tables"]) == set(result.table_paths)
     assert not list(out.glob(".*tmp*"))
@@ -130,7 +130,7 @@ def test_spreadsheet_tables_disarm_formulas_and_keep_numbers(demo_copy):
     assert (zones_csv["score"] - gpkg_zones["score"]).abs().max() < 1e-9
 
     book = openpyxl.load_workbook(out / "run.xlsx")
-    assert book.sheetnames == ["zones", "areas", "partners", "zone_areas"]
+    assert book.sheetnames == ["zones", "areas", "partners", "partner_quality", "zone_areas"]
     sheet = book["partners"]
     header = [c.value for c in sheet[1]]
     names = [row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)]

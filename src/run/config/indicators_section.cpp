@@ -83,35 +83,6 @@ void parse_lookup_via(const Reader& reader, const toml::table& table, const std:
     }
 }
 
-ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
-    reader.check_keys(table, section,
-                      {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight", "postcode",
-                       "zonal", "band", "threshold", "weights"});
-    ViaSpec via;
-    const std::string kind = reader.text(table, section, "kind", false, "'intensive' or 'extensive'");
-    if (!kind.empty() && kind != "intensive" && kind != "extensive")
-        reader.fail("'kind' in " + section + " is '" + kind + "'" + core::did_you_mean(kind, {"intensive", "extensive"}) +
-                    "; expected 'intensive' (rates, scores: weighted mean) or 'extensive' (counts: sum)");
-    via.extensive = kind == "extensive";
-    const bool lookup = table.get("lookup") != nullptr;
-    const bool points = table.get("x") != nullptr || table.get("y") != nullptr || table.get("postcode") != nullptr;
-    const bool raster = table.get("zonal") != nullptr;
-    if (int(lookup) + int(points) + int(raster) != 1)
-        reader.fail(section +
-                    " needs exactly one of 'lookup' (a code lookup table), 'x', 'y' and 'crs' or 'postcode' (points), or "
-                    "'zonal' (the indicator's path is a raster summarised per zone)");
-    if (raster) {
-        parse_raster_via(reader, table, section, via);
-    } else if (lookup) {
-        parse_lookup_via(reader, table, section, via);
-    } else {
-        via.kind = ViaSpec::Kind::Points;
-        via.site = parse_site_columns(reader, table, section, true);
-        via.weight = reader.text(table, section, "weight", false, "a weight column (premises, people)");
-    }
-    return via;
-}
-
 IndicatorSpec parse_indicator(const Reader& reader, const toml::table& table, const std::string& section) {
     reader.check_keys(table, section, {"path", "layer", "key", "column", "name", "direction", "weight", "missing", "via"});
     IndicatorSpec spec;
@@ -143,6 +114,35 @@ IndicatorSpec parse_indicator(const Reader& reader, const toml::table& table, co
 }
 
 }  // namespace
+
+ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
+    reader.check_keys(table, section,
+                      {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight", "postcode",
+                       "zonal", "band", "threshold", "weights"});
+    ViaSpec via;
+    const std::string kind = reader.text(table, section, "kind", false, "'intensive' or 'extensive'");
+    if (!kind.empty() && kind != "intensive" && kind != "extensive")
+        reader.fail("'kind' in " + section + " is '" + kind + "'" + core::did_you_mean(kind, {"intensive", "extensive"}) +
+                    "; expected 'intensive' (rates, scores: weighted mean) or 'extensive' (counts: sum)");
+    via.extensive = kind == "extensive";
+    const bool lookup = table.get("lookup") != nullptr;
+    const bool points = table.get("x") != nullptr || table.get("y") != nullptr || table.get("postcode") != nullptr;
+    const bool raster = table.get("zonal") != nullptr;
+    if (int(lookup) + int(points) + int(raster) != 1)
+        reader.fail(section +
+                    " needs exactly one of 'lookup' (a code lookup table), 'x', 'y' and 'crs' or 'postcode' (points), or "
+                    "'zonal' (the indicator's path is a raster summarised per zone)");
+    if (raster) {
+        parse_raster_via(reader, table, section, via);
+    } else if (lookup) {
+        parse_lookup_via(reader, table, section, via);
+    } else {
+        via.kind = ViaSpec::Kind::Points;
+        via.site = parse_site_columns(reader, table, section, true);
+        via.weight = reader.text(table, section, "weight", false, "a weight column (premises, people)");
+    }
+    return via;
+}
 
 void parse_indicators_section(const Reader& reader, const toml::table& root, RunConfig& config) {
     const toml::node* indicators = root.get("indicators");

@@ -1,6 +1,7 @@
 // [postcodes]: the directory that places rows given by postcode.
 #include "core/text.hpp"
 #include "run/config/sections.hpp"
+#include "run/invariants.hpp"
 
 namespace furthest::run_detail {
 
@@ -26,7 +27,10 @@ void parse_postcodes_section(const Reader& reader, const toml::table& root, RunC
 
     std::vector<std::string> by_postcode;
     if (!config.areas.site.postcode.empty()) by_postcode.push_back("[areas]");
-    if (config.partners && !config.partners->site.postcode.empty()) by_postcode.push_back("[partners]");
+    for (const auto& partners : config.partners)
+        if (!partners.site.postcode.empty()) by_postcode.push_back(partners_section(config, partners));
+    if (config.population && config.population->count.via && !config.population->count.via->site.postcode.empty())
+        by_postcode.push_back("[population.via]");
     for (std::size_t i = 0; i < config.indicators.size(); ++i)
         if (config.indicators[i].via && !config.indicators[i].via->site.postcode.empty())
             by_postcode.push_back("[[indicators]] #" + std::to_string(i + 1) + ".via");

@@ -10,7 +10,18 @@ void parse_run_section(const Reader& reader, const toml::table& root, RunConfig&
 void parse_zones_section(const Reader& reader, const toml::table& root, RunConfig& config);
 void parse_areas_section(const Reader& reader, const toml::table& root, RunConfig& config);
 void parse_indicators_section(const Reader& reader, const toml::table& root, RunConfig& config);  ///< with their `via`
+/// An indicator's `via` table (lookup, points or raster); `section` names it in messages.
+ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section);
+/// [[partners]] (or one [partners] table).
 void parse_partners_section(const Reader& reader, const toml::table& root, RunConfig& config);
+/// [population], with optional [population.centroids].
+void parse_population_section(const Reader& reader, const toml::table& root, RunConfig& config);
+/// [access] (needs [[partners]]) and [hotspots].
+void parse_access_section(const Reader& reader, const toml::table& root, RunConfig& config);
+void parse_hotspots_section(const Reader& reader, const toml::table& root, RunConfig& config);
+/// A list of strings (`key = ["a", "b"]`, or one string); empty when absent.
+std::vector<std::string> text_list(const Reader& reader, const toml::table& table, const std::string& section,
+                                   const std::string& key, const std::string& expected);
 /// [postcodes], and the check that every table placed by postcode has a directory to look in.
 void parse_postcodes_section(const Reader& reader, const toml::table& root, RunConfig& config);
 /// [scoring], or the run's [[indicators]] as the method when it has none.
