@@ -232,6 +232,15 @@ void bind_scoring(py::module_& m) {
         },
         "The scoring's column vocabulary: (name, meaning) in output order; a name ending in '_' is a prefix.");
     m.def(
+        "support_columns",
+        [] {
+            py::list out;
+            for (const auto& c : columns::support_columns())
+                out.append(py::make_tuple(std::string(c.name), std::string(c.meaning)));
+            return out;
+        },
+        "The support columns' vocabulary (people, access, gap, hot spots): (name, meaning) in output order.");
+    m.def(
         "class_breaks",
         [](const py::array_t<double, py::array::c_style | py::array::forcecast>& values, const std::string& method, int k,
            const std::vector<double>& breaks) {

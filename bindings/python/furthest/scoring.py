@@ -24,7 +24,8 @@ from furthest.errors import ConfigError, InputError
 
 __all__ = ["COLUMNS", "Domain", "Indicator", "ScoringMethod", "class_breaks", "method_summary", "score"]
 
-COLUMNS: Mapping[str, str] = MappingProxyType(dict(_core.scoring_columns()))
+# Every column furthest writes: the scoring's, then support's (people, access, gap, hot spots).
+COLUMNS: Mapping[str, str] = MappingProxyType(dict(_core.scoring_columns()) | dict(_core.support_columns()))
 """The scoring's column vocabulary, name -> meaning, shared with the run's zones layer (read-only).
 A name ending in ``_`` is a prefix: ``contribution_<indicator>`` and so on."""
 
