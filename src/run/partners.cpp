@@ -245,10 +245,10 @@ PartnersRead read_partners(RunState& state) {
                          : "repeat an earlier row's point and type (kept; check the table)");
         report("partners_blank_type", blank_type_rows, "have a blank '" + spec.type_column + "' (type left blank)");
         report("partners_blank_capacity", blank_capacity_rows, "have a blank capacity (counted as none)");
-        if (keep.empty())
-            throw InputError(at + ": no partner is left (" + std::to_string(quality.rows_read) + " rows read, " +
-                             std::to_string(quality.inactive) + " not active on " + as_of_text +
-                             "); expected at least one partner");
+        if (keep.empty())  // a scenario before a table's partners opened: said, and fine while others remain
+            state.reports.warn("partners_table_empty", at + ": no partner is left (" + std::to_string(quality.rows_read) +
+                                                           " rows read, " + std::to_string(quality.inactive) + " not active on " +
+                                                           as_of_text + ")");
 
         Layer kept = rows_at(located, keep);
         Column::Texts table_column(keep.size(), spec.name), type_column;
@@ -273,6 +273,9 @@ PartnersRead read_partners(RunState& state) {
         }
     }
 
+    if (read.x.empty())
+        throw InputError("partners: no partner is left in any partners table (" + count_of(config.partners.size(), "table") +
+                         "); expected at least one partner" + (as_of_text.empty() ? "" : " active on " + as_of_text));
     const std::string crs = read.table.crs_wkt;
     read.table = append_tables(std::move(parts));
     read.table.crs_wkt = crs;

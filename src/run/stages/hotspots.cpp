@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -109,7 +110,16 @@ void find(RunState& state) {
     state.control.check(kStage);
     std::vector<double> y(kept.size());
     for (std::size_t i = 0; i < kept.size(); ++i) y[i] = values(static_cast<Eigen::Index>(kept[i]));
-    const LocalStatistics gi_kept = local_gi_star(y, weights, spec.permutations, spec.seed, config.threads, state.control);
+    // Gi* divides by the sum of the values, which for a gap (need percentile minus support
+    // percentile) is zero by construction, and it assumes values >= 0. Shifting by a constant
+    // leaves its permutation z-scores and p-values unchanged (each zone's neighbour weights sum to
+    // the same in every permutation), so Gi* sees the values moved to start at 1.
+    const double lowest = *std::min_element(y.begin(), y.end());
+    const double shift = lowest < 1.0 ? 1.0 - lowest : 0.0;
+    std::vector<double> y_positive(y);
+    for (double& v : y_positive) v += shift;
+    const LocalStatistics gi_kept =
+        local_gi_star(y_positive, weights, spec.permutations, spec.seed, config.threads, state.control);
     const LocalStatistics moran_kept = local_moran(y, weights, spec.permutations, spec.seed, config.threads, state.control);
     const std::vector<bool> gi_kept_significant = significant(gi_kept.p, spec);
     const std::vector<bool> moran_kept_significant = significant(moran_kept.p, spec);
@@ -180,6 +190,7 @@ void find(RunState& state) {
         {"variable", spec.variable},
         {"weights", weights_words(spec)},
         {"row_standardised", true},
+        {"gi_star_shift", shift},
         {"permutations", spec.permutations},
         {"seed", spec.seed},
         {"alpha", spec.alpha},
