@@ -3,13 +3,17 @@
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"
 
+#include <fcntl.h>
 #include <ogrsf_frmts.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fstream>
 #include <memory>
-#include <signal.h>
 #include <unistd.h>
 
 namespace furthest::io {
@@ -163,84 +167,262 @@ void write_xlsx(const std::filesystem::path& path, const std::vector<const Layer
     write_dataset("XLSX", path, layers, LayerStyle{false, true, {}});
 }
 
-StagedOutputs::~StagedOutputs() {
-    if (committed_) return;
-    std::error_code ignored;
-    for (const auto& [temporary, final_path] : staged_) std::filesystem::remove(temporary, ignored);
-}
-
 namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kCurrent = "current";    // the pointer readers go through
+constexpr const char* kPrevious = "previous";  // the set the last commit replaced, kept one run longer
 
 std::string host_name() {
     char name[256] = {};
     if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "host";
-    std::string out(name);
-    std::replace(out.begin(), out.end(), '/', '_');
-    return out;
+    return name;
 }
 
-// ".<stem>.tmp-<host>-" : the prefix of every temporary name this host gives `final_path`.
-std::string temporary_prefix(const std::filesystem::path& final_path) {
-    std::string prefix = ".";
-    prefix += final_path.stem().string();
-    prefix += ".tmp-";
-    prefix += host_name();
-    prefix += '-';
-    return prefix;
-}
+fs::path folder_of(const fs::path& path) { return path.parent_path().empty() ? fs::path(".") : path.parent_path(); }
 
-// A run killed with SIGKILL cannot remove its temporary files. The next run for the same output
-// removes those left by processes of this host that no longer exist; a live run's (or another
-// host's, on a shared folder) are left alone.
-std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& folder,
-                                                            const std::filesystem::path& final_path) {
-    std::vector<std::filesystem::path> removed;
-    const std::string prefix = temporary_prefix(final_path);
-    const std::string extension = final_path.extension().string();
+std::string versions_name(const std::string& stem) { return "." + stem + ".furthest"; }
+
+// The target of a symbolic link, or empty when `path` is not one.
+fs::path link_target(const fs::path& path) {
     std::error_code ec;
-    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        // .<stem>.tmp-<host>-<pid><ext>, or a journal beside it (<ext>-journal, SQLite's).
-        const std::string name = it->path().filename().string();
-        if (name.compare(0, prefix.size(), prefix) != 0) continue;
-        const std::size_t digits_end = name.find_first_not_of("0123456789", prefix.size());
-        if (digits_end == std::string::npos || digits_end == prefix.size() || digits_end - prefix.size() > 9 ||
-            name.compare(digits_end, extension.size(), extension) != 0)
-            continue;
-        const std::string digits = name.substr(prefix.size(), digits_end - prefix.size());
-        const auto pid = static_cast<pid_t>(std::stol(digits));
-        if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
-        std::error_code remove_error;
-        if (std::filesystem::remove(it->path(), remove_error)) removed.push_back(it->path());
+    if (!fs::is_symlink(fs::symlink_status(path, ec))) return {};
+    auto target = fs::read_symlink(path, ec);
+    return ec ? fs::path() : target;
+}
+
+// Point `link` at `target` in one step: a new link under a hidden name renamed over the old one
+// (rename(2) replaces a name atomically, so a reader sees the old target or the new one).
+void replace_link(const fs::path& target, const fs::path& link) {
+    const auto temporary = link.parent_path() / ("." + link.filename().string() + ".link-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove(temporary, ec);
+    fs::create_symlink(target, temporary, ec);
+    if (ec) throw OutputError("cannot create a link beside '" + link.string() + "': " + ec.message());
+    if (::rename(temporary.c_str(), link.c_str()) != 0) {
+        const std::string reason = std::strerror(errno);
+        fs::remove(temporary, ec);
+        throw OutputError("cannot put '" + link.string() + "' in place: " + reason);
     }
-    return removed;
+}
+
+// Data on disk before the pointer is switched to it, so a power cut cannot leave the pointer on
+// files whose pages were never written.
+void sync_to_disk(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+[[noreturn]] void refuse_busy(const fs::path& output, const fs::path& lock, int fd) {
+    char holder[128] = {};
+    const auto n = ::pread(fd, holder, sizeof holder - 1, 0);
+    std::string who(holder, n > 0 ? static_cast<std::size_t>(n) : 0);
+    while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+    ::close(fd);
+    throw OutputError("output '" + output.string() + "' is being written by another run" +
+                      (who.empty() ? std::string() : " (" + who + ")") +
+                      "; wait for it to finish or choose another [output] path (lock: '" + lock.string() + "')");
 }
 
 }  // namespace
 
-std::filesystem::path StagedOutputs::stage(const std::filesystem::path& final_path) {
-    const auto folder = final_path.parent_path().empty() ? std::filesystem::path(".") : final_path.parent_path();
+fs::path StagedOutputs::versions_folder(const fs::path& output) {
+    return folder_of(output) / versions_name(output.stem().string());
+}
+
+void StagedOutputs::refuse_if_busy(const fs::path& output) {
+    const auto lock = versions_folder(output) / "lock";
+    const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    if (::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) refuse_busy(output, lock, fd);
+    ::close(fd);
+}
+
+StagedOutputs::~StagedOutputs() {
+    std::error_code ignored;
+    if (!committed_ && !run_dir_.empty()) {
+        fs::remove_all(run_dir_, ignored);
+        // A set that never got a commit (a first run that failed) leaves no trace.
+        if (lock_fd_ >= 0 && link_target(versions_ / kCurrent).empty()) fs::remove_all(versions_, ignored);
+    }
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void StagedOutputs::open_set(const fs::path& final_path) {
+    folder_ = folder_of(final_path);
+    stem_ = final_path.stem().string();
     std::error_code ec;
-    std::filesystem::create_directories(folder, ec);
-    if (ec) throw OutputError("cannot create output folder '" + folder.string() + "': " + ec.message());
-    if (::access(folder.c_str(), W_OK) != 0) throw OutputError("output folder '" + folder.string() + "' is not writable");
-    for (auto& stale : remove_stale_temporaries(folder, final_path)) stale_removed_.push_back(std::move(stale));
-    // Same folder as the final file so the rename stays on one file system (atomic).
-    std::string name = temporary_prefix(final_path);
-    name += std::to_string(::getpid());
-    name += final_path.extension().string();
-    auto temporary = folder / name;
-    std::filesystem::remove(temporary, ec);
+    fs::create_directories(folder_, ec);
+    if (ec) throw OutputError("cannot create output folder '" + folder_.string() + "': " + ec.message());
+    if (::access(folder_.c_str(), W_OK) != 0) throw OutputError("output folder '" + folder_.string() + "' is not writable");
+    versions_ = folder_ / versions_name(stem_);
+    fs::create_directories(versions_ / "runs", ec);
+    if (ec) throw OutputError("cannot create '" + (versions_ / "runs").string() + "': " + ec.message());
+
+    // The lock: flock is released by the kernel when a process dies, so a killed run never
+    // leaves it held. The inode check covers a lock file removed between open and flock.
+    const auto lock = versions_ / "lock";
+    for (int attempt = 0; lock_fd_ < 0; ++attempt) {
+        const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) throw OutputError("cannot create the lock '" + lock.string() + "': " + std::strerror(errno));
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            if (errno == EWOULDBLOCK) refuse_busy(final_path, lock, fd);
+            const std::string reason = std::strerror(errno);
+            ::close(fd);
+            throw OutputError("cannot lock '" + lock.string() + "': " + reason);
+        }
+        struct stat held {
+        }, named{};
+        if (::fstat(fd, &held) == 0 && ::stat(lock.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+            held.st_dev == named.st_dev) {
+            lock_fd_ = fd;
+        } else {
+            ::close(fd);
+            if (attempt == 3) throw OutputError("cannot lock '" + lock.string() + "': it keeps being replaced");
+        }
+    }
+    const std::string holder = "process " + std::to_string(::getpid()) + " on " + host_name() + "\n";
+    if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, holder.data(), holder.size(), 0) < 0) {
+        // The lock holds without the note; the note only names the holder in a refusal.
+    }
+
+    // Version folders that are neither the current set nor the one it replaced were left by runs
+    // that were killed (the lock says no other run is writing).
+    const auto current = link_target(versions_ / kCurrent).filename();
+    const auto previous = link_target(versions_ / kPrevious).filename();
+    for (fs::directory_iterator it(versions_ / "runs", ec), end; !ec && it != end; it.increment(ec)) {
+        const auto name = it->path().filename();
+        if (name == current || name == previous) continue;
+        std::error_code remove_error;
+        if (fs::remove_all(it->path(), remove_error) > 0 && !remove_error) stale_removed_.push_back(it->path());
+    }
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    const std::string id = std::to_string(seconds.count()) + "-" + std::to_string(::getpid());
+    run_dir_ = versions_ / "runs" / id;
+    for (int n = 1; fs::exists(run_dir_, ec); ++n) run_dir_ = versions_ / "runs" / (id + "-" + std::to_string(n));
+    fs::create_directory(run_dir_, ec);
+    if (ec) throw OutputError("cannot create '" + run_dir_.string() + "': " + ec.message());
+}
+
+fs::path StagedOutputs::stage(const fs::path& final_path) {
+    if (run_dir_.empty()) open_set(final_path);
+    else if (folder_of(final_path) != folder_)
+        throw OutputError("output '" + final_path.string() + "' is not in the folder of the set, '" + folder_.string() + "'");
+    const auto temporary = run_dir_ / final_path.filename();
     staged_.emplace_back(temporary, final_path);
     return temporary;
 }
 
-void StagedOutputs::commit() {
+void StagedOutputs::link_final_names() {
+    // Something other than a file or a link at a final name is not ours to replace: refuse
+    // before anything changes.
+    std::error_code ec;
     for (const auto& [temporary, final_path] : staged_) {
-        std::error_code ec;
-        std::filesystem::rename(temporary, final_path, ec);
-        if (ec) throw OutputError("cannot move '" + temporary.string() + "' onto '" + final_path.string() + "': " + ec.message());
+        const auto status = fs::symlink_status(final_path, ec);
+        if (fs::exists(status) && !fs::is_symlink(status) && !fs::is_regular_file(status))
+            throw OutputError("cannot put '" + final_path.string() + "' in place: a folder or other non-file is there");
+    }
+    const fs::path through = fs::path(versions_name(stem_)) / kCurrent;
+    auto& changed = relinked_;
+    try {
+        for (const auto& [temporary, final_path] : staged_) {
+            const auto want = through / final_path.filename();
+            const auto status = fs::symlink_status(final_path, ec);
+            if (fs::is_symlink(status)) {
+                auto target = fs::read_symlink(final_path, ec);
+                if (target == want) continue;
+                replace_link(want, final_path);
+                changed.emplace_back(final_path, std::move(target));
+            } else if (!fs::exists(status)) {
+                // Dangles until the switch: the name is not part of the current set.
+                replace_link(want, final_path);
+                changed.emplace_back(final_path, fs::path());
+            } else {
+                // A plain file: written by a furthest from before version folders, or copied in.
+                // It joins the current set under its name first (a hard link: same bytes), so
+                // what a reader sees does not change until the switch.
+                if (link_target(versions_ / kCurrent).empty()) {
+                    const auto before = run_dir_.filename().string() + "-before";
+                    fs::create_directory(versions_ / "runs" / before, ec);
+                    if (ec) throw OutputError("cannot create '" + (versions_ / "runs" / before).string() + "': " + ec.message());
+                    replace_link(fs::path("runs") / before, versions_ / kCurrent);
+                }
+                const auto current_dir = versions_ / link_target(versions_ / kCurrent);
+                const auto adopted = current_dir / ("." + final_path.filename().string() + ".adopt");
+                fs::remove(adopted, ec);
+                fs::create_hard_link(final_path, adopted, ec);
+                if (ec) fs::copy_file(final_path, adopted, fs::copy_options::overwrite_existing, ec);
+                if (ec) throw OutputError("cannot keep '" + final_path.string() + "' while replacing it: " + ec.message());
+                fs::rename(adopted, current_dir / final_path.filename(), ec);
+                if (ec) throw OutputError("cannot keep '" + final_path.string() + "' while replacing it: " + ec.message());
+                replace_link(want, final_path);
+            }
+        }
+    } catch (...) {
+        restore_links();
+        throw;
+    }
+}
+
+void StagedOutputs::restore_links() {
+    for (auto it = relinked_.rbegin(); it != relinked_.rend(); ++it) {
+        std::error_code ignored;
+        if (it->second.empty()) fs::remove(it->first, ignored);
+        else {
+            try {
+                replace_link(it->second, it->first);
+            } catch (const OutputError&) {}
+        }
+    }
+    relinked_.clear();
+}
+
+void StagedOutputs::commit() {
+    if (staged_.empty()) {
+        committed_ = true;
+        return;
+    }
+    for (const auto& [temporary, final_path] : staged_) sync_to_disk(temporary);
+    sync_to_disk(run_dir_);
+    link_final_names();
+    const auto previous = link_target(versions_ / kCurrent);
+    // The one step that replaces the set.
+    try {
+        replace_link(fs::path("runs") / run_dir_.filename(), versions_ / kCurrent);
+    } catch (const OutputError&) {
+        restore_links();
+        throw;
     }
     committed_ = true;
+    sync_to_disk(versions_);
+    collect_garbage(previous);
+}
+
+void StagedOutputs::collect_garbage(const fs::path& previous_target) {
+    // Best effort: the new set is in place whatever fails here.
+    std::error_code ec;
+    if (!previous_target.empty()) {
+        try {
+            replace_link(previous_target, versions_ / kPrevious);
+        } catch (const OutputError&) {}
+    }
+    const auto keep_previous = link_target(versions_ / kPrevious).filename();
+    for (fs::directory_iterator it(versions_ / "runs", ec), end; !ec && it != end; it.increment(ec)) {
+        const auto name = it->path().filename();
+        if (name == run_dir_.filename() || name == keep_previous) continue;
+        std::error_code ignored;
+        fs::remove_all(it->path(), ignored);
+    }
+    // Final names the earlier set had and this one has not: their links now lead nowhere.
+    const std::string prefix = (fs::path(versions_name(stem_)) / kCurrent).string() + "/";
+    for (fs::directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {
+        const auto target = link_target(it->path()).string();
+        std::error_code ignored;
+        if (target.rfind(prefix, 0) == 0 && !fs::exists(it->path(), ignored)) fs::remove(it->path(), ignored);
+    }
 }
 
 void write_text_file(const std::filesystem::path& path, const std::string& text) {

@@ -28,9 +28,16 @@ void write_csv_table(const std::filesystem::path& path, const Layer& layer);
 /// Attribute tables (no geometry) as the sheets of one XLSX workbook, text as for CSV.
 void write_xlsx(const std::filesystem::path& path, const std::vector<const Layer*>& layers);
 
-/// A set of output files written under temporary names in their final folders and renamed
-/// into place together by commit(); anything not committed is removed, so a failed run leaves
-/// earlier outputs untouched.
+/// The output files of one run, committed as a set. Every file of the run is written into a
+/// fresh version folder, `.<stem>.furthest/runs/<run>/` beside the outputs, and each final name
+/// (`<stem>.gpkg`, `<stem>.manifest.json`, tables) is a symbolic link through one pointer,
+/// `.<stem>.furthest/current`, to the version folder. commit() switches that pointer with one
+/// atomic rename, so a reader sees the whole earlier set or the whole new one, never a mix; a
+/// failure before the switch leaves the earlier set as it was, and the new version folder is
+/// removed. The previous version is kept for readers still inside it; older and killed runs'
+/// folders are removed. An advisory lock (`.<stem>.furthest/lock`, flock) held from the first
+/// stage() to destruction refuses a second run to the same output. Nothing outside the
+/// `.<stem>.furthest` folder is ever removed, whatever its name.
 class StagedOutputs {
 public:
     StagedOutputs() = default;
@@ -38,19 +45,38 @@ public:
     StagedOutputs(const StagedOutputs&) = delete;
     StagedOutputs& operator=(const StagedOutputs&) = delete;
 
-    /// Create the folder if needed and return the temporary path to write `final_path` through:
-    /// `.<stem>.tmp-<host>-<pid><ext>` beside it. Temporaries of `final_path` left by killed runs
-    /// on this host are removed first (see stale_removed()).
+    /// The path to write `final_path` through, inside this run's version folder. The first call
+    /// fixes the set (every later final path must be in the same folder and share its stem),
+    /// creates the folder if needed, takes the lock (OutputError naming the other run's process
+    /// if it is held) and removes the version folders of killed runs (see stale_removed()).
     std::filesystem::path stage(const std::filesystem::path& final_path);
-    /// Temporary files of earlier, killed runs that stage() removed.
+    /// Version folders of earlier, killed runs that stage() removed.
     const std::vector<std::filesystem::path>& stale_removed() const { return stale_removed_; }
-    /// Rename every staged file onto its final path, in the order staged (atomic per file on
-    /// POSIX; stage the file that vouches for the others, such as a manifest, last).
+    /// Point every final name at the new set in one step (see the class comment); OutputError,
+    /// with the earlier set untouched, when that cannot be done.
     void commit();
 
+    /// Where the set of `output` keeps its versions: `<folder>/.<stem>.furthest`.
+    static std::filesystem::path versions_folder(const std::filesystem::path& output);
+    /// OutputError when another live run holds the lock of `output`'s set; creates nothing.
+    static void refuse_if_busy(const std::filesystem::path& output);
+
 private:
+    void open_set(const std::filesystem::path& final_path);
+    void link_final_names();
+    void restore_links();  ///< undo link_final_names() when the commit fails
+    void collect_garbage(const std::filesystem::path& previous_target);
+
+    std::filesystem::path folder_;    ///< the outputs' folder
+    std::string stem_;                ///< the GeoPackage's stem, shared by every output
+    std::filesystem::path versions_;  ///< folder_ / .<stem>.furthest
+    std::filesystem::path run_dir_;   ///< versions_ / runs / <run>
+    bool created_versions_ = false;   ///< versions_ did not exist before this run
+    int lock_fd_ = -1;
     std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temporary, final
     std::vector<std::filesystem::path> stale_removed_;
+    /// Final names relinked by this commit, with their earlier targets (empty: there was none).
+    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> relinked_;
     bool committed_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"
+#include "io/writers.hpp"
 
 #include <algorithm>
 
@@ -107,6 +108,14 @@ void check_invariants(const RunConfig& config, const std::vector<std::string>& t
                 refuse_config(config, "output '" + output.string() + "' would overwrite the input named by " + input.key +
                                           "; expected a different [output] path");
     }
+
+    // The version folder of the outputs is furthest's own: older versions in it are removed.
+    const auto versions = resolved(io::StagedOutputs::versions_folder(config.output.path));
+    for (const auto& input : inputs)
+        if (inside(resolved(input.path), {versions}))
+            refuse_config(config, input.key + " '" + input.path.string() + "' lies inside '" + versions.string() +
+                                      "', where furthest keeps the versions of this output and removes old ones; copy it "
+                                      "elsewhere first");
 
     // A shared batch service confines each run to named folders: no input or output elsewhere,
     // including through '..' or symbolic links.

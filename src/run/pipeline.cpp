@@ -3,6 +3,7 @@
 // RunState a member for what it adds, and put it in the list below.
 #include "furthest/errors.hpp"
 #include "furthest/run.hpp"
+#include "io/writers.hpp"
 #include "run/invariants.hpp"
 #include "run/run_state.hpp"
 
@@ -102,6 +103,9 @@ void check_config(const RunConfig& config) {
 RunResult run(const RunConfig& config, const RunOptions& options) {
     // At the door, whatever built the config: TOML, a Python dict, --output, C++.
     check_config(config);
+    // A second run to the same output is refused before it reads anything (and again, for a
+    // race, when it takes the lock to write).
+    if (options.write) io::StagedOutputs::refuse_if_busy(config.output.path);
     run_detail::RunState state(config, options);
     state.facts.tables = output_tables(config);
     for (const auto& stage : run_detail::pipeline()) {

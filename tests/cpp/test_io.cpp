@@ -181,27 +181,124 @@ TEST(Spreadsheets, CsvAndXlsxKeepNumbersAndDisarmFormulas) {
     }
 }
 
-TEST(StagedOutputs, RemovesTemporariesOfKilledRunsOnly) {
+namespace {
+
+std::string read_all(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// One run's set: every final path written with `text` through its staged path, then committed.
+void commit_set(const std::vector<std::filesystem::path>& finals, const std::string& text) {
+    io::StagedOutputs staged;
+    for (const auto& path : finals) std::ofstream(staged.stage(path)) << text << ' ' << path.filename().string();
+    staged.commit();
+}
+
+}  // namespace
+
+TEST(StagedOutputs, CommitsTheSetThroughOnePointer) {
+    const auto dir = fixtures::scratch("set");
+    const auto gpkg = dir / "run.gpkg", manifest = dir / "run.manifest.json", csv = dir / "run.zones.csv";
+    commit_set({gpkg, csv, manifest}, "first");
+    commit_set({gpkg, manifest}, "second");
+    // Every final name is a link through the one pointer a commit switches.
+    for (const auto& path : {gpkg, manifest}) {
+        EXPECT_TRUE(std::filesystem::is_symlink(path)) << path;
+        EXPECT_EQ(std::filesystem::read_symlink(path), std::filesystem::path(".run.furthest/current") / path.filename());
+        EXPECT_EQ(read_all(path), "second " + path.filename().string());
+    }
+    // A name the new set does not have is gone, not left from the earlier run.
+    EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(csv)));
+    // The set it replaced is kept one run longer for readers still inside it, then removed.
+    const auto runs = dir / ".run.furthest" / "runs";
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(runs), {}), 2);
+    commit_set({gpkg, manifest}, "third");
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(runs), {}), 2);
+    EXPECT_EQ(read_all(gpkg), "third run.gpkg");
+}
+
+TEST(StagedOutputs, AdoptsPlainFilesOfAnEarlierVersion) {
+    const auto dir = fixtures::scratch("adopt");
+    std::ofstream(dir / "run.gpkg") << "old";
+    std::ofstream(dir / "run.manifest.json") << "old manifest";
+    commit_set({dir / "run.gpkg", dir / "run.manifest.json"}, "new");
+    EXPECT_EQ(read_all(dir / "run.gpkg"), "new run.gpkg");
+    // The plain files became the previous set, whole.
+    EXPECT_EQ(read_all(dir / ".run.furthest" / "previous" / "run.manifest.json"), "old manifest");
+}
+
+TEST(StagedOutputs, RemovesOnlyVersionFoldersOfKilledRuns) {
     const auto dir = fixtures::scratch("stale");
     const auto final_path = dir / "run.gpkg";
+    commit_set({final_path}, "kept");
+    const auto killed = dir / ".run.furthest" / "runs" / "1-4194305";
+    std::filesystem::create_directories(killed);
+    std::ofstream(killed / "run.gpkg") << "half";
+    // Files that merely look like temporaries (an input, say) are never furthest's to remove.
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
-    // pid 2^22 + 1 is above Linux's pid_max default and cannot be running; our own parent can.
-    const std::string dead = ".run.tmp-" + std::string(host) + "-4194305";
-    const std::string alive = ".run.tmp-" + std::string(host) + "-" + std::to_string(::getppid());
-    const std::string other_host = ".run.tmp-otherhost-4194305";
-    for (const auto& name :
-         {dead + ".gpkg", dead + ".gpkg-journal", alive + ".gpkg", other_host + ".gpkg", std::string(".other.tmp-x-1.gpkg")})
-        std::ofstream(dir / name) << "x";
+    const std::string lookalike = ".run.tmp-" + std::string(host) + "-4194305.gpkg";
+    std::ofstream(dir / lookalike) << "input";
     io::StagedOutputs staged;
-    const auto temporary = staged.stage(final_path);
-    EXPECT_EQ(staged.stale_removed().size(), 2u);
-    EXPECT_FALSE(std::filesystem::exists(dir / (dead + ".gpkg")));
-    EXPECT_FALSE(std::filesystem::exists(dir / (dead + ".gpkg-journal")));
-    EXPECT_TRUE(std::filesystem::exists(dir / (alive + ".gpkg")));
-    EXPECT_TRUE(std::filesystem::exists(dir / (other_host + ".gpkg")));
-    EXPECT_TRUE(std::filesystem::exists(dir / ".other.tmp-x-1.gpkg"));
-    EXPECT_EQ(temporary.filename().string().rfind(".run.tmp-" + std::string(host) + "-", 0), 0u);
+    staged.stage(final_path);
+    ASSERT_EQ(staged.stale_removed().size(), 1u);
+    EXPECT_EQ(staged.stale_removed()[0], killed);
+    EXPECT_FALSE(std::filesystem::exists(killed));
+    EXPECT_EQ(read_all(dir / lookalike), "input");
+    EXPECT_EQ(read_all(final_path), "kept run.gpkg");
+}
+
+TEST(StagedOutputs, ASecondWriterIsRefusedNamingTheFirst) {
+    const auto dir = fixtures::scratch("lock");
+    io::StagedOutputs first;
+    std::ofstream(first.stage(dir / "run.gpkg")) << "first";
+    io::StagedOutputs second;
+    try {
+        second.stage(dir / "run.gpkg");
+        FAIL() << "a second writer was let in";
+    } catch (const OutputError& e) {
+        EXPECT_NE(std::string(e.what()).find("is being written by another run (process " + std::to_string(::getpid())),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW(io::StagedOutputs::refuse_if_busy(dir / "run.gpkg"), OutputError);
+    first.commit();
+    EXPECT_EQ(read_all(dir / "run.gpkg"), "first");
+}
+
+TEST(StagedOutputs, AFailedCommitLeavesTheEarlierSetWhole) {
+    const auto dir = fixtures::scratch("failed-commit");
+    const auto gpkg = dir / "run.gpkg", manifest = dir / "run.manifest.json";
+    commit_set({gpkg, manifest}, "earlier");
+    // Fault injection: the hidden name a link is made under is taken by a non-empty folder, once
+    // for a final name after another was already linked, once for the pointer itself.
+    const std::string pid = std::to_string(::getpid());
+    for (const auto& blocker : {dir / (".run.xlsx.link-" + pid) / "x", dir / ".run.furthest" / (".current.link-" + pid) / "x"}) {
+        SCOPED_TRACE(blocker.string());
+        std::filesystem::create_directories(blocker);
+        {
+            io::StagedOutputs staged;
+            for (const auto& path : {gpkg, dir / "run.zones.csv", dir / "run.xlsx", manifest})
+                std::ofstream(staged.stage(path)) << "later";
+            EXPECT_THROW(staged.commit(), OutputError);
+        }
+        std::filesystem::remove_all(blocker.parent_path());
+        EXPECT_EQ(read_all(gpkg), "earlier run.gpkg");
+        EXPECT_EQ(read_all(manifest), "earlier run.manifest.json");
+        EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir / "run.zones.csv")));
+        EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir / "run.xlsx")));
+        EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir / ".run.furthest" / "runs"), {}), 1);
+    }
+}
+
+TEST(StagedOutputs, AFirstRunThatFailsLeavesNoTrace) {
+    const auto dir = fixtures::scratch("first-failure");
+    {
+        io::StagedOutputs staged;
+        std::ofstream(staged.stage(dir / "run.gpkg")) << "never committed";
+    }
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 0);
 }
 
 // What another team's program (and the Python binding) can do with furthest/io.hpp alone.

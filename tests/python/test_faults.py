@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -161,33 +160,37 @@ def test_sigkill_leaves_earlier_outputs_intact(synthetic: Synthetic, tmp_path: P
     assert set(before) == {"grid.gpkg", "grid.manifest.json"}
 
     child = Child("run", synthetic.config(tmp_path, gpkg, "higher_is_more_need"))
-    prefix = f".grid.tmp-{socket.gethostname()}-{child.process.pid}"
-    temporary = out / f"{prefix}.gpkg"
+    # The killed run writes into its own version folder, .grid.furthest/runs/<time>-<pid>/.
+    runs = out / ".grid.furthest" / "runs"
+
+    def temporary() -> Path | None:
+        return next(iter(runs.glob(f"*-{child.process.pid}/grid.gpkg")), None)
+
     reached = {
         "reading": lambda: any("reading zones" in line for line in child.lines),
-        "temporary file created": temporary.exists,
-        "half written": lambda: temporary.exists() and temporary.stat().st_size > len(before["grid.gpkg"]) // 2,
+        "temporary file created": lambda: temporary() is not None,
+        "half written": lambda: (
+            (t := temporary()) is not None and t.exists() and t.stat().st_size > len(before["grid.gpkg"]) // 2
+        ),
     }[moment]
     assert child.wait_until(reached), f"the run finished before '{moment}'"
     assert child.kill() == -signal.SIGKILL, "the run finished before it could be killed"
 
     after = snapshot(out)
-    assert after.keys() >= before.keys()
-    for name, content in before.items():
-        assert after[name] == content, f"{name} changed although the run that would replace it was killed"
+    # Nothing under an output's real name changed, and nothing new appeared beside them: what a
+    # kill can leave is the killed run's version folder.
+    assert after == before
     assert_readable(gpkg, manifest, GRID * GRID)
-    # What a kill can leave is the killed process's hidden temporary files, never a file
-    # under an output's real name.
-    leftovers = sorted(set(after) - set(before))
-    assert all(name.startswith(prefix + ".") for name in leftovers), leftovers
+    leftovers = sorted(p.name for p in runs.glob(f"*-{child.process.pid}"))
 
     # The next run is not disturbed by the leftovers, replaces both outputs and clears the
-    # killed run's temporary files, saying so.
+    # killed run's folder, saying so.
     furthest.run(synthetic.config(tmp_path, gpkg, "higher_is_more_need"))
     assert gpkg.read_bytes() != before["grid.gpkg"]
     assert manifest.read_bytes() != before["grid.manifest.json"]
     assert_readable(gpkg, manifest, GRID * GRID)
     assert set(snapshot(out)) == set(before)
+    assert not list(runs.glob(f"*-{child.process.pid}"))
     warnings = [w["message"] for w in json.loads(manifest.read_text())["warnings"]]
     for name in leftovers:
         assert any(name in w and "killed" in w for w in warnings), (name, warnings)
@@ -296,3 +299,95 @@ def test_full_disk_is_a_clear_output_error_and_writes_nothing(synthetic: Synthet
     assert snapshot(out) == before
     assert_readable(earlier, out / "furthton.manifest.json", 300)
     assert shutil.disk_usage(tiny_disk).free > 1_000_000, "the failed run's temporary file was not removed"
+
+
+# --------------------------------------------------------------------------------------------
+# (d) outputs committed as a set: one pointer, a failed commit changes nothing, one writer
+# --------------------------------------------------------------------------------------------
+
+
+def with_tables(config: Path, *tables: str) -> Path:
+    text = config.read_text()
+    config.write_text(text.replace("\n[output]\n", f"\n[output]\ntables = {json.dumps(list(tables))}\n", 1))
+    assert "tables = " in config.read_text()
+    return config
+
+
+def test_every_output_is_a_link_through_one_pointer(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    gpkg = out / "furthton.gpkg"
+    furthest.run(with_tables(demo_config(tmp_path, gpkg), "csv", "xlsx"))
+    names = set(snapshot(out))
+    assert {"furthton.gpkg", "furthton.manifest.json", "furthton.xlsx", "furthton.zones.csv"} <= names
+    for name in names:
+        assert os.readlink(out / name) == f".furthton.furthest/current/{name}"
+    current = out / ".furthton.furthest" / os.readlink(out / ".furthton.furthest" / "current")
+    record = json.loads((current / "furthton.manifest.json").read_text())
+    # The version folder is a whole set: its manifest vouches for every file beside it.
+    for output in record["outputs"]:
+        data = (current / Path(output["path"]).name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == output["sha256"], output["path"]
+
+    # A later set without the tables: their names go with the set they belonged to.
+    furthest.run(demo_config(tmp_path, gpkg))
+    assert set(snapshot(out)) == {"furthton.gpkg", "furthton.manifest.json"}
+    assert not [p for p in out.iterdir() if p.is_symlink() and not p.exists()], "dangling links left"
+
+
+def test_a_reader_never_sees_a_mix_of_two_runs(synthetic: Synthetic, tmp_path: Path) -> None:
+    """A reader that resolves the pointer once reads one run's files while another run commits."""
+    out = tmp_path / "out"
+    gpkg = out / "grid.gpkg"
+    furthest.run(synthetic.config(tmp_path, gpkg, "lower_is_more_need"))
+    pointer = out / ".grid.furthest" / "current"
+    first = os.readlink(pointer)
+    child = Child("run", synthetic.config(tmp_path, gpkg, "higher_is_more_need"))
+    seen: set[str] = set()
+    while child.process.poll() is None or len(seen) < 2:
+        version = out / ".grid.furthest" / os.readlink(pointer)
+        record = json.loads((version / "grid.manifest.json").read_text())
+        data = (version / "grid.gpkg").read_bytes()
+        assert hashlib.sha256(data).hexdigest() == record["outputs"][0]["sha256"]
+        seen.add(version.name)
+        if child.process.poll() is not None:
+            break
+    assert child.process.wait(timeout=120) == 0, child.lines
+    assert os.readlink(pointer) != first
+    assert_readable(gpkg, out / "grid.manifest.json", GRID * GRID)
+
+
+def test_a_failed_commit_leaves_the_previous_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    gpkg = out / "furthton.gpkg"
+    furthest.run(with_tables(demo_config(tmp_path, gpkg), "csv"))
+    before = snapshot(out)
+    versions = sorted((out / ".furthton.furthest" / "runs").iterdir())
+    # The workbook's name is taken by a folder: found only when the new set is put in place,
+    # after every file of it was written.
+    (out / "furthton.xlsx").mkdir()
+    config = with_tables(demo_config(tmp_path, gpkg), "csv", "xlsx")
+    done = subprocess.run(furthest_command() + ["run", "--quiet", str(config)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"'{out / 'furthton.xlsx'}'" in lines[0], lines
+    assert ".furthest/runs" not in lines[0], "the message names a temporary place"
+    assert snapshot(out) == before
+    assert sorted((out / ".furthton.furthest" / "runs").iterdir()) == versions
+    assert_readable(gpkg, out / "furthton.manifest.json", 300)
+
+
+def test_a_second_run_to_the_same_output_is_refused(synthetic: Synthetic, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    gpkg = out / "grid.gpkg"
+    config = synthetic.config(tmp_path, gpkg, "higher_is_more_need")
+    child = Child("run", config)
+    runs = out / ".grid.furthest" / "runs"
+    assert child.wait_until(lambda: any(runs.glob(f"*-{child.process.pid}"))), "the run finished before writing"
+    started = time.monotonic()
+    with pytest.raises(furthest.OutputError, match=rf"is being written by another run \(process {child.process.pid} on "):
+        furthest.run(config)
+    assert time.monotonic() - started < 5, "refused only after reading every input"
+    assert child.process.wait(timeout=120) == 0, child.lines
+    assert_readable(gpkg, out / "grid.manifest.json", GRID * GRID)
+    # The lock is released with its run: the next run goes ahead.
+    furthest.run(config)

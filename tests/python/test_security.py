@@ -229,3 +229,48 @@ def test_the_manifest_records_the_effective_config(demo_copy):
     assert manifest["effective_config"]["output"]["path"] == str(out)
     assert manifest["config"]["output"]["path"] != str(out)  # the config as given, beside it
     assert [t["name"] for t in manifest["catalogue"]] == list(result)
+
+
+# ---- inputs and the config are never touched, whatever their names (issue 13) ---------------
+
+
+def test_an_input_named_like_a_stale_temporary_is_kept(demo_copy):
+    """Earlier versions removed files named like a killed run's temporaries, inputs included."""
+    import socket
+
+    out = demo_copy / "out"
+    out.mkdir()
+    lookalike = out / f".run.zones.tmp-{socket.gethostname()}-4194305.csv"
+    shutil.copy(demo_copy / "indicators.csv", lookalike)
+    before = lookalike.read_bytes()
+    config = config_for(demo_copy)
+    config["indicators"][0]["path"] = str(lookalike)
+    config["output"]["tables"] = ["csv"]
+    furthest.run(config)
+    furthest.run(config)
+    assert lookalike.read_bytes() == before
+
+
+def test_a_config_named_like_the_manifest_is_refused_and_kept(demo_copy):
+    out = demo_copy / "out"
+    out.mkdir()
+    config = out / "run.manifest.json"  # a TOML file, whatever its name
+    text = (demo_copy / "demo.toml").read_text().replace('"out/furthton.gpkg"', '"run.gpkg"')
+    for name in ["zones.gpkg", "areas.geojson", "indicators.csv", "partners.csv"]:
+        text = text.replace(f'"{name}"', json.dumps(str(demo_copy / name)))
+    config.write_text(text)
+    with pytest.raises(furthest.ConfigError, match="would overwrite the input named by the config file"):
+        furthest.run(config)
+    assert config.read_text() == text
+    assert sorted(p.name for p in out.iterdir()) == ["run.manifest.json"]
+
+
+def test_an_input_inside_the_outputs_version_folder_is_refused(demo_copy):
+    config = config_for(demo_copy)
+    furthest.run(config)
+    versions = demo_copy / "out" / ".run.furthest"
+    kept = versions / "current" / "run.gpkg"
+    config["zones"] = {"path": str(kept), "id": "zone_code", "layer": "zones"}
+    with pytest.raises(furthest.ConfigError, match=r"lies inside '.*\.run\.furthest', where furthest keeps the versions"):
+        furthest.run(config)
+    assert kept.exists()

@@ -181,9 +181,9 @@ def run(
     ``config`` is a TOML file or a dict of the same shape (relative paths in a dict resolve
     against the current folder). ``output`` overrides ``[output] path``; the effective config is
     checked like any other (an output may not overwrite an input, must stay inside
-    ``[run] allowed_folders``). The GeoPackage, tables and manifest are written under temporary
-    names and renamed into place together; a failed or interrupted run leaves earlier outputs
-    untouched. ``progress`` is a function called as ``progress(step, fraction)`` (or
+    ``[run] allowed_folders``). The GeoPackage, tables and manifest are written into a fresh
+    version folder and committed as a set by switching one pointer; a failed or interrupted run
+    leaves earlier outputs untouched, and a second run to the same output is refused. ``progress`` is a function called as ``progress(step, fraction)`` (or
     ``progress(step)`` once per step if it takes one argument), or ``True`` for a tqdm bar.
     Ctrl-C stops the run within about a second and raises ``KeyboardInterrupt``.
     Raises :class:`furthest.Error` subclasses with messages naming file, row and column.
