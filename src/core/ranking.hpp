@@ -18,9 +18,11 @@ std::vector<std::int64_t> rank_descending(const Eigen::VectorXd& values);
 std::vector<std::int64_t> ranks_within(const Eigen::VectorXd& values, const std::vector<std::int64_t>& group_of_row);
 
 /// The tile of a rank among `n` ranked values, as the IoD publishes deciles: tile t holds ranks
-/// with (t - 1) n / tiles < rank <= t n / tiles. 0 for rank 0 (not ranked).
+/// with (t - 1) n / tiles < rank <= t n / tiles. 0 for rank 0 (not ranked). A lone value is
+/// rank 1 and tile 1 (the rule would put it in the last tile: it is both first and last).
 inline std::int64_t tile(std::int64_t rank, std::int64_t n, std::int64_t tiles) {
-    return rank > 0 ? (rank * tiles + n - 1) / n : 0;
+    if (rank <= 0) return 0;
+    return n == 1 ? 1 : (rank * tiles + n - 1) / n;
 }
 
 /// Average ascending rank of each non-NaN value among the rows of its group (`members`, rows of

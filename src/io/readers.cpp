@@ -47,12 +47,19 @@ struct ColumnBuilder {
     }
 };
 
-std::vector<ColumnBuilder> builders_for(OGRLayer& layer) {
+// One builder per column. GDAL keeps a repeated header as two fields of one name, and a lookup
+// by name finds only the first: a repeated name is refused rather than read as the wrong column.
+std::vector<ColumnBuilder> builders_for(OGRLayer& layer, const std::string& at) {
     std::vector<ColumnBuilder> builders;
     OGRFeatureDefn* definition = layer.GetLayerDefn();
     for (int i = 0; i < definition->GetFieldCount(); ++i) {
         const OGRFieldDefn* field = definition->GetFieldDefn(i);
         builders.push_back({field->GetNameRef(), field->GetType(), {}, {}, {}, {}});
+        for (int j = 0; j < i; ++j)
+            if (builders[static_cast<std::size_t>(j)].name == field->GetNameRef())
+                throw InputError(at + ": column name '" + core::clip(field->GetNameRef()) + "' appears twice (columns " +
+                                 std::to_string(j + 1) + " and " + std::to_string(i + 1) +
+                                 "); expected each column name once, rename one of them");
     }
     return builders;
 }
@@ -166,7 +173,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     Layer out;
     out.name = layer->GetName();
     out.crs_wkt = wkt_of(working_crs);
-    auto builders = builders_for(*layer);
+    auto builders = builders_for(*layer, at);
     layer->ResetReading();
     ReadingProgress progress(request.control, *layer, request.role);
     std::size_t feature_number = 0;
@@ -230,7 +237,7 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
     apply_filter(*layer, filter, at);
     Layer out;
     out.name = layer->GetName();
-    auto builders = builders_for(*layer);
+    auto builders = builders_for(*layer, at);
     std::vector<int> fields(builders.size());
     for (std::size_t i = 0; i < fields.size(); ++i) fields[i] = static_cast<int>(i);
     if (!columns.empty()) {

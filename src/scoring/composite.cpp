@@ -44,6 +44,17 @@ CompositeScore composite_zscore(const Eigen::MatrixXd& indicators, const Eigen::
         const Eigen::MatrixXd centred = indicators.rowwise() - out.mean.transpose();
         out.sd = (centred.colwise().squaredNorm() / static_cast<double>(zones - 1)).cwiseSqrt().transpose();
     }
+    // Columns near the top of the double range (1e200 ...) overflow the sum or the squares: take
+    // them in units of a power of two, which is exact.
+    for (Eigen::Index j = 0; j < k; ++j) {
+        if (std::isfinite(out.mean(j)) && std::isfinite(out.sd(j))) continue;
+        const double unit = std::ldexp(1.0, std::ilogb(indicators.col(j).cwiseAbs().maxCoeff()));
+        const Eigen::VectorXd scaled = indicators.col(j) / unit;
+        const double mean = scaled.mean();
+        out.mean(j) = mean * unit;
+        out.sd(j) =
+            zones > 1 ? std::sqrt((scaled.array() - mean).matrix().squaredNorm() / static_cast<double>(zones - 1)) * unit : 0.0;
+    }
     return out;
 }
 

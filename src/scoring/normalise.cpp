@@ -21,6 +21,16 @@ double imd_exponential(double scaled_rank) {
 }  // namespace furthest
 
 namespace furthest::scoring_detail {
+namespace {
+
+// 1, or the power of two at or below `magnitude` when it exceeds `above`: dividing by a power of
+// two is exact, so moments taken in such units differ from the plain ones only in not overflowing.
+double magnitude_unit(double magnitude, double above) {
+    if (!(magnitude > above) || !std::isfinite(magnitude)) return 1.0;
+    return std::ldexp(1.0, std::ilogb(magnitude));
+}
+
+}  // namespace
 
 Groups single_group(Index rows) {
     Groups g;
@@ -112,20 +122,26 @@ Eigen::VectorXd normalise_column(const Eigen::VectorXd& raw, const IndicatorPlan
     for (std::size_t g = 0; g < groups.members.size(); ++g) {
         const auto& members = groups.members[g];
         ColumnFit fit;
-        double n = 0.0, sum = 0.0, lo = kInf, hi = -kInf;
+        double n = 0.0, lo = kInf, hi = -kInf;
         for (Index r : members) {
             if (std::isnan(t(r))) continue;
             n += 1.0;
-            sum += t(r);
             lo = std::min(lo, t(r));
             hi = std::max(hi, t(r));
         }
+        // Finite values near the top of the double range (1e200, 1.7e308) overflow a sum or a
+        // square. Above 1e150 the moments are taken on values divided by a power of two, which
+        // is exact, so ordinary columns get the very same numbers as before.
+        const double unit = magnitude_unit(std::max(std::abs(lo), std::abs(hi)), 1e150);
+        double sum = 0.0;
+        for (Index r : members)
+            if (!std::isnan(t(r))) sum += t(r) / unit;
         if (fits && rank_transform(plan.transform)) {
             for (Index r : members)
                 if (!std::isnan(o(r))) fit.sorted_oriented.push_back(o(r));
             std::sort(fit.sorted_oriented.begin(), fit.sorted_oriented.end());
         }
-        const double mean = n > 0.0 ? sum / n : 0.0;
+        const double mean = n > 0.0 ? sum / n : 0.0;  // in `unit`s
         const bool flat = n > 0.0 && !(hi > lo);
         auto note_flat = [&] {
             if (warnings && flat)
@@ -144,7 +160,7 @@ Eigen::VectorXd normalise_column(const Eigen::VectorXd& raw, const IndicatorPlan
                     fit.scale = 0.0;
                     fit.offset = 0.5 * top;
                 } else {
-                    fit.scale = top / (hi - lo);
+                    fit.scale = top / (hi / unit - lo / unit) / unit;
                     fit.offset = -lo * fit.scale;
                 }
                 break;
@@ -152,10 +168,10 @@ Eigen::VectorXd normalise_column(const Eigen::VectorXd& raw, const IndicatorPlan
             case Normalisation::ZScore: {
                 double ss = 0.0;
                 for (Index r : members)
-                    if (!std::isnan(t(r))) ss += (t(r) - mean) * (t(r) - mean);
-                const double sd = n > 1.0 ? std::sqrt(ss / (n - 1.0)) : 0.0;
+                    if (!std::isnan(t(r))) ss += (t(r) / unit - mean) * (t(r) / unit - mean);
+                const double sd = n > 1.0 ? std::sqrt(ss / (n - 1.0)) : 0.0;  // in `unit`s
                 note_flat();
-                fit.scale = sd > 0.0 ? 1.0 / sd : 0.0;
+                fit.scale = sd > 0.0 ? 1.0 / sd / unit : 0.0;
                 fit.offset = sd > 0.0 ? -mean / sd : 0.0;
                 break;
             }
@@ -170,7 +186,7 @@ Eigen::VectorXd normalise_column(const Eigen::VectorXd& raw, const IndicatorPlan
                 if (rank_transform(plan.transform) && !std::isnan(plan.reference_value))
                     throw ConfigError("scoring: indicator '" + plan.name +
                                       "': a reference_value cannot be combined with a rank transform");
-                const double ref = std::isnan(plan.reference_value) ? mean : oriented_constant(plan.reference_value, plan);
+                const double ref = std::isnan(plan.reference_value) ? mean * unit : oriented_constant(plan.reference_value, plan);
                 if (!(std::abs(ref) > 0.0))
                     throw ConfigError("scoring: indicator '" + plan.name +
                                       "': distance to a reference needs a non-zero reference value (the reference is " +
@@ -264,16 +280,23 @@ IndicatorStats describe(const std::string& name, const Eigen::VectorXd& values) 
         s.min = s.max = kUnset;
         return s;
     }
-    s.mean = sum / n;
+    // Fourth powers overflow from about 1e77: huge columns are described in units of a power of
+    // two (exact), ordinary ones exactly as before.
+    const double unit = magnitude_unit(std::max(std::abs(s.min), std::abs(s.max)), 1e50);
+    double scaled_sum = 0.0;
+    for (Index r = 0; r < values.size(); ++r)
+        if (!std::isnan(values(r))) scaled_sum += values(r) / unit;
+    const double mean = unit == 1.0 ? sum / n : scaled_sum / n;
+    s.mean = mean * unit;
     double m2 = 0.0, m3 = 0.0, m4 = 0.0;
     for (Index r = 0; r < values.size(); ++r) {
         if (std::isnan(values(r))) continue;
-        const double d = values(r) - s.mean;
+        const double d = values(r) / unit - mean;
         m2 += d * d;
         m3 += d * d * d;
         m4 += d * d * d * d;
     }
-    s.sd = n > 1.0 ? std::sqrt(m2 / (n - 1.0)) : 0.0;
+    s.sd = n > 1.0 ? std::sqrt(m2 / (n - 1.0)) * unit : 0.0;
     m2 /= n;
     m3 /= n;
     m4 /= n;

@@ -438,6 +438,13 @@ void Scoring::normalise() {
         y_spec.col(j) =
             normalise_column(raw.col(j), model.plans[static_cast<std::size_t>(j)], nominal[static_cast<std::size_t>(j)],
                              model.groups, &fits[static_cast<std::size_t>(j)], &result.warnings);
+    // Never a silent drop: a finite value that does not normalise to a finite number is refused.
+    for (Index j = 0; j < k; ++j)
+        for (Index r = 0; r < n; ++r)
+            if (std::isfinite(raw(r, j)) && std::isinf(y_spec(r, j)))
+                throw InputError("scoring: indicator '" + spec.indicators[static_cast<std::size_t>(j)].name + "' at " +
+                                 zone_label(input, r) + ": value " + number(raw(r, j)) +
+                                 " cannot be normalised to a finite number; rescale the column");
     y.resize(n, k);
     for (Index j = 0; j < k; ++j) y.col(model.column_of[static_cast<std::size_t>(j)]) = y_spec.col(j);
     y = y.array().isNaN().select(0.0, y.array()).matrix();

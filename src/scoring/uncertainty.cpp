@@ -428,7 +428,7 @@ void MonteCarlo::draw_batches() {
                     sum += r;
                     lo = std::min(lo, r);
                     hi = std::max(hi, r);
-                    top += static_cast<std::int64_t>(r) * 10 <= n ? 1 : 0;  // decile 1, as decile_from_rank
+                    top += static_cast<std::int64_t>(r) * 10 <= n || n == 1 ? 1 : 0;  // decile 1, as core::tile
                     topn += tz[b];
                     const std::int32_t offset = r - r0;
                     if (offset < 0) ++h[side + bucket_of(static_cast<std::uint32_t>(-offset))];

@@ -114,8 +114,14 @@ class Case:
 
     # -- looking at outputs ------------------------------------------------------------------
     def written(self) -> list[str]:
-        """Everything in the output folder, hidden files included."""
-        return sorted(p.name for p in self.out_dir.iterdir())
+        """Everything in the output folder, hidden files included, except the version folder a
+        committed run keeps beside its outputs (``.result.furthest``; see versions())."""
+        return sorted(p.name for p in self.out_dir.iterdir() if p.name != ".result.furthest")
+
+    def versions(self) -> list[str]:
+        """The run folders of committed sets (the current one and the one it replaced)."""
+        runs = self.out_dir / ".result.furthest" / "runs"
+        return sorted(p.name for p in runs.iterdir()) if runs.exists() else []
 
     def stray_temp_files(self) -> list[str]:
         return sorted(p.name for p in self.out_dir.glob(".*.tmp-*"))
@@ -650,6 +656,7 @@ def test_failed_run_leaves_earlier_output_byte_identical(case: Case) -> None:
 
     assert case.written() == sorted(before)
     assert case.stray_temp_files() == []
+    assert len(case.versions()) == 1
     for name, content in before.items():
         assert (case.out_dir / name).read_bytes() == content, f"{name} changed after a failed run"
 
@@ -668,6 +675,7 @@ def test_failure_while_writing_leaves_earlier_output_byte_identical(case: Case) 
     assert case.output.read_bytes() == before
     assert case.stray_temp_files() == []
     assert case.written() == ["result.gpkg", "result.manifest.json"]
+    assert len(case.versions()) == 1, "the failed run's version folder was not removed"
 
 
 # --------------------------------------------------------------------------------------------
@@ -901,4 +909,43 @@ def test_postcode_directory_column_typo(case: Case) -> None:
         furthest.InputError,
         r"^postcodes: '[^']*postcodes\.csv' has no column 'lng'; did you mean 'long'\?; "
         r"columns: 'pcds', 'lat', 'long'",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# No silent wrong numbers (issue 13)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e200, 1.7e308 / 4, 1.7e308])
+@pytest.mark.parametrize("normalise", ["z_score", "min_max"])
+def test_huge_finite_values_score_like_their_scaled_copy(scale: float, normalise: str) -> None:
+    """z-scores and min-max are scale-free: a column times 1e200 (or near the largest double)
+    scores exactly like the plain column, instead of overflowing and dropping out."""
+    plain = pd.DataFrame({"a": [1.0, -0.5, 0.25, 0.75, -1.0], "b": [3.0, 1.0, 2.0, 5.0, 4.0]}, index=list("VWXYZ"))
+    huge = plain.assign(a=plain["a"] * scale)
+    spec = {"normalise": normalise, "indicators": [{"name": "a"}, {"name": "b"}]}
+    expected, got = furthest.score(plain, spec), furthest.score(huge, spec)
+    assert np.isfinite(got["score"]).all()
+    np.testing.assert_allclose(got["score"], expected["score"], rtol=1e-12, atol=1e-12)
+    assert list(got["rank"]) == list(expected["rank"])
+
+
+def test_a_lone_zone_is_rank_1_and_decile_1() -> None:
+    out = furthest.score(pd.DataFrame({"a": [5.0]}, index=["E01"]), {"indicators": [{"name": "a"}]})
+    assert (out["rank"].iloc[0], out["decile"].iloc[0], out["quintile"].iloc[0]) == (1, 1, 1)
+
+
+def test_a_duplicated_header_is_refused(case: Case) -> None:
+    path = case.inputs / "indicators.csv"
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    column = header.index("imd_score")
+    lines[0] = ",".join(header + ["imd_score"])
+    lines[1:] = [line + ",0" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n")
+    run_fails(
+        case,
+        furthest.InputError,
+        rf"indicators\.csv': column name 'imd_score' appears twice \(columns {column + 1} and {len(header) + 1}\)",
     )
