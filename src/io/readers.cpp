@@ -57,8 +57,8 @@ std::vector<ColumnBuilder> builders_for(OGRLayer& layer, const std::string& at) 
         builders.push_back({field->GetNameRef(), field->GetType(), {}, {}, {}, {}});
         for (int j = 0; j < i; ++j)
             if (builders[static_cast<std::size_t>(j)].name == field->GetNameRef())
-                throw InputError(at + ": column name '" + std::string(field->GetNameRef()).substr(0, 200) + "' appears twice (columns " +
-                                 std::to_string(j + 1) + " and " + std::to_string(i + 1) +
+                throw InputError(at + ": column name '" + std::string(field->GetNameRef()).substr(0, 200) +
+                                 "' appears twice (columns " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
                                  "); expected each column name once, rename one of them");
     }
     return builders;
