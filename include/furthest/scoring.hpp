@@ -125,6 +125,10 @@ struct ScoringDomain {
     std::optional<Aggregation> aggregation;    ///< within the domain; default ScoringSpec::domain_aggregation
 };
 
+/// @brief Caps every caller meets (config, C++, Python keywords): map classes and Monte Carlo draws.
+inline constexpr int kMaxClasses = 100;
+inline constexpr std::int64_t kMaxDraws = 1'000'000;
+
 struct ClassSpec {
     ClassMethod method = ClassMethod::Quantiles;
     int k = 5;

@@ -143,6 +143,13 @@ void Scoring::check_input() {
         throw InputError("scoring: the spec names " + std::to_string(k) + " indicators but the data have " +
                          std::to_string(input.values.cols()) + " columns");
     if (zones == 0) throw InputError("scoring: no zones to score");
+    // The config's caps, for every caller (a keyword such as draws=10**12 included).
+    if (spec.uncertainty.draws < 0 || spec.uncertainty.draws > kMaxDraws)
+        throw ConfigError("scoring: 'draws' is " + std::to_string(spec.uncertainty.draws) +
+                          "; expected a whole number from 0 to 1,000,000");
+    if (spec.classes.k < 1 || spec.classes.k > kMaxClasses)
+        throw ConfigError("scoring: classes 'k' is " + std::to_string(spec.classes.k) + "; expected a whole number from 1 to " +
+                          std::to_string(kMaxClasses));
     has_areas = !input.area.empty();
     if (has_areas && static_cast<Index>(input.area.size()) != zones)
         throw InputError("scoring: " + std::to_string(input.area.size()) + " area entries for " + std::to_string(zones) +

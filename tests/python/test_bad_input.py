@@ -949,3 +949,15 @@ def test_a_duplicated_header_is_refused(case: Case) -> None:
         furthest.InputError,
         rf"indicators\.csv': column name 'imd_score' appears twice \(columns {column + 1} and {len(header) + 1}\)",
     )
+
+
+def test_score_keywords_meet_the_configs_caps() -> None:
+    df = pd.DataFrame({"a": [1.0, 2.0, 3.0]}, index=["E01", "E02", "E03"])
+    started = time.monotonic()
+    with pytest.raises(furthest.ConfigError, match=r"'draws' is 1000000000000; expected a whole number from 0 to 1,000,000"):
+        furthest.score(df, {"indicators": [{"name": "a"}]}, draws=10**12)
+    assert time.monotonic() - started < 5
+    with pytest.raises(
+        furthest.ConfigError, match=r"'k' in \[scoring\.classes\] is 33755; expected a whole number from 1 to 100"
+    ):
+        furthest.score(df, {"indicators": [{"name": "a"}], "classes": {"k": 33755}})

@@ -221,10 +221,14 @@ ScoringSpec scoring_spec_from_table(const toml::table& table, const std::string&
         const std::string section = "[scoring.classes]";
         r.check_keys(t, section, {"method", "k", "breaks"});
         if (auto v = r.optional_choice(t, section, "method", kClasses)) spec.classes.method = *v;
-        spec.classes.k = static_cast<int>(r.integer(t, section, "k", 5));
+        const std::int64_t k = r.integer(t, section, "k", 5);
+        // A map legend of more than 100 classes says nothing, and Fisher-Jenks grows with k x zones.
+        if (k < 1 || k > kMaxClasses)
+            r.fail("'k' in [scoring.classes] is " + std::to_string(k) + "; expected a whole number from 1 to " +
+                   std::to_string(kMaxClasses));
+        spec.classes.k = static_cast<int>(k);
         spec.classes.breaks = r.numbers(t, section, "breaks");
         if (!spec.classes.breaks.empty() && !t.get("method")) spec.classes.method = ClassMethod::UserBreaks;
-        if (spec.classes.k < 1) r.fail("'k' in [scoring.classes] must be >= 1");
     }
 
     if (const toml::node* unc = table.get("uncertainty")) {
@@ -239,7 +243,7 @@ ScoringSpec scoring_spec_from_table(const toml::table& table, const std::string&
         // Draws stream through fixed memory, but time grows with them: 10,000 draws of 34,000
         // zones take seconds, a million take about a quarter of an hour. Beyond that a typo
         // (1e9) would hold a shared batch service for days.
-        if (u.draws < 0 || u.draws > 1'000'000)
+        if (u.draws < 0 || u.draws > kMaxDraws)
             r.fail("'draws' in [scoring.uncertainty] is " + std::to_string(u.draws) +
                    "; expected a whole number from 0 to 1,000,000");
         const std::int64_t seed = r.integer(t, section, "seed", 0);
