@@ -158,6 +158,46 @@ struct HotspotsSpec {
     bool false_discovery_rate = true;  ///< Benjamini-Hochberg over the zones; false: each zone at alpha
 };
 
+/// How partnership areas are ordered into waves ([rollout] area_rule).
+enum class AreaRule {
+    HighNeedLowSupport,  ///< "high_need_low_support": people in zones of high need and low support (needs [access])
+    TopDecileShare,      ///< "top_decile_share": share of the area's zones in need decile 1
+    RobustTopN           ///< "robust_top_n": zones in the area's first N in at least `robust_share` of the draws
+};
+
+/// Within an area, which zones come first ([rollout] zone_order).
+enum class ZoneOrder {
+    Gap,   ///< "gap": the need-support gap, highest first (needs [access])
+    Need   ///< "need": the need score, highest first
+};
+
+/// What a wave's capacity counts ([rollout] zone_capacity_unit).
+enum class CapacityUnit { Zones, People };
+
+/// A budget shared by need net of support ([rollout.allocation]).
+struct AllocationSpec {
+    long long budget = 0;          ///< whole units (tablets, training places, pounds)
+    std::string unit = "units";    ///< what a unit is, for the reasons
+    enum class To { Zones, Areas, Partners } to = To::Areas;
+    long long minimum = 0;         ///< per recipient with any gap
+    long long cap = 0;             ///< per recipient; 0 = none
+};
+
+/// The furthest-first plan ([rollout]): areas into waves, zones into waves within each area, and
+/// optionally a budget shared by the gap. Needs scores; the gap rules need [access].
+struct RolloutSpec {
+    AreaRule area_rule = AreaRule::HighNeedLowSupport;
+    int areas_per_wave = 4;
+    std::vector<std::string> done;  ///< area ids already rolled out (the pilot): wave 0
+    ZoneOrder zone_order = ZoneOrder::Gap;
+    CapacityUnit zone_capacity_unit = CapacityUnit::Zones;
+    double zone_capacity = 10;      ///< zones (or people) one wave serves in an area
+    double robust_share = 0.9;      ///< "robust" = in at least this share of the draws
+    std::string older_column;       ///< optional [population] table column of people aged 65+, for equity
+    std::string national_decile;    ///< optional [[indicators]] name holding national IMD deciles (1 = most deprived)
+    std::optional<AllocationSpec> allocation;
+};
+
 /// A row whose postcode is blank, malformed, unknown or without coordinates (`unmatched = ...`).
 enum class UnmatchedPostcodes {
     Error,  ///< "error": the run stops, naming the row
@@ -201,6 +241,7 @@ struct RunConfig {
     std::optional<PopulationSpec> population;
     std::optional<AccessSpec> access;
     std::optional<HotspotsSpec> hotspots;
+    std::optional<RolloutSpec> rollout;
     std::optional<PostcodesSpec> postcodes;
     /// How the indicators become a need index ([scoring]); built from [[indicators]] (z-scores,
     /// their directions and weights, weighted arithmetic mean) when the config has none.

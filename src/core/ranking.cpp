@@ -62,4 +62,25 @@ Eigen::VectorXd scaled_average_ranks(const Eigen::VectorXd& values, const std::v
     return out;
 }
 
+Eigen::VectorXd percentiles(const Eigen::VectorXd& values) {
+    std::vector<std::size_t> order;
+    for (Eigen::Index i = 0; i < values.size(); ++i)
+        if (std::isfinite(values(i))) order.push_back(static_cast<std::size_t>(i));
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return values(static_cast<Eigen::Index>(a)) < values(static_cast<Eigen::Index>(b)) ||
+               (values(static_cast<Eigen::Index>(a)) == values(static_cast<Eigen::Index>(b)) && a < b);
+    });
+    Eigen::VectorXd out = Eigen::VectorXd::Constant(values.size(), std::numeric_limits<double>::quiet_NaN());
+    const double n = static_cast<double>(order.size());
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i;
+        while (j < order.size() && values(static_cast<Eigen::Index>(order[j])) == values(static_cast<Eigen::Index>(order[i])))
+            ++j;
+        const double mid = (static_cast<double>(i + j) / 2.0) / n;  // the tie block's middle: (i + j)/2 of n
+        for (std::size_t k = i; k < j; ++k) out(static_cast<Eigen::Index>(order[k])) = mid;
+        i = j;
+    }
+    return out;
+}
+
 }  // namespace furthest::core

@@ -30,4 +30,9 @@ inline std::int64_t tile(std::int64_t rank, std::int64_t n, std::int64_t tiles) 
 /// stays NaN; rows in no group stay NaN.
 Eigen::VectorXd scaled_average_ranks(const Eigen::VectorXd& values, const std::vector<std::vector<Eigen::Index>>& members);
 
+/// Mid-rank percentile of each finite value among the finite ones, in (0, 1): the middle of its
+/// block of ties, (rank - 0.5) / n with 1-based average ranks; NaN stays NaN. A zone at 0.9
+/// stands above 90% of the others, whatever the ties.
+Eigen::VectorXd percentiles(const Eigen::VectorXd& values);
+
 }  // namespace furthest::core

@@ -80,6 +80,7 @@ struct AccessSet {
     Eigen::VectorXd zone_supply;        ///< BFCA supply allocated per zone (empty without population)
     Eigen::VectorXd gap_score;          ///< need percentile - support percentile, in (-1, 1)
     std::vector<bool> high_need_low_support;
+    Eigen::VectorXd partner_gap_people;  ///< per partner: gap-weighted people it reaches, shared (with population)
 };
 
 /// Everything a run knows. Stages read the members of earlier stages and add their own; the

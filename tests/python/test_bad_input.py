@@ -52,6 +52,8 @@ def toml_text(config: dict[str, Any]) -> str:
             return json.dumps(v)  # JSON string escapes are valid in TOML basic strings
         if isinstance(v, list):
             return "[" + ", ".join(value(item) for item in v) + "]"
+        if isinstance(v, dict):  # an inline table, e.g. [rollout] allocation = {budget = 200}
+            return "{" + ", ".join(f"{key} = {value(item)}" for key, item in v.items()) + "}"
         raise TypeError(f"no TOML for {v!r}")
 
     lines: list[str] = []

@@ -19,6 +19,8 @@ void parse_population_section(const Reader& reader, const toml::table& root, Run
 /// [access] (needs [[partners]]) and [hotspots].
 void parse_access_section(const Reader& reader, const toml::table& root, RunConfig& config);
 void parse_hotspots_section(const Reader& reader, const toml::table& root, RunConfig& config);
+/// [rollout] with [rollout.allocation] (after [scoring]: some rules need the uncertainty draws).
+void parse_rollout_section(const Reader& reader, const toml::table& root, RunConfig& config);
 /// A list of strings (`key = ["a", "b"]`, or one string); empty when absent.
 std::vector<std::string> text_list(const Reader& reader, const toml::table& table, const std::string& section,
                                    const std::string& key, const std::string& expected);

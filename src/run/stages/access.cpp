@@ -6,6 +6,7 @@
 #include "furthest/access.hpp"
 
 #include "core/parallel.hpp"
+#include "core/ranking.hpp"
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "io/readers.hpp"
@@ -142,28 +143,6 @@ Column reals_of(const std::string& name, const Eigen::VectorXd& values) {
     return Column::reals(name, Column::Reals(values.data(), values.data() + values.size()));
 }
 
-// Percentile of each value among the finite ones, ties averaged, in (0, 1); NaN stays NaN.
-Eigen::VectorXd percentiles(const Eigen::VectorXd& values) {
-    std::vector<std::size_t> order;
-    for (Eigen::Index i = 0; i < values.size(); ++i)
-        if (std::isfinite(values(i))) order.push_back(static_cast<std::size_t>(i));
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return values(static_cast<Eigen::Index>(a)) < values(static_cast<Eigen::Index>(b)) ||
-               (values(static_cast<Eigen::Index>(a)) == values(static_cast<Eigen::Index>(b)) && a < b);
-    });
-    Eigen::VectorXd out = Eigen::VectorXd::Constant(values.size(), kNaN);
-    const double n = static_cast<double>(order.size());
-    for (std::size_t i = 0; i < order.size();) {
-        std::size_t j = i;
-        while (j < order.size() && values(static_cast<Eigen::Index>(order[j])) == values(static_cast<Eigen::Index>(order[i])))
-            ++j;
-        const double mid = (static_cast<double>(i + j) / 2.0) / n;  // the tie block's middle: (i + j)/2 of n
-        for (std::size_t k = i; k < j; ++k) out(static_cast<Eigen::Index>(order[k])) = mid;
-        i = j;
-    }
-    return out;
-}
-
 const char* tercile(double percentile) {
     if (percentile > 2.0 / 3.0) return "high";
     if (percentile > 1.0 / 3.0) return "medium";
@@ -256,8 +235,8 @@ void measure(RunState& state) {
 
     // The gap: how much higher a zone stands on need than on support, both as percentiles among
     // the run's zones; classes by terciles of each.
-    const Eigen::VectorXd need_pct = percentiles(scored.score);
-    const Eigen::VectorXd support_pct = percentiles(access.support);
+    const Eigen::VectorXd need_pct = core::percentiles(scored.score);
+    const Eigen::VectorXd support_pct = core::percentiles(access.support);
     access.gap_score = need_pct - support_pct;
     Column::Texts classes(n);
     std::vector<bool> class_valid(n, false);
@@ -268,6 +247,19 @@ void measure(RunState& state) {
         classes[z] = std::string(tercile(need_pct(i))) + " need, " + tercile(support_pct(i)) + " support";
         class_valid[z] = true;
         access.high_need_low_support[z] = need_pct(i) > 2.0 / 3.0 && support_pct(i) <= 1.0 / 3.0;
+    }
+    // Per partner: the people of its catchment weighted by how far need outruns support there,
+    // each zone's share split evenly among the partners that reach it (for allocations).
+    if (state.people) {
+        access.partner_gap_people = Eigen::VectorXd::Zero(m.sites());
+        const auto& c = m.costs();
+        for (Eigen::Index z = 0; z < c.outerSize(); ++z) {
+            const double reached = static_cast<double>(within(z));
+            const double weight = state.people->count(z) * std::max(0.0, access.gap_score(z));
+            if (reached == 0.0 || !(weight > 0.0)) continue;
+            for (InteractionMatrix::Sparse::InnerIterator it(c, z); it; ++it)
+                access.partner_gap_people(it.col()) += weight / reached;
+        }
     }
     OutputCatalogue::add_column(zone_table, reals_of("gap_score", access.gap_score));
     OutputCatalogue::add_column(zone_table, Column::texts("gap_class", std::move(classes), std::move(class_valid)));

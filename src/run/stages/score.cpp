@@ -99,7 +99,11 @@ void score(RunState& state) {
     const ZoneSet& zones = need(state.zones, "zones");
     const AreaSet& areas = need(state.areas, "areas");
     const Eigen::MatrixXd& indicators = need(state.indicators, "indicators");
-    const ScoringSpec spec = within_thread_budget(state.config.scoring, state.config.threads);
+    ScoringSpec spec = within_thread_budget(state.config.scoring, state.config.threads);
+    // The rollout replays its plan under every draw (scenario stability): it needs their ranks.
+    // (Past 50 million ranks the stability is left out, and the rollout says so.)
+    if (state.config.rollout && static_cast<double>(indicators.rows()) * static_cast<double>(spec.uncertainty.draws) <= 5e7)
+        spec.uncertainty.keep_draws = true;
     ScoringResult scored = score_zones(scoring_input(state.config, indicators, zones, areas), spec, state.control);
     report_blanks(scored, zones, state.reports);
     for (auto& column : score_columns(scored)) OutputCatalogue::add_column(*zones.layer, std::move(column));

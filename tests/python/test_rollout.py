@@ -1,0 +1,129 @@
+"""The furthest-first rollout: areas and zones into waves with reasons, stability, equity, allocation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import furthest
+
+
+@pytest.fixture()
+def demo(demo_dir: Path, tmp_path: Path) -> dict:
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_dir, folder, ignore=shutil.ignore_patterns("out", "*.py"))
+    config = tomllib.loads((folder / "demo.toml").read_text())
+    for section in (config["zones"], config["areas"], config["partners"], config["population"], *config["indicators"]):
+        section["path"] = str(folder / section["path"])
+    config["output"]["path"] = str(tmp_path / "out" / "demo.gpkg")
+    return config
+
+
+def test_areas_and_zones_in_waves_with_reasons(demo: dict) -> None:
+    result = furthest.run(demo)
+    rollout, area_waves = result["rollout"], result["area_waves"]
+    zones = result.zones
+    assert sorted(rollout["zone_id"]) == sorted(zones["zone_code"])  # every zone, once
+    # Areas: by people in high need and low support, highest first, two a wave.
+    placed = area_waves[area_waves["area_wave"].notna()]
+    assert list(placed["area_wave"]) == [1, 1, 2, 2, 3, 3]
+    assert placed["rule_value"].is_monotonic_decreasing
+    by_area = result.areas.set_index("area_id")["people_high_need_low_support"]
+    np.testing.assert_allclose(placed["rule_value"], by_area.reindex(placed["area_id"]), rtol=1e-12)
+    # Zones: within each area the highest gap first, ten a wave.
+    merged = rollout.merge(zones[["zone_code", "gap_score"]], left_on="zone_id", right_on="zone_code")
+    for _, group in merged[merged["order"].notna()].groupby("area_id"):
+        group = group.sort_values("order")
+        assert group["gap_score"].is_monotonic_decreasing
+        expected = 1 + np.arange(len(group)) // 10
+        assert (group["zone_wave"].to_numpy() == expected).all()
+    assert rollout["order"].dropna().astype(int).tolist() == list(range(1, rollout["order"].notna().sum() + 1))
+    first = rollout.iloc[0]
+    assert first["reason"].startswith(f"{first['zone_id']}, area wave 1, zone wave 1 (1st in ")
+    assert "need rank" in first["reason"] and "nearest partner" in first["reason"] and "support" in first["reason"]
+    manifest = json.loads(Path(result.manifest_path).read_text())
+    assert manifest["rollout"]["area_rule"] == "people living in zones of high need and low support"
+
+
+def test_the_pilot_stays_in_wave_zero(demo: dict) -> None:
+    demo["rollout"]["done"] = ["LCP03"]
+    waves = furthest.run(demo)["area_waves"].set_index("area_id")["area_wave"]
+    assert waves["LCP03"] == 0
+    assert sorted(waves.drop("LCP03")) == [1, 1, 2, 2, 3]
+    demo["rollout"]["done"] = ["LCP99"]
+    with pytest.raises(furthest.InputError, match=r"done names area 'LCP99'"):
+        furthest.run(demo)
+
+
+def test_the_budget_is_shared_exactly_with_minimums_and_caps(demo: dict) -> None:
+    result = furthest.run(demo)
+    allocation = result["allocation"]
+    assert allocation["units"].sum() == 200
+    assert allocation["units"].between(10, 80).all()
+    # To zones with no minimum or cap: whole units within one of the exact proportional share.
+    demo["rollout"]["allocation"] = {"budget": 200, "unit": "tablets", "to": "zones"}
+    zones = furthest.run(demo, output=demo["output"]["path"].replace("demo.gpkg", "zones.gpkg"))["allocation"]
+    assert zones["units"].sum() == 200
+    exact = 200 * zones["share_of_gap"]
+    assert (np.abs(zones["units"] - exact) < 1).all()
+    assert zones["reason"].str.contains("tablets, for").all()
+
+
+def test_equity_per_wave_is_cumulative(demo: dict) -> None:
+    equity = furthest.run(demo)["wave_equity"]
+    assert list(equity["area_wave"]) == [1, 2, 3]
+    for column in ("people_so_far", "share_high_need_people", "share_people_65_plus"):
+        assert equity[column].is_monotonic_increasing
+    assert equity["share_high_need_people"].iloc[-1] <= 1.0 + 1e-12
+    # The first wave was chosen for high need: it reaches more than its share of people.
+    people_share = equity["people_so_far"] / equity["people_so_far"].iloc[-1]
+    assert equity["share_high_need_people"].iloc[0] > people_share.iloc[0]
+
+
+def test_scenario_stability_is_the_same_for_any_thread_count(demo: dict, tmp_path: Path) -> None:
+    demo.setdefault("scoring", {})["uncertainty"] = {"draws": 200, "seed": 11}
+    demo["run"]["threads"] = 1
+    one = furthest.run(demo, output=str(tmp_path / "one.gpkg"))
+    demo["run"]["threads"] = 2
+    two = furthest.run(demo, output=str(tmp_path / "two.gpkg"))
+    pd.testing.assert_frame_equal(
+        one["rollout"].drop(columns="geometry"), two["rollout"].drop(columns="geometry"), check_exact=True
+    )
+    rollout = one["rollout"]
+    assert rollout["p_same_wave"].between(0, 1).all()
+    assert "keeps its wave in" in rollout["reason"].iloc[0]
+    stability = json.loads(Path(one.manifest_path).read_text())["rollout"]["stability"]
+    assert stability["draws"] == 200
+    assert -1 <= stability["kendall_tau_p05"] <= stability["kendall_tau_mean"] <= 1
+    robust = (rollout["p_zone_wave_1"] >= 0.9).sum()
+    assert stability["zones_in_zone_wave_1_in_robust_share_of_draws"] == robust
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda c: c["rollout"].update(area_rule="most_need"), r"'area_rule' in \[rollout\].*is 'most_need'"),
+        (lambda c: c["rollout"].update(area_rule="robust_top_n"), r"needs uncertainty draws"),
+        (lambda c: c.pop("access") and c.pop("hotspots"), r"it needs \[population\] and \[access\]"),
+        (lambda c: c["rollout"].update(zone_capacity=0), r"'zone_capacity' in \[rollout\] must be a finite number >= 1"),
+        (lambda c: c["rollout"]["allocation"].pop("budget"), r"\[rollout.allocation\] is missing 'budget'"),
+        (lambda c: c["rollout"]["allocation"].update(cap=5), r"'cap' in \[rollout.allocation\] is below 'minimum'"),
+        (lambda c: c["rollout"].update(national_decile="imd"), r"national_decile = 'imd' is not an \[\[indicators\]\]"),
+    ],
+)
+def test_rollout_is_checked_at_the_door(demo: dict, edit, message) -> None:
+    edit(demo)
+    with pytest.raises(furthest.ConfigError, match=message):
+        furthest.validate(demo)
+
+
+def test_a_minimum_the_budget_cannot_meet_is_refused(demo: dict) -> None:
+    demo["rollout"]["allocation"].update(minimum=50, cap=0)
+    with pytest.raises(furthest.InputError, match=r"a minimum of 50 tablets for each of \d+ recipients needs"):
+        furthest.run(demo)
