@@ -1,6 +1,7 @@
 // furthest._core: the private native module. The public API is the pure-Python package on top.
 #include "bind_access.hpp"
 #include "bind_crosswalk.hpp"
+#include "bind_location.hpp"
 #include "bind_run.hpp"
 #include "bind_scoring.hpp"
 #include "bind_spatial.hpp"
@@ -51,6 +52,7 @@ PYBIND11_MODULE(_core, m) {
     furthest::python::bind_crosswalk(m);
     furthest::python::bind_spatial(m);
     furthest::python::bind_access(m);
+    furthest::python::bind_location(m);
 
     m.def(
         "normalise_postcode",

@@ -287,3 +287,38 @@ def balanced_fca(
     matrix: InteractionMatrix, demand: npt.ArrayLike, supply: npt.ArrayLike, decay: Decay = ...
 ) -> dict[str, npt.NDArray[np.float64]]: ...
 def gravity(matrix: InteractionMatrix, supply: npt.ArrayLike, decay: Decay) -> npt.NDArray[np.float64]: ...
+
+# ---- hub site selection --------------------------------------------------------------------------
+class LocationResultDict(TypedDict):
+    site_wave: npt.NDArray[np.int64]
+    site_reach: npt.NDArray[np.float64]
+    site_served: npt.NDArray[np.float64]
+    zone_site: npt.NDArray[np.int64]
+    zone_cost: npt.NDArray[np.float64]
+    zone_served: npt.NDArray[np.float64]
+    objective: float
+    greedy_objective: float
+    wave_objective: list[float]
+    bound: float
+    gap: float
+    iterations: int
+
+def maximal_covering(
+    matrix: InteractionMatrix,
+    demand: npt.ArrayLike,
+    waves: Sequence[int],
+    *,
+    fixed: Sequence[int] = ...,
+    coverage_cost: float = ...,
+    capacity: npt.ArrayLike | None = None,
+    progress: Callable[[str, float], object] | None = None,
+) -> LocationResultDict: ...
+def p_median(
+    matrix: InteractionMatrix,
+    demand: npt.ArrayLike,
+    waves: Sequence[int],
+    *,
+    fixed: Sequence[int] = ...,
+    unreached_cost: float = ...,
+    progress: Callable[[str, float], object] | None = None,
+) -> LocationResultDict: ...
