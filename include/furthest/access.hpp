@@ -33,6 +33,16 @@ public:
     using Sparse = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 
     InteractionMatrix() = default;
+    InteractionMatrix(const InteractionMatrix&) = default;
+    InteractionMatrix& operator=(const InteractionMatrix&) = default;
+    /// Moves hand the arrays over: Eigen 3.4's SparseMatrix has no move constructor, so a
+    /// defaulted move would copy every pair (12 MB for a national matrix) on each return.
+    InteractionMatrix(InteractionMatrix&& other) : max_cost_(other.max_cost_) { costs_.swap(other.costs_); }
+    InteractionMatrix& operator=(InteractionMatrix&& other) {
+        costs_.swap(other.costs_);
+        max_cost_ = other.max_cost_;
+        return *this;
+    }
 
     /// Straight-line distances sqrt(dx^2 + dy^2) between origins and sites (one projected CRS)
     /// for every pair with distance <= max_distance (a pair exactly at the cutoff is inside).
@@ -60,7 +70,7 @@ public:
     Eigen::Index pairs() const { return costs_.nonZeros(); }
 
 private:
-    InteractionMatrix(Sparse costs, double max_cost) : costs_(std::move(costs)), max_cost_(max_cost) {}
+    InteractionMatrix(Sparse&& costs, double max_cost) : max_cost_(max_cost) { costs_.swap(costs); }
     Sparse costs_;
     double max_cost_ = 0.0;
 };

@@ -2,8 +2,9 @@
 //
 // Local Getis–Ord Gi* (Getis & Ord 1992; Ord & Getis 1995) and local Moran's I (Anselin 1995)
 // with conditional permutation inference: for zone i, its neighbours' values are drawn without
-// replacement from the other n - 1 zones (never i itself) from a random stream seeded by
-// (seed, i) alone, so every result is identical for any thread count.
+// replacement from the other n - 1 zones (never i itself). As in esda, each permutation's draws
+// are made once and shared by every zone (zone i skips itself), from random streams seeded by
+// (seed, permutation) alone, so every result is identical for any thread count.
 //
 // p-values are two-sided: p = min(1, 2 (min(#{r >= obs}, #{r <= obs}) + 1) / (P + 1)), esda's
 // alternative="two-sided". esda's default ("directed", GeoDa's "folded" pseudo p) takes the

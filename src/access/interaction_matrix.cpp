@@ -1,14 +1,19 @@
 // The zones x sites interaction matrix: straight-line pairs within a cutoff (uniform grid over
-// the sites) or a user's travel-cost table. Both build the CSR arrays directly, so every pair
-// within reach is a stored entry whatever its cost, zero included.
+// the sites) or a user's travel-cost table. Both write the CSR arrays in place (row counts first,
+// then each row's entries), so every pair within reach is a stored entry whatever its cost, zero
+// included, and nothing is built only to be converted.
 #include "core/parallel.hpp"
 #include "furthest/access.hpp"
 #include "furthest/errors.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,11 +22,6 @@ namespace {
 
 using Sparse = InteractionMatrix::Sparse;
 using StorageIndex = Sparse::StorageIndex;
-
-struct Pair {
-    StorageIndex site;
-    double cost;
-};
 
 void check_coordinates(std::span<const double> x, std::span<const double> y, const char* what) {
     if (x.size() != y.size()) {
@@ -42,41 +42,49 @@ void check_size(std::size_t n, const char* what) {
     }
 }
 
-// Rows of pairs (each sorted by site) into a CSR matrix, keeping zero costs as entries.
-Sparse assemble(Eigen::Index zones, Eigen::Index sites, const std::vector<std::vector<Pair>>& rows) {
-    std::size_t total = 0;
-    for (const auto& row : rows) total += row.size();
+// A zones x sites matrix whose outer index holds each row's entry count (outer[i + 1]), turned
+// into offsets here; the caller then fills inner and value row by row.
+Sparse with_row_counts(Eigen::Index zones, Eigen::Index sites, const std::vector<std::size_t>& counts) {
+    const std::size_t total = std::accumulate(counts.begin(), counts.end(), std::size_t{0});
     check_size(total, "pairs within reach");
     Sparse m(zones, sites);
     m.resizeNonZeros(static_cast<Eigen::Index>(total));
     StorageIndex* outer = m.outerIndexPtr();
-    StorageIndex* inner = m.innerIndexPtr();
-    double* value = m.valuePtr();
-    std::size_t k = 0;
     outer[0] = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        for (const Pair& p : rows[i]) {
-            inner[k] = p.site;
-            value[k] = p.cost;
-            ++k;
-        }
-        outer[i + 1] = static_cast<StorageIndex>(k);
-    }
+    for (std::size_t i = 0; i < counts.size(); ++i) outer[i + 1] = outer[i] + static_cast<StorageIndex>(counts[i]);
     return m;
 }
 
-// Sites bucketed by cell (counting sort, so each cell lists its sites in ascending order).
-struct SiteGrid {
-    double x0 = 0.0, y0 = 0.0, cell = 1.0;
-    Eigen::Index nx = 0, ny = 0;
-    std::vector<std::size_t> start;  // per cell, into `order`; size nx * ny + 1
-    std::vector<StorageIndex> order;
+// The largest squared distance whose rounded square root is <= max_distance. A correctly rounded
+// sqrt is monotone, so `d2 <= cutoff` keeps exactly the pairs `sqrt(d2) <= max_distance` keeps,
+// and the root is taken only for the pairs stored.
+double squared_cutoff(double max_distance) {
+    double t = max_distance * max_distance;
+    while (std::sqrt(t) > max_distance) t = std::nextafter(t, 0.0);
+    for (double up = std::nextafter(t, HUGE_VAL); std::sqrt(up) <= max_distance; up = std::nextafter(t, HUGE_VAL)) t = up;
+    return t;
+}
 
-    Eigen::Index clamp_x(double x) const {
-        return std::clamp<Eigen::Index>(static_cast<Eigen::Index>(std::floor((x - x0) / cell)), 0, nx - 1);
-    }
-    Eigen::Index clamp_y(double y) const {
-        return std::clamp<Eigen::Index>(static_cast<Eigen::Index>(std::floor((y - y0) / cell)), 0, ny - 1);
+// Sites bucketed by cell, cells in row-major order and each cell's sites ascending (counting
+// sort). Coordinates are copied into that order, so the cells of one grid row that a search
+// meets are one run of memory, read front to back.
+struct SiteGrid {
+    double x0 = 0.0, y0 = 0.0, cell = 1.0, per_cell = 1.0;
+    Eigen::Index nx = 0, ny = 0;
+    std::vector<StorageIndex> start;  // per cell, into the arrays below; size nx * ny + 1
+    std::vector<double> x, y;
+    std::vector<StorageIndex> site;
+
+    // The same monotone map places sites and search bounds, so a site inside a bound is never
+    // in a cell outside it, whatever the rounding.
+    Eigen::Index clamp_x(double v) const { return clamp((v - x0) * per_cell, nx); }
+    Eigen::Index clamp_y(double v) const { return clamp((v - y0) * per_cell, ny); }
+    // floor(t) clamped to [0, cells - 1]. Below 0 both truncation and floor clamp to 0, so a
+    // cast does it (std::floor is a libm call without SSE4.1, on every row of every search).
+    static Eigen::Index clamp(double t, Eigen::Index cells) {
+        if (!(t > 0.0)) return 0;
+        if (t >= static_cast<double>(cells - 1)) return cells - 1;
+        return static_cast<Eigen::Index>(t);
     }
 };
 
@@ -86,12 +94,18 @@ SiteGrid make_grid(std::span<const double> sx, std::span<const double> sy, doubl
     const auto [ymin, ymax] = std::minmax_element(sy.begin(), sy.end());
     g.x0 = *xmin;
     g.y0 = *ymin;
-    const double extent = std::max(*xmax - *xmin, *ymax - *ymin);
-    // Cells of half the cutoff: a search scans about 5 x 5 cells, 1.6 times the circle's area
-    // (3 x 3 cells of the cutoff would scan 2.9 times); at most ~1024 cells a side.
-    g.cell = std::max({max_distance / 2.0, extent / 1024.0, 1e-9});
-    g.nx = static_cast<Eigen::Index>(std::floor((*xmax - g.x0) / g.cell)) + 1;
-    g.ny = static_cast<Eigen::Index>(std::floor((*ymax - g.y0) / g.cell)) + 1;
+    const double w = *xmax - *xmin, h = *ymax - *ymin;
+    // Cells as wide as the cutoff: a search reads 3 or 4 grid rows, each only over the chord of
+    // its circle. Finer cells meet fewer sites that are out of reach but cost more rows, each a
+    // hard-to-predict loop exit; on national data (33,755 origins, 10,000 sites, 5 km) cells of
+    // the cutoff were the fastest of 1/4 to 5/3 of it. At most ~32 cells a site, so a tiny
+    // cutoff on a wide extent cannot allocate without bound.
+    g.cell = std::max(max_distance, 1e-9 * std::max({w, h, 1.0}));
+    const double max_cells = 32.0 * static_cast<double>(sx.size()) + 4096.0;
+    while ((std::floor(w / g.cell) + 1.0) * (std::floor(h / g.cell) + 1.0) > max_cells) g.cell *= 2.0;
+    g.per_cell = 1.0 / g.cell;
+    g.nx = static_cast<Eigen::Index>(w * g.per_cell) + 1;
+    g.ny = static_cast<Eigen::Index>(h * g.per_cell) + 1;
     const auto cells = static_cast<std::size_t>(g.nx * g.ny);
     std::vector<std::size_t> cell_of(sx.size());
     g.start.assign(cells + 1, 0);
@@ -100,11 +114,89 @@ SiteGrid make_grid(std::span<const double> sx, std::span<const double> sy, doubl
         ++g.start[cell_of[j] + 1];
     }
     std::partial_sum(g.start.begin(), g.start.end(), g.start.begin());
-    g.order.resize(sx.size());
-    std::vector<std::size_t> next(g.start.begin(), g.start.end() - 1);
-    for (std::size_t j = 0; j < sx.size(); ++j) g.order[next[cell_of[j]]++] = static_cast<StorageIndex>(j);
+    g.x.resize(sx.size());
+    g.y.resize(sx.size());
+    g.site.resize(sx.size());
+    std::vector<StorageIndex> next(g.start.begin(), g.start.end() - 1);
+    for (std::size_t j = 0; j < sx.size(); ++j) {
+        const auto k = static_cast<std::size_t>(next[cell_of[j]]++);
+        g.x[k] = sx[j];
+        g.y[k] = sy[j];
+        g.site[k] = static_cast<StorageIndex>(j);
+    }
     return g;
 }
+
+// The runs of grid memory holding every site within reach of one origin: per grid row, the
+// cells over the chord of the (slightly padded) circle.
+class Search {
+public:
+    Search(const SiteGrid& g, double max_distance)
+        : g_(g),
+          max_distance_(max_distance),
+          span_(std::abs(g.x0) + std::abs(g.y0) + static_cast<double>(g.nx + g.ny) * g.cell) {}
+
+    /// Calls scan(begin, end) for each run; false (no call) when the origin is far off the grid.
+    template <class Scan>
+    bool runs(double x, double y, Scan&& scan) const {
+        // The pad is far more than rounding can move a coordinate, a cell edge (anywhere on the
+        // grid) or a chord, so a site exactly at the cutoff is still a candidate; the squared
+        // cutoff decides.
+        const double pad = 1e-9 * (max_distance_ + std::abs(x) + std::abs(y) + span_ + 1.0);
+        const double r = max_distance_ + pad;
+        if (x + r < g_.x0 || y + r < g_.y0 || x - r > g_.x0 + static_cast<double>(g_.nx) * g_.cell ||
+            y - r > g_.y0 + static_cast<double>(g_.ny) * g_.cell) {
+            return false;
+        }
+        const Eigen::Index cy0 = g_.clamp_y(y - r), cy1 = g_.clamp_y(y + r);
+        for (Eigen::Index cy = cy0; cy <= cy1; ++cy) {
+            // The nearest the row's band comes to y (the outer rows also hold any clamped site).
+            const double low = cy == 0 ? -HUGE_VAL : g_.y0 + static_cast<double>(cy) * g_.cell;
+            const double high = cy == g_.ny - 1 ? HUGE_VAL : g_.y0 + static_cast<double>(cy + 1) * g_.cell;
+            const double gap = std::max(0.0, std::max(low - y, y - high) - pad);
+            if (gap > r) continue;
+            const double half = std::sqrt(r * r - gap * gap) + pad;
+            const auto row = cy * g_.nx;
+            const auto begin = static_cast<std::size_t>(g_.start[static_cast<std::size_t>(row + g_.clamp_x(x - half))]);
+            const auto end = static_cast<std::size_t>(g_.start[static_cast<std::size_t>(row + g_.clamp_x(x + half)) + 1]);
+            scan(begin, end);
+        }
+        return true;
+    }
+
+private:
+    const SiteGrid& g_;
+    double max_distance_;
+    double span_;  // the size of the grid's coordinates
+};
+
+// The sites within reach of one origin, marked in a two-level bitmap and read back in ascending
+// order: O(sites in reach) a row where a sort would be O(k log k), and no per-row buffer.
+class SiteMarks {
+public:
+    explicit SiteMarks(std::size_t sites) : words_((sites + 63) / 64, 0), summary_((words_.size() + 63) / 64, 0) {}
+    void mark(std::size_t j, bool in_reach) {
+        const std::size_t w = j >> 6;
+        words_[w] |= std::uint64_t{in_reach} << (j & 63);
+        summary_[w >> 6] |= std::uint64_t{in_reach} << (w & 63);
+    }
+    /// Calls visit(site) for every marked site, ascending, and clears the marks.
+    template <class Visit>
+    void drain(Visit&& visit) {
+        for (std::size_t s = 0; s < summary_.size(); ++s) {
+            for (std::uint64_t live = summary_[s]; live != 0; live &= live - 1) {
+                const std::size_t w = (s << 6) + static_cast<std::size_t>(std::countr_zero(live));
+                for (std::uint64_t bits = words_[w]; bits != 0; bits &= bits - 1)
+                    visit((w << 6) + static_cast<std::size_t>(std::countr_zero(bits)));
+                words_[w] = 0;
+            }
+            summary_[s] = 0;
+        }
+    }
+
+private:
+    std::vector<std::uint64_t> words_, summary_;
+};
 
 }  // namespace
 
@@ -120,45 +212,70 @@ InteractionMatrix InteractionMatrix::from_points(std::span<const double> origin_
     }
     const auto zones = static_cast<Eigen::Index>(origin_x.size());
     const auto sites = static_cast<Eigen::Index>(site_x.size());
-    std::vector<std::vector<Pair>> rows(origin_x.size());
-    if (sites > 0 && zones > 0) {
-        const SiteGrid g = make_grid(site_x, site_y, max_distance);
-        core::parallel_chunks(
-            origin_x.size(), threads,
-            [&](std::size_t begin, std::size_t end) {
-                std::vector<Pair> row;  // reused across the chunk: one exact allocation per origin
-                for (std::size_t i = begin; i < end; ++i) {
-                    const double x = origin_x[i], y = origin_y[i];
-                    // The search box is padded by far more than rounding can move a coordinate, so a
-                    // site exactly at the cutoff on a cell edge is still a candidate; `d` decides.
-                    const double r = max_distance + 1e-9 * (max_distance + std::abs(x) + std::abs(y) + 1.0);
-                    if (x + r < g.x0 || y + r < g.y0 || x - r > g.x0 + static_cast<double>(g.nx) * g.cell ||
-                        y - r > g.y0 + static_cast<double>(g.ny) * g.cell) {
-                        continue;  // far off the grid: no site within reach
-                    }
-                    const Eigen::Index cx0 = g.clamp_x(x - r), cx1 = g.clamp_x(x + r);
-                    const Eigen::Index cy0 = g.clamp_y(y - r), cy1 = g.clamp_y(y + r);
-                    row.clear();
-                    for (Eigen::Index cy = cy0; cy <= cy1; ++cy) {
-                        for (Eigen::Index cx = cx0; cx <= cx1; ++cx) {
-                            const auto c = static_cast<std::size_t>(cy * g.nx + cx);
-                            for (std::size_t k = g.start[c]; k < g.start[c + 1]; ++k) {
-                                const StorageIndex j = g.order[k];
-                                const double dx = site_x[j] - x, dy = site_y[j] - y;
-                                // The stored value is the very number compared with the cutoff.
-                                const double d = std::sqrt(dx * dx + dy * dy);
-                                if (d <= max_distance) row.push_back({j, d});
-                            }
-                        }
-                    }
-                    std::sort(row.begin(), row.end(), [](const Pair& a, const Pair& b) { return a.site < b.site; });
-                    rows[i].assign(row.begin(), row.end());
-                }
-            },
-            control, "access: sites within reach");
+    const std::string step = "access: sites within reach";
+    std::vector<std::size_t> counts(origin_x.size(), 0);
+    if (sites == 0 || zones == 0) {
+        control.check(step);
+        return InteractionMatrix(with_row_counts(zones, sites, counts), max_distance);
     }
-    control.check("access: sites within reach");
-    return InteractionMatrix(assemble(zones, sites, rows), max_distance);
+    const SiteGrid g = make_grid(site_x, site_y, max_distance);
+    const Search search(g, max_distance);
+    const double cutoff = squared_cutoff(max_distance);
+    // Two passes over the same candidates: count each row, then write it in place. The count is
+    // cheap (no root, no store) and spares a copy of every pair from per-row buffers.
+    core::parallel_chunks(
+        origin_x.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) {
+                const double x = origin_x[i], y = origin_y[i];
+                // Counted in a double (exact far beyond any row) so the loop runs two candidates at a time.
+                double n = 0.0;
+                search.runs(x, y, [&](std::size_t b, std::size_t e) {
+                    const double* gx = g.x.data();
+                    const double* gy = g.y.data();
+                    for (std::size_t k = b; k < e; ++k) {
+                        const double dx = gx[k] - x, dy = gy[k] - y;
+                        n += dx * dx + dy * dy <= cutoff ? 1.0 : 0.0;
+                    }
+                });
+                counts[i] = static_cast<std::size_t>(n);
+            }
+        },
+        control, step + " (counting)");
+    Sparse m = with_row_counts(zones, sites, counts);
+    const StorageIndex* outer = m.outerIndexPtr();
+    StorageIndex* inner = m.innerIndexPtr();
+    double* value = m.valuePtr();
+    core::parallel_chunks(
+        origin_x.size(), threads,
+        [&](std::size_t begin, std::size_t end) {
+            SiteMarks marks(site_x.size());
+            for (std::size_t i = begin; i < end; ++i) {
+                const double x = origin_x[i], y = origin_y[i];
+                search.runs(x, y, [&](std::size_t b, std::size_t e) {
+                    for (std::size_t k = b; k < e; ++k) {
+                        const double dx = g.x[k] - x, dy = g.y[k] - y;
+                        marks.mark(static_cast<std::size_t>(g.site[k]), dx * dx + dy * dy <= cutoff);
+                    }
+                });
+                const auto first = static_cast<std::size_t>(outer[i]), count = static_cast<std::size_t>(outer[i + 1]) - first;
+                StorageIndex* row_sites = inner + first;
+                double* row_costs = value + first;
+                std::size_t n = 0;
+                marks.drain([&](std::size_t j) {
+                    if (n < count) row_sites[n] = static_cast<StorageIndex>(j);  // never past the row
+                    ++n;
+                });
+                if (n != count) throw std::logic_error("access: the two passes over the sites disagree");
+                // The very expression the cutoff stands for: sqrt(dx^2 + dy^2).
+                for (std::size_t e = 0; e < count; ++e) {
+                    const double dx = site_x[row_sites[e]] - x, dy = site_y[row_sites[e]] - y;
+                    row_costs[e] = std::sqrt(dx * dx + dy * dy);
+                }
+            }
+        },
+        control, step);
+    return InteractionMatrix(std::move(m), max_distance);
 }
 
 InteractionMatrix InteractionMatrix::from_costs(Eigen::Index zones, Eigen::Index sites, std::span<const std::int64_t> origin,
@@ -176,6 +293,9 @@ InteractionMatrix InteractionMatrix::from_costs(Eigen::Index zones, Eigen::Index
     }
     control.report("access: cost table", 0.0);
     for (std::size_t r = 0; r < origin.size(); ++r) {
+        if (origin[r] >= 0 && origin[r] < zones && site[r] >= 0 && site[r] < sites && std::isfinite(cost[r]) && cost[r] >= 0.0) {
+            continue;
+        }
         const std::string row = "cost table row " + std::to_string(r);
         if (origin[r] < 0 || origin[r] >= zones) {
             throw InputError(row + ": origin " + std::to_string(origin[r]) + " is out of range; expected 0.." +
@@ -185,9 +305,7 @@ InteractionMatrix InteractionMatrix::from_costs(Eigen::Index zones, Eigen::Index
             throw InputError(row + ": site " + std::to_string(site[r]) + " is out of range; expected 0.." +
                              std::to_string(sites - 1));
         }
-        if (!std::isfinite(cost[r]) || cost[r] < 0.0) {
-            throw InputError(row + ": cost " + std::to_string(cost[r]) + " is not a cost; expected a finite number >= 0");
-        }
+        throw InputError(row + ": cost " + std::to_string(cost[r]) + " is not a cost; expected a finite number >= 0");
     }
     std::vector<std::size_t> order(origin.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
@@ -196,7 +314,8 @@ InteractionMatrix InteractionMatrix::from_costs(Eigen::Index zones, Eigen::Index
         return origin[a] != origin[b] ? origin[a] < origin[b] : site[a] < site[b];
     });
     control.check("access: cost table");
-    std::vector<std::vector<Pair>> rows(static_cast<std::size_t>(zones));
+    // In (origin, site) order the kept rows are the CSR entries in storage order: count, then copy.
+    std::vector<std::size_t> counts(static_cast<std::size_t>(zones), 0);
     for (std::size_t k = 0; k < order.size(); ++k) {
         const std::size_t r = order[k];
         if (k > 0) {
@@ -207,12 +326,18 @@ InteractionMatrix InteractionMatrix::from_costs(Eigen::Index zones, Eigen::Index
                                  std::to_string(r) + "); expected one cost per pair");
             }
         }
-        if (cost[r] <= max_cost) {
-            rows[static_cast<std::size_t>(origin[r])].push_back({static_cast<StorageIndex>(site[r]), cost[r]});
-        }
+        if (cost[r] <= max_cost) ++counts[static_cast<std::size_t>(origin[r])];
+    }
+    Sparse m = with_row_counts(zones, sites, counts);
+    std::size_t e = 0;
+    for (const std::size_t r : order) {
+        if (!(cost[r] <= max_cost)) continue;
+        m.innerIndexPtr()[e] = static_cast<StorageIndex>(site[r]);
+        m.valuePtr()[e] = cost[r];
+        ++e;
     }
     control.report("access: cost table", 1.0);
-    return InteractionMatrix(assemble(zones, sites, rows), max_cost);
+    return InteractionMatrix(std::move(m), max_cost);
 }
 
 }  // namespace furthest

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace furthest {
 namespace {
@@ -39,6 +40,53 @@ Eigen::VectorXd pair_weights(const Sparse& costs, const Decay& decay) {
     const double* c = costs.valuePtr();
     for (Eigen::Index k = 0; k < w.size(); ++k) w[k] = decay(c[k]);
     return w;
+}
+
+// The pair weights a measure multiplies by: f(c_ij) stored once per pair, or, for the uniform
+// decay, no array at all (f = 1, and x * 1 == x to the bit, so skipping it changes nothing while
+// sparing a pass over the costs and an array as long as the matrix).
+class PairWeights {
+public:
+    PairWeights(const Sparse& costs, const Decay& decay)
+        : uniform_(decay.kind == Decay::Kind::Uniform), w_(uniform_ ? Eigen::VectorXd() : pair_weights(costs, decay)) {}
+    bool uniform() const { return uniform_; }
+    const double* data() const { return w_.data(); }
+
+private:
+    bool uniform_;
+    Eigen::VectorXd w_;
+};
+
+// 2SFCA's two steps for weights w(k) (a constant 1 or a stored array): both loops are written
+// once and instantiated for each, so the uniform case has no multiply and no weight load.
+template <class Weight>
+void two_step_passes(const Sparse& costs, const Eigen::Ref<const Eigen::VectorXd>& demand,
+                     const Eigen::Ref<const Eigen::VectorXd>& supply, Weight w, FloatingCatchment& out) {
+    const auto* outer = costs.outerIndexPtr();
+    const auto* inner = costs.innerIndexPtr();
+    const Eigen::Index zones = costs.rows(), sites = costs.cols();
+    // Step 1: the weighted demand each site serves, then its supply-to-demand ratio.
+    out.site_demand = Eigen::VectorXd::Zero(sites);
+    double* site_demand = out.site_demand.data();
+    for (Eigen::Index i = 0; i < zones; ++i) {
+        const double d = demand[i];
+        for (auto k = outer[i]; k < outer[i + 1]; ++k) site_demand[inner[k]] += d * w(k);
+    }
+    out.site_ratio.resize(sites);
+    // The ratios step 2 adds, with 0 for a site no demand reaches (NaN in site_ratio): every
+    // term is >= 0, so adding a 0 leaves the sum's bits as skipping it would.
+    std::vector<double> reached(static_cast<std::size_t>(sites));
+    for (Eigen::Index j = 0; j < sites; ++j) {
+        out.site_ratio[j] = site_demand[j] > 0.0 ? supply[j] / site_demand[j] : nan;
+        reached[static_cast<std::size_t>(j)] = site_demand[j] > 0.0 ? out.site_ratio[j] : 0.0;
+    }
+    // Step 2: each zone sums the ratios of the sites it reaches, weighted again.
+    out.access.resize(zones);
+    for (Eigen::Index i = 0; i < zones; ++i) {
+        double a = 0.0;
+        for (auto k = outer[i]; k < outer[i + 1]; ++k) a += reached[static_cast<std::size_t>(inner[k])] * w(k);
+        out.access[i] = a;
+    }
 }
 
 }  // namespace
@@ -165,29 +213,12 @@ FloatingCatchment two_step_fca(const InteractionMatrix& m, const Eigen::Ref<cons
                                const Eigen::Ref<const Eigen::VectorXd>& supply, const Decay& decay) {
     check_values(demand, m.zones(), "demand", "zone");
     check_values(supply, m.sites(), "supply", "site");
-    const Sparse& costs = m.costs();
-    const Eigen::VectorXd w = pair_weights(costs, decay);
-    const auto* outer = costs.outerIndexPtr();
-    const auto* inner = costs.innerIndexPtr();
+    const PairWeights w(m.costs(), decay);
     FloatingCatchment out;
-    // Step 1: the weighted demand each site serves, then its supply-to-demand ratio.
-    out.site_demand = Eigen::VectorXd::Zero(m.sites());
-    for (Eigen::Index i = 0; i < m.zones(); ++i) {
-        for (auto k = outer[i]; k < outer[i + 1]; ++k) out.site_demand[inner[k]] += demand[i] * w[k];
-    }
-    out.site_ratio.resize(m.sites());
-    for (Eigen::Index j = 0; j < m.sites(); ++j) {
-        out.site_ratio[j] = out.site_demand[j] > 0.0 ? supply[j] / out.site_demand[j] : nan;
-    }
-    // Step 2: each zone sums the ratios of the sites it reaches, weighted again.
-    out.access = Eigen::VectorXd::Zero(m.zones());
-    for (Eigen::Index i = 0; i < m.zones(); ++i) {
-        double a = 0.0;
-        for (auto k = outer[i]; k < outer[i + 1]; ++k) {
-            const double r = out.site_ratio[inner[k]];
-            if (!std::isnan(r)) a += r * w[k];
-        }
-        out.access[i] = a;
+    if (w.uniform()) {
+        two_step_passes(m.costs(), demand, supply, [](auto) { return 1.0; }, out);
+    } else {
+        two_step_passes(m.costs(), demand, supply, [p = w.data()](auto k) { return p[k]; }, out);
     }
     return out;
 }

@@ -1,7 +1,12 @@
 // Local Gi* and local Moran's I with conditional permutation inference (Anselin 1995, sec. 4):
 // zone i keeps its own value and its neighbours' values are drawn, without replacement, from the
-// other n - 1 zones. Zone i's draws come from a stream seeded by (seed, i), so a zone's p-value does
-// not depend on which thread ran it or on the thread count (libgeoda's do).
+// other n - 1 zones. As esda's crand (Rey, Arribas-Bel and Wolf's conditional randomisation),
+// the draws are made once per permutation and shared by every zone: permutation p holds k_max
+// distinct ranks r in [0, n - 2]; zone i reads the first k_i of them as zones r + (r >= i), which
+// skips itself and is a uniform draw from the others. The ranks come from streams seeded by
+// (seed, block of permutations) alone, so no result depends on the thread count; and a zone costs
+// P k_i multiply-adds rather than P k_i random draws (and a stream seeded per zone, which alone
+// took about as long as pygeoda's whole run on national data).
 #include "core/parallel.hpp"
 #include "core/random_streams.hpp"
 #include "furthest/errors.hpp"
@@ -10,8 +15,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace furthest {
 namespace {
@@ -19,12 +26,17 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 __extension__ using Wide = unsigned __int128;  // GCC and Clang; the 64x64->128 multiply of Lemire's method
 
-/// xoshiro256** (Blackman & Vigna 2018), seeded from the zone's std::mt19937_64 stream: a few
-/// nanoseconds a draw where a million draws a second per zone matter.
-class ZoneStream {
+/// Permutations drawn from one seeded stream: seeding a std::mt19937_64 (generator_for) costs
+/// microseconds, so it is done once per block, not once per permutation.
+constexpr std::size_t kPermutationsPerStream = 256;
+/// At most this many ranks (4 bytes each) are held at once; more permutations run in batches.
+constexpr std::size_t kRanksPerBatch = std::size_t{1} << 24;
+
+/// xoshiro256** (Blackman & Vigna 2018), seeded from a std::mt19937_64 stream (generator_for).
+class DrawStream {
 public:
-    ZoneStream(std::uint64_t seed, std::uint64_t zone) {
-        auto seeder = core::generator_for(seed, zone);
+    DrawStream(std::uint64_t seed, std::uint64_t stream) {
+        auto seeder = core::generator_for(seed, stream);
         for (auto& word : s_) word = seeder();
     }
     std::uint64_t next() {
@@ -86,6 +98,75 @@ void check_inputs(std::span<const double> values, const SpatialWeights& weights,
     if (permutations < 0) throw InputError(std::string(what) + ": permutations must be 0 or more");
 }
 
+/// out[p] = start + term(r_p0, 0) + term(r_p1, 1) + ... + term(r_p(k-1), k - 1), added in that
+/// order for each of `count` permutations (rows of `width` ranks). Four permutations run side by
+/// side: each sum is a chain of dependent additions, and four chains keep the adder busy.
+template <class Term>
+void permuted_sums(const std::uint32_t* rank, std::size_t width, std::size_t count, std::size_t k, double start, Term term,
+                   double* out) {
+    std::size_t p = 0;
+    for (; p + 4 <= count; p += 4, rank += 4 * width) {
+        double a = start, b = start, c = start, d = start;
+        for (std::size_t e = 0; e < k; ++e) {
+            a += term(rank[e], e);
+            b += term(rank[width + e], e);
+            c += term(rank[2 * width + e], e);
+            d += term(rank[3 * width + e], e);
+        }
+        out[p] = a;
+        out[p + 1] = b;
+        out[p + 2] = c;
+        out[p + 3] = d;
+    }
+    for (; p < count; ++p, rank += width) {
+        double a = start;
+        for (std::size_t e = 0; e < k; ++e) a += term(rank[e], e);
+        out[p] = a;
+    }
+}
+
+/// Sum of f(x) over `values`, in four interleaved partial sums added in a fixed order at the end
+/// (deterministic, and not one long chain of dependent additions).
+template <class F>
+double interleaved_sum(const std::vector<double>& values, F f) {
+    double part[4] = {0.0, 0.0, 0.0, 0.0};
+    std::size_t p = 0;
+    for (; p + 4 <= values.size(); p += 4)
+        for (std::size_t lane = 0; lane < 4; ++lane) part[lane] += f(values[p + lane]);
+    for (; p < values.size(); ++p) part[0] += f(values[p]);
+    return (part[0] + part[1]) + (part[2] + part[3]);
+}
+
+/// Ranks of permutations [first, first + count), `width` distinct ones in [0, others) each, row by
+/// row; permutation p's come from stream p / kPermutationsPerStream, so a batch's ranks do not
+/// depend on the batch size or the thread count.
+void draw_ranks(std::size_t first, std::size_t count, std::size_t width, std::size_t others, std::uint64_t seed, int threads,
+                const Control& control, const std::string& step, std::vector<std::uint32_t>& ranks) {
+    ranks.resize(count * width);
+    const std::size_t streams = (count + kPermutationsPerStream - 1) / kPermutationsPerStream;
+    core::parallel_chunks(
+        streams, threads,
+        [&](std::size_t begin, std::size_t end) {
+            std::vector<std::uint64_t> taken((others + 63) / 64, 0);  // the ranks of the permutation being drawn
+            for (std::size_t b = begin; b < end; ++b) {
+                const std::size_t p0 = first + b * kPermutationsPerStream;
+                DrawStream stream(seed, p0 / kPermutationsPerStream);
+                for (std::size_t p = p0; p < std::min(first + count, p0 + kPermutationsPerStream); ++p) {
+                    std::uint32_t* row = ranks.data() + (p - first) * width;
+                    for (std::size_t e = 0; e < width; ++e) {
+                        std::uint64_t r;
+                        do r = stream.below(others);
+                        while (taken[r >> 6] >> (r & 63) & 1);
+                        taken[r >> 6] |= std::uint64_t{1} << (r & 63);
+                        row[e] = static_cast<std::uint32_t>(r);
+                    }
+                    for (std::size_t e = 0; e < width; ++e) taken[row[e] >> 6] = 0;
+                }
+            }
+        },
+        Control{control.stop, {}}, step);
+}
+
 LocalStatistics run(const Kernel& kernel, const std::vector<Row>& rows, int permutations, std::uint64_t seed, int threads,
                     const Control& control, const std::string& step) {
     const std::size_t n = rows.size();
@@ -97,71 +178,96 @@ LocalStatistics run(const Kernel& kernel, const std::vector<Row>& rows, int perm
     out.cluster.assign(n, 0);
     out.permutations = permutations;
     out.min_p = smallest_p_value(permutations);
-    core::parallel_chunks(
-        n, threads,
-        [&](std::size_t begin, std::size_t end) {
-            std::vector<double> simulated(P);
-            std::vector<std::size_t> drawn;
-            std::vector<std::uint32_t> stamp;  // for rows too long for a linear duplicate check
-            std::uint32_t generation = 0;
-            for (std::size_t i = begin; i < end; ++i) {
-                const Row& row = rows[i];
-                if (row.k == 0) continue;  // island: no statistic, never classified
-                const double own = row.self_weight * kernel.data[i];
-                double lag = own;
-                for (std::size_t e = 0; e < row.k; ++e) lag += row.weights[e] * kernel.data[row.neighbours[e]];
-                const double observed = kernel.statistic(i, lag);
-                out.statistic[i] = observed;
-                if (P == 0) continue;
-                if (row.k > n - 1)
-                    throw InputError(step + ": zone " + std::to_string(i + 1) + " has more neighbours than other zones");
-                ZoneStream stream(seed, i);
-                drawn.resize(row.k);
-                const bool linear = row.k <= 24;
-                if (!linear && stamp.size() != n) stamp.assign(n, 0);
-                for (std::size_t p = 0; p < P; ++p) {
-                    if (!linear && ++generation == 0) {
-                        std::fill(stamp.begin(), stamp.end(), 0);
-                        generation = 1;
+    std::size_t width = 0;  // k_max: every permutation draws enough ranks for the largest row
+    std::vector<bool> equal_weights(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Row& row = rows[i];
+        if (row.k == 0) continue;  // island: no statistic, never classified
+        equal_weights[i] = std::all_of(row.weights, row.weights + row.k, [&](double w) { return w == row.weights[0]; });
+        if (row.k > n - 1) throw InputError(step + ": zone " + std::to_string(i + 1) + " has more neighbours than other zones");
+        double lag = row.self_weight * kernel.data[i];
+        for (std::size_t e = 0; e < row.k; ++e) lag += row.weights[e] * kernel.data[row.neighbours[e]];
+        out.statistic[i] = kernel.statistic(i, lag);
+        width = std::max(width, row.k);
+    }
+    if (P == 0 || width == 0) {
+        control.check(step);
+        return out;
+    }
+    const std::size_t others = n - 1;
+    if (others > std::numeric_limits<std::uint32_t>::max()) throw InputError(step + ": too many zones for permutation inference");
+    // Per zone across batches: tail counts, and the mean and sum of squared deviations of the
+    // permuted statistics (Chan, Golub & LeVeque 1979 to merge batches; one batch is the plain
+    // two-pass mean and variance).
+    std::vector<std::size_t> greater(n, 0), lesser(n, 0);
+    std::vector<double> mean(n, 0.0), squares(n, 0.0);
+    std::size_t batch = P;
+    if (P * width > kRanksPerBatch)  // whole streams a batch, so the ranks do not depend on the batch size
+        batch = kPermutationsPerStream * std::max<std::size_t>(1, kRanksPerBatch / (kPermutationsPerStream * width));
+    std::vector<std::uint32_t> ranks;
+    for (std::size_t first = 0; first < P; first += batch) {
+        const std::size_t count = std::min(batch, P - first);
+        draw_ranks(first, count, width, others, seed, threads, control, step, ranks);
+        core::parallel_chunks(
+            n, threads,
+            [&](std::size_t begin, std::size_t end) {
+                std::vector<double> simulated(count);
+                for (std::size_t i = begin; i < end; ++i) {
+                    const Row& row = rows[i];
+                    if (row.k == 0) continue;
+                    const std::size_t k = row.k;
+                    const double own = row.self_weight * kernel.data[i];
+                    const double* data = kernel.data.data();
+                    const std::uint32_t* rank = ranks.data();
+                    // Zone i reads rank r as zone r + (r >= i): uniform over the others, never itself.
+                    auto value = [data, i](std::uint32_t r) { return data[r + static_cast<std::size_t>(r >= i)]; };
+                    double observed = out.statistic[i];
+                    if (equal_weights[i]) {
+                        // One weight w for the row (binary, or row-standardised binary): the lag is
+                        // own + w * (sum of the drawn values), one multiply a permutation. The observed
+                        // statistic is compared in the same form, so an exact tie stays a tie.
+                        const double w = row.weights[0];
+                        double sum = 0.0;
+                        for (std::size_t e = 0; e < k; ++e) sum += data[row.neighbours[e]];
+                        observed = kernel.statistic(i, own + w * sum);
+                        const auto drawn = [&](std::uint32_t r, std::size_t) { return value(r); };
+                        permuted_sums(rank, width, count, k, 0.0, drawn, simulated.data());
+                        for (double& s : simulated) s = kernel.statistic(i, own + w * s);
+                    } else {
+                        // The observed statistic's own formula, term by term in the same order.
+                        const auto weighted = [&](std::uint32_t r, std::size_t e) { return row.weights[e] * value(r); };
+                        permuted_sums(rank, width, count, k, own, weighted, simulated.data());
+                        for (double& s : simulated) s = kernel.statistic(i, s);
                     }
-                    // k distinct draws from the n - 1 other zones: r in [0, n - 2], skipping i.
-                    for (std::size_t e = 0; e < row.k; ++e) {
-                        for (;;) {
-                            std::size_t r = stream.below(n - 1);
-                            r += r >= i;
-                            bool repeat = false;
-                            if (linear) {
-                                for (std::size_t f = 0; f < e; ++f) repeat |= drawn[f] == r;
-                            } else {
-                                repeat = stamp[r] == generation;
-                                stamp[r] = generation;
-                            }
-                            if (!repeat) {
-                                drawn[e] = r;
-                                break;
-                            }
-                        }
+                    std::size_t above = 0, below = 0;
+                    for (const double s : simulated) {
+                        above += s >= observed;
+                        below += s <= observed;
                     }
-                    double simulated_lag = own;
-                    for (std::size_t e = 0; e < row.k; ++e) simulated_lag += row.weights[e] * kernel.data[drawn[e]];
-                    simulated[p] = kernel.statistic(i, simulated_lag);
+                    const double batch_mean = interleaved_sum(simulated, [](double s) { return s; }) / static_cast<double>(count);
+                    const double batch_squares =
+                        interleaved_sum(simulated, [batch_mean](double s) { return (s - batch_mean) * (s - batch_mean); });
+                    greater[i] += above;
+                    lesser[i] += below;
+                    if (first == 0) {
+                        mean[i] = batch_mean;
+                        squares[i] = batch_squares;
+                    } else {
+                        const double delta = batch_mean - mean[i];
+                        const double seen = static_cast<double>(first), added = static_cast<double>(count);
+                        mean[i] += delta * added / (seen + added);
+                        squares[i] += batch_squares + delta * delta * seen * added / (seen + added);
+                    }
                 }
-                std::size_t greater = 0, lesser = 0;
-                double sum = 0.0;
-                for (const double s : simulated) {
-                    greater += s >= observed;
-                    lesser += s <= observed;
-                    sum += s;
-                }
-                const double mean = sum / static_cast<double>(P);
-                double squares = 0.0;
-                for (const double s : simulated) squares += (s - mean) * (s - mean);
-                const double sd = std::sqrt(squares / static_cast<double>(P));  // ddof 0, as esda's z_sim
-                out.z[i] = sd > 0.0 ? (observed - mean) / sd : kNaN;
-                out.p[i] = std::min(1.0, 2.0 * static_cast<double>(std::min(greater, lesser) + 1) / static_cast<double>(P + 1));
-            }
-        },
-        control, step);
+            },
+            control, step);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (rows[i].k == 0) continue;
+        const double sd = std::sqrt(squares[i] / static_cast<double>(P));  // ddof 0, as esda's z_sim
+        out.z[i] = sd > 0.0 ? (out.statistic[i] - mean[i]) / sd : kNaN;
+        out.p[i] = std::min(1.0, 2.0 * static_cast<double>(std::min(greater[i], lesser[i]) + 1) / static_cast<double>(P + 1));
+    }
     return out;
 }
 

@@ -2,9 +2,9 @@
 
 ``weights`` builds queen/rook contiguity (polygons), distance-band or k-nearest-neighbour weights
 (points, or polygon centroids) in the C++ core. ``gi_star`` (Getis & Ord 1992; Ord & Getis 1995) and
-``local_moran`` (Anselin 1995) test each zone by conditional permutation: zone i's neighbours' values
-are drawn from the other zones by a random stream seeded by (seed, i), so results are identical for
-any thread count.
+``local_moran`` (Anselin 1995) test each zone by conditional permutation: each permutation draws one
+set of random neighbour positions shared by every zone (zone i skips itself), as esda does, from a
+stream seeded by (seed, block of permutations), so results are identical for any thread count.
 
 p-values are **two-sided**: ``min(1, 2 (min(#{sim >= obs}, #{sim <= obs}) + 1) / (P + 1))``, esda's
 ``alternative="two-sided"``. esda's default ("directed", GeoDa's folded pseudo p) reports the smaller
