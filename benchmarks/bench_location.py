@@ -91,13 +91,13 @@ def _spopt_child(
     warnings.simplefilter("ignore")
     import pulp
     from scipy.spatial.distance import cdist
-    from spopt.locate import MaximalCoverage, PMedian
+    from spopt.locate import MCLP, PMedian
 
     start = time.perf_counter()
     cost = cdist(zones, sites)
     t_matrix = time.perf_counter() - start
     if kind == "mclp":
-        model = MaximalCoverage.from_cost_matrix(cost, demand, service_radius=radius, p_facilities=p)
+        model = MCLP.from_cost_matrix(cost, demand, service_radius=radius, p_facilities=p)
     else:
         model = PMedian.from_cost_matrix(cost, demand, p_facilities=p)
     t_model = time.perf_counter() - start - t_matrix

@@ -85,7 +85,8 @@ struct LocationResult {
 /// demand with at least one open site (fixed or new) within coverage_cost.
 ///
 /// Uncapacitated: the covering problem is a p-median with costs 0 within reach and 1 beyond
-/// (Hillsman 1984), searched by greedy + fast interchange. Bound: the smallest of the demand
+/// (Hillsman 1984), searched by fast interchange from two starts per wave (greedy, and the best solution
+/// the Lagrangean relaxation below visits), the better kept. Bound: the smallest of the demand
 /// any site reaches, the greedy bound (Nemhauser, Wolsey & Fisher 1978: greedy gains at least
 /// 1 - 1/e of the optimum's), the submodular bound f(S) + the sum(waves) largest single-site
 /// gains at every solution S visited (Minoux 1978), and a Lagrangean relaxation of the
@@ -110,8 +111,8 @@ LocationResult maximal_covering(const InteractionMatrix& m, const Eigen::Ref<con
 
 /// p-median (Hakimi 1964): open sum(waves) new sites to minimise the demand-weighted cost
 /// from each zone to its nearest open site, a zone no open site reaches within the matrix
-/// costing options.unreached_cost. Greedy + fast interchange (Whitaker 1983; Resende &
-/// Werneck 2007) to a swap-optimal solution. Bound: the largest of the sum over zones of
+/// costing options.unreached_cost. Fast interchange (Whitaker 1983; Resende & Werneck 2007)
+/// from the same two starts to a swap-optimal solution. Bound: the largest of the sum over zones of
 /// the cost to the nearest candidate or fixed site, the supermodular bound g(S) - the
 /// sum(waves) largest single-site savings at every solution S visited, and a Lagrangean
 /// relaxation of the assignment constraints (subgradient). Capacities are refused.
