@@ -143,7 +143,7 @@ def table_seeds() -> None:
     write("table", "ok_embedded_newline.csv", 'code,note,value\nA,"two\nlines",1\nB,,2\n')
     write("table", "ok_ragged.csv", "code,value\nA,1,extra\nB\nC,3\n")
     write("table", "ok_semicolons.csv", "code;value\nA;1\nB;2\n")
-    write("table", "ok_duplicate_headers.csv", "code,value,value\nA,1,2\n")
+    write("table", "err_duplicate_headers.csv", "code,value,value\nA,1,2\n")  # refused: which "value"?
     write("table", "ok_numbers_only.csv", "1,2,3\n4,5,6\n")
     write("table", "ok_text_values.csv", "code,value\nA,n/a\nB,NaN\nC,-inf\n")
     demo = (REPO / "data" / "demo" / "indicators.csv").read_text().splitlines()
