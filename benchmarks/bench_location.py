@@ -7,6 +7,8 @@ usual residents; candidates are 2,000 of those centroids drawn with a seeded gen
 replacement); p = 50 new sites, coverage within 5 km, straight line.
 p-median: 5,000 of the centroids (seeded draw) as demand and 500 others as candidates, p = 20,
 every pair (straight line; spopt's model is dense, so furthest is given every pair too).
+A third case, MCLP on the p-median's 5,000 zones x 500 candidates (p = 20, 5 km), is one spopt
+can solve here, so its objective ratio shows how close to the optimum the search gets.
 
 furthest's time includes building the interaction matrix; spopt's includes the dense distance
 matrix (scipy ``cdist``), building the PuLP model and solving it. spopt runs in a child process
@@ -142,20 +144,25 @@ def run_spopt(kind: str, zones: np.ndarray, demand: np.ndarray, sites: np.ndarra
 # ---- the two cases -----------------------------------------------------------------------------
 
 
-def mclp(centroids: pd.DataFrame, rng: np.random.Generator, args) -> None:
+def mclp(centroids: pd.DataFrame, rng: np.random.Generator, args, small: bool = False) -> None:
     zones, demand = xy(centroids), centroids["demand"].to_numpy()
     sites = zones[np.sort(rng.choice(len(zones), MCLP_CANDIDATES, replace=False))]
+    p = MCLP_P
+    if small:  # the size spopt can solve here: 5,000 zones x 500 candidates (drawn as for the p-median), p = 20
+        pick = rng.permutation(len(centroids))
+        zone_rows, site_rows = np.sort(pick[:PM_DEMAND]), np.sort(pick[PM_DEMAND : PM_DEMAND + PM_CANDIDATES])
+        zones, sites, demand, p = zones[zone_rows], zones[site_rows], demand[zone_rows], PM_P
 
     def ours():
         reach = access.interaction((zones[:, 0], zones[:, 1]), (sites[:, 0], sites[:, 1]), max_distance=MCLP_RADIUS)
-        return reach, plan.maximal_covering(reach, demand, MCLP_P)
+        return reach, plan.maximal_covering(reach, demand, p)
 
     t_ours, (reach, r) = best_of(ours, args.repeat)
     open_ = r.sites["selected"].to_numpy()
     mine = covered(zones, demand, sites[open_], MCLP_RADIUS)
     total = demand.sum()
     print(
-        f"\nMCLP: {len(zones):,} demand zones x {len(sites):,} candidates, p = {MCLP_P}, {MCLP_RADIUS / 1000:g} km; "
+        f"\nMCLP: {len(zones):,} demand zones x {len(sites):,} candidates, p = {p}, {MCLP_RADIUS / 1000:g} km; "
         f"{reach.matrix.pairs:,} pairs within reach; total demand {total:,.0f}"
     )
     print(
@@ -170,7 +177,7 @@ def mclp(centroids: pd.DataFrame, rng: np.random.Generator, args) -> None:
         zones,
         demand,
         sites,
-        MCLP_P,
+        p,
         MCLP_RADIUS,
         mine,
         t_ours,
@@ -242,7 +249,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--spopt-timeout", type=float, default=600.0, help="seconds spopt gets per problem (default 600)")
     parser.add_argument("--skip-spopt", action="store_true", help="time furthest alone")
-    parser.add_argument("--only", choices=["mclp", "p-median"], default=None)
+    parser.add_argument("--only", choices=["mclp", "p-median", "mclp-small"], default=None)
     args = parser.parse_args()
 
     centroids = england(shared_data(args.data))
@@ -259,6 +266,8 @@ def main() -> None:
         mclp(centroids, np.random.default_rng(args.seed), args)
     if args.only in (None, "p-median"):
         p_median(centroids, np.random.default_rng(args.seed + 1), args)
+    if args.only in (None, "mclp-small"):
+        mclp(centroids, np.random.default_rng(args.seed + 1), args, small=True)
 
 
 if __name__ == "__main__":
