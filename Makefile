@@ -117,7 +117,7 @@ ASAN_BUILD   ?= build-asan
 TSAN_BUILD   ?= build-tsan
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= config number table wkb geojson
+FUZZ_TARGETS ?= config number table encoding wkb geojson
 # Debug builds the sanitizer trees about 40% faster than RelWithDebInfo and gives exact stacks.
 SANITIZE_TYPE ?= Debug
 

@@ -13,6 +13,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstring>
 #include <optional>
 
 namespace py = pybind11;
@@ -28,21 +29,28 @@ PYBIND11_MODULE(_core, m) {
     static py::exception<furthest::GeometryError> geometry_error(m, "GeometryError", error.ptr());
     static py::exception<furthest::OutputError> output_error(m, "OutputError", error.ptr());
     py::register_exception_translator([](std::exception_ptr p) {
+        // A message may quote bytes of a file in any encoding: decoded with U+FFFD for what is
+        // not UTF-8, never a UnicodeDecodeError in place of the error itself.
+        auto raise = [](PyObject* type, const char* what) {
+            PyObject* message = PyUnicode_DecodeUTF8(what, static_cast<Py_ssize_t>(std::strlen(what)), "replace");
+            PyErr_SetObject(type, message);
+            Py_XDECREF(message);
+        };
         try {
             if (p) std::rethrow_exception(p);
         } catch (const furthest::InputError& e) {
-            py::set_error(input_error, e.what());
+            raise(input_error.ptr(), e.what());
         } catch (const furthest::ConfigError& e) {
-            py::set_error(config_error, e.what());
+            raise(config_error.ptr(), e.what());
         } catch (const furthest::GeometryError& e) {
-            py::set_error(geometry_error, e.what());
+            raise(geometry_error.ptr(), e.what());
         } catch (const furthest::OutputError& e) {
-            py::set_error(output_error, e.what());
+            raise(output_error.ptr(), e.what());
         } catch (const furthest::Stopped& e) {
             // A stop honoured (Ctrl-C or a C++ stop_source): Python's own word for it.
-            py::set_error(PyExc_KeyboardInterrupt, e.what());
+            raise(PyExc_KeyboardInterrupt, e.what());
         } catch (const furthest::Error& e) {
-            py::set_error(error, e.what());
+            raise(error.ptr(), e.what());
         }
     });
 

@@ -55,4 +55,12 @@ std::string slug(std::string_view text) {
     return out.empty() ? std::string("unspecified") : out;
 }
 
+std::string clip(std::string_view value, std::size_t limit) {
+    if (value.size() <= limit) return std::string(value);
+    std::size_t cut = limit;
+    // Step back over continuation bytes (10xxxxxx) so a multi-byte character stays whole.
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(value.substr(0, cut)) + "... (" + std::to_string(value.size()) + " bytes in all)";
+}
+
 }  // namespace furthest::core

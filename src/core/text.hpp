@@ -20,4 +20,8 @@ std::string join_names(const std::vector<std::string>& names, std::size_t limit 
 /// ("GP practice" -> "gp_practice"); "unspecified" when nothing is left.
 std::string slug(std::string_view text);
 
+/// A value as a message may quote it: at most `limit` bytes, cut before a UTF-8 sequence rather
+/// than inside one, with "... (N bytes in all)" after a cut (a 10 MB cell is not echoed whole).
+std::string clip(std::string_view value, std::size_t limit = 200);
+
 }  // namespace furthest::core

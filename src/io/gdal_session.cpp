@@ -2,16 +2,24 @@
 
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
+#include "io/confinement.hpp"
+#include "io/text_encoding.hpp"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstring>
 #include <mutex>
+#include <vector>
 
 namespace furthest::io {
 
 void ensure_gdal_registered() {
     static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
+    std::call_once(once, [] {
+        GDALAllRegister();
+        install_confinement();
+    });
 }
 
 ScopedErrorCollector::ScopedErrorCollector() {
@@ -50,6 +58,68 @@ void check_local_path(const std::string& role, const std::filesystem::path& path
                      "(set allow_network = true under [run] to allow it)");
 }
 
+namespace {
+
+// A CSV file whose text is not UTF-8 (Excel's Windows-1252 "CSV", UTF-16 "Unicode text") is
+// recoded into an in-memory copy of the same name, which GDAL then reads; the choice is noted
+// for the run's warnings. Returns the path GDAL should open.
+std::string recoded_csv(const std::filesystem::path& path) {
+    const char* const csv_only[] = {"CSV", nullptr};
+    if (GDALIdentifyDriverEx(path.c_str(), GDAL_OF_VECTOR, csv_only, nullptr) == nullptr) return path.string();
+    VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
+    if (file == nullptr) return path.string();
+    std::vector<char> chunk(1 << 16);
+    auto read_chunk = [&] { return std::string(chunk.data(), VSIFReadL(chunk.data(), 1, chunk.size(), file)); };
+    std::string head = read_chunk();
+    TextEncoding encoding = detect_encoding(head);
+    if (encoding == TextEncoding::Utf8) {
+        // Well-formed UTF-8 (GDAL skips a byte-order mark itself) is read in place; a chunk's
+        // last, incomplete sequence is checked with the next chunk.
+        std::string pending = head;
+        for (std::string next = read_chunk();; next = read_chunk()) {
+            std::size_t end = pending.size();
+            if (!next.empty())
+                for (std::size_t back = 1; back <= 3 && back <= pending.size(); ++back) {
+                    const auto c = static_cast<unsigned char>(pending[pending.size() - back]);
+                    if ((c & 0xC0) == 0xC0) end = pending.size() - back;
+                    if ((c & 0xC0) != 0x80) break;
+                }
+            if (!is_utf8(std::string_view(pending).substr(0, end))) {
+                encoding = TextEncoding::Windows1252;
+                break;
+            }
+            if (next.empty()) break;
+            pending = pending.substr(end) + next;
+        }
+        if (encoding == TextEncoding::Utf8) {
+            VSIFCloseL(file);
+            return path.string();
+        }
+    }
+    std::string bytes;
+    VSIFSeekL(file, 0, SEEK_SET);
+    for (std::string next = read_chunk(); !next.empty(); next = read_chunk()) bytes += next;
+    VSIFCloseL(file);
+    Utf8Text text = to_utf8(bytes, encoding);
+    std::string().swap(bytes);  // a file of a few GB: hold at most two copies at once
+    static std::atomic<unsigned long long> serial{0};
+    const std::string copy = "/vsimem/furthest-recoded/" + std::to_string(++serial) + "/" + path.filename().string();
+    const auto size = static_cast<vsi_l_offset>(text.text.size());
+    auto* buffer = static_cast<GByte*>(CPLMalloc(text.text.size() + 1));
+    std::memcpy(buffer, text.text.data(), text.text.size());
+    VSIFCloseL(VSIFileFromMemBuffer(copy.c_str(), buffer, size, TRUE));
+    if (InputGuard* guard = InputGuard::current()) {
+        guard->remove_when_done(copy);
+        guard->note("read as " + std::string(encoding_name(encoding)) + " (detected: " +
+                    (encoding == TextEncoding::Windows1252 ? "not valid UTF-8" : "byte-order mark or zero bytes") +
+                    "); values converted to UTF-8" +
+                    (text.replaced ? ", " + std::to_string(text.replaced) + " malformed sequences replaced by U+FFFD" : ""));
+    }
+    return copy;
+}
+
+}  // namespace
+
 GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path, bool allow_network) {
     ensure_gdal_registered();
     check_local_path(role, path, allow_network);
@@ -65,8 +135,12 @@ GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem:
     ScopedErrorCollector errors;
     // EMPTY_STRING_AS_NULL makes blank CSV cells read as missing rather than as "".
     const char* const open_options[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
+    const std::string opened = recoded_csv(path);
+    const InputGuard* guard = InputGuard::current();
     GDALDatasetUniquePtr dataset(
-        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr));
+        GDALDataset::Open(opened.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr));
+    // What the file made GDAL reach for is the reason, whether or not the open failed.
+    if (guard) guard->check();
     if (!dataset) {
         std::string why = errors.last_error().empty() ? "not a vector or table format GDAL can read" : errors.last_error();
         throw InputError(role + ": cannot read '" + path.string() + "': " + why);

@@ -40,11 +40,27 @@ bool strip_thousands(std::string_view text, std::string& out) {
     return out.find(',') == std::string::npos;
 }
 
+// Spaces a spreadsheet or a web page leaves around a number: ASCII blanks, a Latin-1 no-break
+// space byte, and the UTF-8 no-break (U+00A0), figure (U+2007) and narrow no-break (U+202F) spaces.
+std::string_view trimmed(std::string_view text) {
+    static constexpr std::string_view kWideSpaces[] = {"\xC2\xA0", "\xE2\x80\x87", "\xE2\x80\xAF"};
+    for (bool again = true; again && !text.empty();) {
+        again = false;
+        for (std::string_view space : kWideSpaces) {
+            if (text.substr(0, space.size()) == space) text.remove_prefix(space.size()), again = true;
+            if (text.size() >= space.size() && text.substr(text.size() - space.size()) == space)
+                text.remove_suffix(space.size()), again = true;
+        }
+        if (!text.empty() && is_blank(text.front())) text.remove_prefix(1), again = true;
+        if (!text.empty() && is_blank(text.back())) text.remove_suffix(1), again = true;
+    }
+    return text;
+}
+
 }  // namespace
 
 ParsedNumber parse_number(std::string_view text, double& out) {
-    while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
+    text = trimmed(text);
     if (text.empty()) return ParsedNumber::Blank;
     std::string cleaned;
     if (text.find(',') != std::string_view::npos) {

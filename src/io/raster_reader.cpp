@@ -1,5 +1,6 @@
 #include "furthest/errors.hpp"
 #include "furthest/io.hpp"
+#include "io/confinement.hpp"
 #include "io/gdal_session.hpp"
 
 #include <ogr_geometry.h>
@@ -16,6 +17,7 @@ std::string where(const RasterRequest& request) { return request.role + ": '" + 
 
 // The band, its geotransform and CRS, checked once for both readers below.
 struct OpenRaster {
+    std::unique_ptr<InputGuard> guard;  // first: it outlives the dataset
     GDALDatasetUniquePtr dataset;
     GDALRasterBand* band = nullptr;
     std::array<double, 6> transform{};
@@ -30,9 +32,11 @@ OpenRaster open_raster(const RasterRequest& request) {
     if (request.path.string().rfind("/vsi", 0) != 0 && !std::filesystem::is_regular_file(request.path, ec))
         throw InputError(at + " does not exist or is not a file; expected a GeoTIFF");
     OpenRaster out;
+    out.guard = std::make_unique<InputGuard>(request.role, request.path, request.allow_network);
     {
         ScopedErrorCollector errors;
         out.dataset.reset(GDALDataset::Open(request.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+        out.guard->check();
         if (!out.dataset) {
             throw InputError(at + ": cannot read it as a raster: " +
                              (errors.last_error().empty() ? "not a raster format GDAL can read" : errors.last_error()));
@@ -119,6 +123,7 @@ RasterBand read_raster_band(const RasterRequest& request, const std::optional<Bo
     const CPLErr status = raster.band->RasterIO(
         GF_Read, static_cast<int>(col0), static_cast<int>(row0), static_cast<int>(out.grid.cols), static_cast<int>(out.grid.rows),
         out.values.data(), static_cast<int>(out.grid.cols), static_cast<int>(out.grid.rows), GDT_Float64, 0, 0, nullptr);
+    raster.guard->check();
     if (status != CE_None) {
         throw InputError(where(request) + ": reading band " + std::to_string(request.band) +
                          " failed: " + (errors.last_error().empty() ? "unknown GDAL error" : errors.last_error()));

@@ -2,8 +2,10 @@
 
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
+#include "io/confinement.hpp"
 #include "io/gdal_session.hpp"
 #include "io/number_parsing.hpp"
+#include "io/text_encoding.hpp"
 
 #include <ogr_geometry.h>
 
@@ -33,7 +35,9 @@ struct ColumnBuilder {
             case OFTInteger:
             case OFTInteger64: integers.push_back(present ? feature.GetFieldAsInteger64(field) : 0); break;
             case OFTReal: reals.push_back(present ? feature.GetFieldAsDouble(field) : std::nan("")); break;
-            default: texts.emplace_back(present ? feature.GetFieldAsString(field) : ""); break;
+            // GDAL passes some formats' bytes through as they are (GeoJSON, a DBF without its
+            // code page): outputs and Python get valid UTF-8 whatever the file held.
+            default: texts.emplace_back(present ? valid_utf8(feature.GetFieldAsString(field)) : ""); break;
         }
     }
 
@@ -54,12 +58,12 @@ std::vector<ColumnBuilder> builders_for(OGRLayer& layer, const std::string& at) 
     OGRFeatureDefn* definition = layer.GetLayerDefn();
     for (int i = 0; i < definition->GetFieldCount(); ++i) {
         const OGRFieldDefn* field = definition->GetFieldDefn(i);
-        builders.push_back({field->GetNameRef(), field->GetType(), {}, {}, {}, {}});
         for (int j = 0; j < i; ++j)
             if (builders[static_cast<std::size_t>(j)].name == field->GetNameRef())
                 throw InputError(at + ": column name '" + std::string(field->GetNameRef()).substr(0, 200) +
                                  "' appears twice (columns " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
                                  "); expected each column name once, rename one of them");
+        builders.push_back({valid_utf8(field->GetNameRef()), field->GetType(), {}, {}, {}, {}});
     }
     return builders;
 }
@@ -147,6 +151,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     // Drivers parse lazily (in GetLayer, GetLayerDefn ...): collect from before the first call,
     // so no GDAL message escapes to stderr and the reason reaches our message.
     ScopedErrorCollector errors;
+    InputGuard guard(request.role, request.path, request.allow_network);  // outlives the dataset
     auto dataset = open_vector(request.role, request.path, request.allow_network);
     OGRLayer* layer = pick_layer(*dataset, request.role, request.path, request.layer);
 
@@ -171,7 +176,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
 
     apply_filter(*layer, request.where, at);
     Layer out;
-    out.name = layer->GetName();
+    out.name = valid_utf8(layer->GetName());
     out.crs_wkt = wkt_of(working_crs);
     auto builders = builders_for(*layer, at);
     layer->ResetReading();
@@ -214,8 +219,10 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
             throw InputError(feature_at + ": coordinates are outside the working CRS's area of use");
         }
         out.wkb.push_back(to_wkb(*geometry));
+        guard.count_row(out.wkb.back().size() / 16);  // about: 16 bytes a 2D vertex
         for (int i = 0; i < static_cast<int>(builders.size()); ++i) builders[static_cast<std::size_t>(i)].append(*feature, i);
     }
+    guard.check();
     if (!errors.last_error().empty()) {
         throw InputError(at + ": reading stopped after " + std::to_string(feature_number) + " features: " + errors.last_error());
     }
@@ -232,11 +239,12 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
                  const std::string& filter, const std::vector<std::string>& columns, const Control& control) {
     const std::string at = where(role, path);
     ScopedErrorCollector errors;  // from the start: drivers parse lazily (see read_vector)
+    InputGuard guard(role, path, allow_network);
     auto dataset = open_vector(role, path, allow_network);
     OGRLayer* layer = pick_layer(*dataset, role, path, layer_name);
     apply_filter(*layer, filter, at);
     Layer out;
-    out.name = layer->GetName();
+    out.name = valid_utf8(layer->GetName());
     auto builders = builders_for(*layer, at);
     std::vector<int> fields(builders.size());
     for (std::size_t i = 0; i < fields.size(); ++i) fields[i] = static_cast<int>(i);
@@ -269,8 +277,10 @@ Layer read_table(const std::string& role, const std::filesystem::path& path, con
     for (auto& feature : *layer) {
         progress.feature_read();
         ++rows;
+        guard.count_row(0);
         for (std::size_t i = 0; i < builders.size(); ++i) builders[i].append(*feature, fields[i]);
     }
+    guard.check();
     if (!errors.last_error().empty()) {
         throw InputError(at + ": reading stopped after row " + std::to_string(rows) + ": " + errors.last_error());
     }
@@ -357,7 +367,7 @@ double numeric_value(const Column& column, std::size_t row, const std::string& r
                     case ParsedNumber::NotANumber: break;
                 }
                 throw InputError(where(role, path) + " row " + std::to_string(row + 1) + ", column '" + column.name + "': '" +
-                                 values[row] +
+                                 core::clip(values[row]) +
                                  "' is not a number; expected a finite decimal number "
                                  "(thousands separators allowed)" +
                                  (blank_allowed ? " or a blank cell" : ""));

@@ -3,6 +3,7 @@
 // RunState a member for what it adds, and put it in the list below.
 #include "furthest/errors.hpp"
 #include "furthest/run.hpp"
+#include "io/confinement.hpp"
 #include "io/writers.hpp"
 #include "run/invariants.hpp"
 #include "run/run_state.hpp"
@@ -107,6 +108,8 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
     // A second run to the same output is refused before it reads anything (and again, for a
     // race, when it takes the lock to write).
     if (options.write) io::StagedOutputs::refuse_if_busy(config.output.path);
+    // ... and past the door: whatever an input makes GDAL open is held to the same rules.
+    io::RunConfinement confinement(config.allow_network, config.allowed_folders);
     run_detail::RunState state(config, options);
     state.facts.tables = output_tables(config);
     for (const auto& stage : run_detail::pipeline()) {
@@ -117,6 +120,7 @@ RunResult run(const RunConfig& config, const RunOptions& options) {
         state.facts.stages.emplace_back(stage.name);
         const auto start = std::chrono::steady_clock::now();
         stage.run(state);
+        for (auto& note : confinement.take_notes()) state.reports.warn("input_read_as", note.message, {note.path});
         // (The writing stage also times itself, into the manifest it writes.)
         state.facts.timings.emplace_back(stage.name,
                                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

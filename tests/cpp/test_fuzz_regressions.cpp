@@ -74,8 +74,8 @@ TEST_P(FuzzReplay, EveryInputGivesAResultOrAFurthestError) {
 
 INSTANTIATE_TEST_SUITE_P(Fuzz, FuzzReplay,
                          ::testing::Values(FuzzTarget{"config", fuzz::config_target}, FuzzTarget{"number", fuzz::number_target},
-                                           FuzzTarget{"table", fuzz::table_target}, FuzzTarget{"wkb", fuzz::wkb_target},
-                                           FuzzTarget{"geojson", fuzz::geojson_target}),
+                                           FuzzTarget{"table", fuzz::table_target}, FuzzTarget{"encoding", fuzz::encoding_target},
+                                           FuzzTarget{"wkb", fuzz::wkb_target}, FuzzTarget{"geojson", fuzz::geojson_target}),
                          [](const ::testing::TestParamInfo<FuzzTarget>& param) { return std::string(param.param.name); });
 
 // A regression too big to keep as a file: WKB nesting 200,000 GeometryCollections around one

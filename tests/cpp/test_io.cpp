@@ -1,11 +1,14 @@
 #include "core/text.hpp"
 #include "fixtures.hpp"
 #include "furthest/errors.hpp"
+#include "io/confinement.hpp"
 #include "io/number_parsing.hpp"
 #include "io/readers.hpp"
 #include "io/sha256.hpp"
+#include "io/text_encoding.hpp"
 #include "io/writers.hpp"
 
+#include <cpl_vsi.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -368,4 +371,187 @@ TEST(Io, ReadingIsStoppableAndReportsTheShareRead) {
     request.control = &stopped;
     EXPECT_THROW(io::read_vector(request, "EPSG:27700"), Stopped);
     EXPECT_THROW(io::read_table("indicators", indicators, "", false, "", {}, stopped), Stopped);
+}
+
+// ---- hostile inputs: encodings, quoted values, what GDAL may open ------------------------------
+
+TEST(NumberParsing, NoBreakSpacesAroundANumberAreBlanks) {
+    double v = 0;
+    EXPECT_EQ(io::parse_number("1,234\xC2\xA0", v), ParsedNumber::Value);  // UTF-8 U+00A0 after
+    EXPECT_DOUBLE_EQ(v, 1234.0);
+    EXPECT_EQ(io::parse_number("\xE2\x80\xAF"
+                               "5.5\xE2\x80\x87",
+                               v),
+              ParsedNumber::Value);  // U+202F, U+2007
+    EXPECT_DOUBLE_EQ(v, 5.5);
+    EXPECT_EQ(io::parse_number("\xC2\xA0\xC2\xA0", v), ParsedNumber::Blank);
+    EXPECT_EQ(io::parse_number("5\xC2", v), ParsedNumber::NotANumber);  // half a no-break space
+}
+
+TEST(TextEncoding, DetectsWhatSpreadsheetsSave) {
+    using io::TextEncoding;
+    EXPECT_EQ(io::detect_encoding("a,b\r\nCaf\xC3\xA9,1\r\n"), TextEncoding::Utf8);
+    EXPECT_EQ(io::detect_encoding("\xEF\xBB\xBF"
+                                  "a,b\n"),
+              TextEncoding::Utf8);
+    EXPECT_EQ(io::detect_encoding("a,b\r\nCaf\xE9,\xA3"
+                                  "5\r\n"),
+              TextEncoding::Windows1252);
+    EXPECT_EQ(io::detect_encoding(std::string("\xFF\xFE"
+                                              "a\0,\0b\0",
+                                              8)),
+              TextEncoding::Utf16LE);
+    EXPECT_EQ(io::detect_encoding(std::string("\xFE\xFF\0a\0,\0b", 8)), TextEncoding::Utf16BE);
+    EXPECT_EQ(io::detect_encoding(std::string("a\0,\0b\0\n\0", 8)), TextEncoding::Utf16LE);  // no mark
+}
+
+TEST(TextEncoding, RecodesToUtf8AsWritten) {
+    using io::TextEncoding;
+    // Excel's "CSV": Windows-1252, with the euro (0x80) and a curly quote (0x93) in 0x80..0x9F.
+    EXPECT_EQ(io::to_utf8("Caf\xE9 \xA3"
+                          "5 \x80 \x93",
+                          TextEncoding::Windows1252)
+                  .text,
+              "Caf\xC3\xA9 \xC2\xA3"
+              "5 \xE2\x82\xAC \xE2\x80\x9C");
+    EXPECT_EQ(io::to_utf8("\x80", TextEncoding::Latin1).text, "\xC2\x80");
+    // UTF-16LE with a mark, a character outside the BMP (U+1F600) as a surrogate pair.
+    const std::string utf16(
+        "\xFF\xFE"
+        "C\0"
+        "a\0"
+        "f\0"
+        "\xE9\0"
+        "\x3D\xD8\x00\xDE",
+        14);
+    EXPECT_EQ(io::to_utf8(utf16, TextEncoding::Utf16LE).text, "Caf\xC3\xA9\xF0\x9F\x98\x80");
+    const auto lone = io::to_utf8(std::string("\x00\xD8"
+                                              "a",
+                                              3),
+                                  TextEncoding::Utf16LE);  // lone surrogate, odd byte
+    EXPECT_EQ(lone.replaced, 2u);
+    EXPECT_TRUE(io::is_utf8(lone.text));
+    EXPECT_EQ(io::to_utf8("\xEF\xBB\xBF"
+                          "ok",
+                          TextEncoding::Utf8)
+                  .text,
+              "ok");
+    EXPECT_EQ(io::valid_utf8("a\xFF"
+                             "b\xC0\xAF"),
+              "a\xEF\xBF\xBD"
+              "b\xEF\xBF\xBD\xEF\xBF\xBD");
+    EXPECT_FALSE(io::is_utf8("\xED\xA0\x80"));  // an encoded surrogate
+    EXPECT_EQ(io::parse_encoding("CP-1252"), TextEncoding::Windows1252);
+    EXPECT_EQ(io::parse_encoding("utf-8-sig"), TextEncoding::Utf8);
+    EXPECT_FALSE(io::parse_encoding("ebcdic").has_value());
+}
+
+TEST(TextEncoding, AWindows1252CsvIsReadAsWritten) {
+    const auto dir = fixtures::scratch("cp1252");
+    const auto path = dir / "partners.csv";
+    std::ofstream(path, std::ios::binary) << "name,fee\r\nCaf\xE9 \x93Le Bon\x94,\xA3"
+                                             "5\r\n";
+    const Layer table = io::read_table("partners", path, "", false);
+    const auto& names = std::get<Column::Texts>(table.at("name").values);
+    EXPECT_EQ(names[0], "Caf\xC3\xA9 \xE2\x80\x9CLe Bon\xE2\x80\x9D");
+    EXPECT_EQ(std::get<Column::Texts>(table.at("fee").values)[0],
+              "\xC2\xA3"
+              "5");
+}
+
+TEST(TextEncoding, AUtf16CsvIsReadAsWritten) {
+    const auto dir = fixtures::scratch("utf16");
+    const auto path = dir / "indicators.csv";
+    const std::string text = "code,score\r\nE01\xC3\xA9,1.5\r\n";  // as UTF-8; write as UTF-16LE with a mark
+    std::string utf16 = "\xFF\xFE";
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        char16_t u = c;
+        if (c == 0xC3) u = static_cast<char16_t>(((c & 0x1F) << 6) | (static_cast<unsigned char>(text[++i]) & 0x3F));
+        utf16.push_back(static_cast<char>(u & 0xFF));
+        utf16.push_back(static_cast<char>(u >> 8));
+    }
+    std::ofstream(path, std::ios::binary) << utf16;
+    const Layer table = io::read_table("indicators", path, "", false);
+    EXPECT_EQ(std::get<Column::Texts>(table.at("code").values)[0], "E01\xC3\xA9");
+    EXPECT_DOUBLE_EQ(io::numeric_value(table.at("score"), 0, "indicators", path), 1.5);
+}
+
+TEST(Messages, QuoteAtMostAboutTwoHundredCharactersOfAValue) {
+    const std::string huge(10'000'000, '7');
+    double v = 0;
+    ASSERT_EQ(io::parse_number(huge + "x", v), ParsedNumber::NotANumber);
+    const InputError error("indicator 'imd' row 2, column 'score': '" + huge + "x' is not a number");
+    const std::string message = error.what();
+    EXPECT_LT(message.size(), 400u);
+    EXPECT_NE(message.find("... (10000001 bytes in all)"), std::string::npos);
+    EXPECT_NE(message.find("is not a number"), std::string::npos);
+    // A cut never splits a UTF-8 character.
+    const std::string accents(300, 'a');
+    const InputError accented("'" + accents.substr(0, 199) + "\xC3\xA9" + accents + "'");
+    EXPECT_NE(std::string(accented.what()).find(accents.substr(0, 199) + "..."), std::string::npos);
+    EXPECT_EQ(core::clip("short"), "short");
+}
+
+TEST(Confinement, AVrtCannotReadOutsideTheAllowedFolders) {
+    const auto inside = fixtures::scratch("confined");
+    const auto outside = fixtures::scratch("outside");
+    std::ofstream(outside / "secret.csv") << "a,b\n1,2\n";
+    std::ofstream(inside / "table.vrt") << "<OGRVRTDataSource><OGRVRTLayer name=\"secret\"><SrcDataSource>"
+                                        << (outside / "secret.csv").string()
+                                        << "</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>";
+    EXPECT_EQ(io::read_table("table", inside / "table.vrt", "", false).rows(), 1u);  // outside a run: anywhere
+    io::RunConfinement run(false, {inside});
+    try {
+        io::read_table("table", inside / "table.vrt", "", false);
+        FAIL() << "read a file outside the allowed folders";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("table.vrt' makes GDAL open '" + (outside / "secret.csv").string() +
+                                             "', which lies outside the allowed folders"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(Confinement, AVrtCannotReachTheNetworkWhenItIsOff) {
+    const auto dir = fixtures::scratch("network");
+    // Port 9 (discard) on this machine: nothing is sent even if something listened.
+    std::ofstream(dir / "remote.vrt") << "<OGRVRTDataSource><OGRVRTLayer name=\"t\"><SrcDataSource>"
+                                         "/vsicurl/http://127.0.0.1:9/t.csv</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>";
+    std::ofstream(dir / "pg.vrt") << "<OGRVRTDataSource><OGRVRTLayer name=\"t\"><SrcDataSource>"
+                                     "PG:host=127.0.0.1 port=9 dbname=x</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>";
+    for (const char* name : {"remote.vrt", "pg.vrt"}) {
+        try {
+            io::read_table("table", dir / name, "", false);
+            FAIL() << name << " was read";
+        } catch (const InputError& e) {
+            EXPECT_NE(std::string(e.what()).find(std::string(name) + "' makes GDAL reach the network"), std::string::npos)
+                << e.what();
+        }
+    }
+}
+
+TEST(Limits, AnArchiveThatInflatesPastTheLimitIsRefused) {
+    const auto dir = fixtures::scratch(std::string("limits"));
+    // 2 MiB of CSV, deflated to a few kB in a zip, read through /vsizip/ under a 1 MiB limit.
+    const std::string path = "/vsizip/" + (dir / "big.zip").string() + "/big.csv";
+    VSILFILE* zipped = VSIFOpenL(path.c_str(), "wb");
+    ASSERT_NE(zipped, nullptr);
+    const std::string row = "E0100000,1.5\n";
+    VSIFWriteL("code,value\n", 1, 11, zipped);
+    for (int i = 0; i < (2 << 20) / static_cast<int>(row.size()); ++i) VSIFWriteL(row.data(), 1, row.size(), zipped);
+    VSIFCloseL(zipped);
+    EXPECT_GT(io::read_table("big", path, "", false).rows(), 100'000u);  // within the default limit
+    io::RunConfinement run(false, {});
+    run.limits.decompressed_bytes = 1 << 20;
+    try {
+        io::read_table("big", path, "", false);
+        FAIL() << "read past the decompressed-size limit";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("reads more than 1 MiB out of the archive or compressed file"), std::string::npos)
+            << e.what();
+    }
+    run.limits = {};
+    run.limits.rows = 1000;
+    EXPECT_THROW(io::read_table("big", path, "", false), InputError);
 }

@@ -18,6 +18,7 @@
 #include "io/gdal_session.hpp"
 #include "io/number_parsing.hpp"
 #include "io/readers.hpp"
+#include "io/text_encoding.hpp"
 
 #include <cpl_error.h>
 #include <cpl_vsi.h>
@@ -140,6 +141,29 @@ inline void table_target(const std::uint8_t* data, std::size_t size) {
                     require(!std::isinf(v), "numeric_values passed an infinite value");
             });
         } catch (const InputError&) {}
+    }
+}
+
+// ---- CSV text in any encoding -------------------------------------------------------------
+
+/// Arbitrary bytes as a CSV file: every recoder gives valid UTF-8, and the table read (detected
+/// encoding, recoded) holds valid UTF-8 in its name, headers and every text cell.
+inline void encoding_target(const std::uint8_t* data, std::size_t size) {
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    (void)io::detect_encoding(bytes);
+    for (auto encoding : {io::TextEncoding::Utf8, io::TextEncoding::Utf16LE, io::TextEncoding::Utf16BE,
+                          io::TextEncoding::Windows1252, io::TextEncoding::Latin1})
+        require(io::is_utf8(io::to_utf8(bytes, encoding).text),
+                "to_utf8 from " + std::string(io::encoding_name(encoding)) + " gave malformed UTF-8");
+    require(io::is_utf8(io::valid_utf8(bytes)), "valid_utf8 gave malformed UTF-8");
+    const MemoryFile file("/vsimem/furthest_fuzz_encoding.csv", data, size);
+    Layer table;
+    refusals_name(file.path(), [&] { table = io::read_table("fuzz encoding", file.path(), "", false); });
+    require(io::is_utf8(table.name), "a layer name is not UTF-8");
+    for (const Column& column : table.columns) {
+        require(io::is_utf8(column.name), "a header is not UTF-8");
+        if (const auto* texts = std::get_if<Column::Texts>(&column.values))
+            for (const auto& cell : *texts) require(io::is_utf8(cell), "a cell of '" + column.name + "' is not UTF-8");
     }
 }
 

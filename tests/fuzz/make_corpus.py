@@ -153,6 +153,22 @@ def table_seeds() -> None:
     write("table", "err_bom_only.csv", "\ufeff")
 
 
+def encoding_seeds() -> None:
+    text = "code,name,fee\r\nE01,Caf\u00e9 \u201cLe Bon\u201d,\u00a35\r\nE02,Stra\u00dfe \u20ac,1\u00a0\r\n"
+    write("encoding", "ok_utf8.csv", text.encode("utf-8"))
+    write("encoding", "ok_utf8_bom.csv", text.encode("utf-8-sig"))
+    write("encoding", "ok_utf16le_bom.csv", text.encode("utf-16"))
+    write("encoding", "ok_utf16be_bom.csv", b"\xfe\xff" + text.encode("utf-16-be"))
+    write("encoding", "ok_utf16le_no_bom.csv", text.encode("utf-16-le"))
+    write("encoding", "ok_cp1252.csv", text.encode("cp1252"))
+    write("encoding", "ok_latin1.csv", "code,name\nE01,Caf\u00e9 \u00bd\n".encode("latin-1"))
+    write("encoding", "ok_mixed_invalid_utf8.csv", b"code,name\nE01,ok \xc3\xa9 then \xff\xfe\xc0\xaf\n")
+    write("encoding", "ok_lone_surrogate_utf16.csv", b"\xff\xfe" + "code,v\nA,".encode("utf-16-le") + b"\x00\xd8\n\x00")
+    write("encoding", "ok_odd_length_utf16.csv", b"\xff\xfe" + "code,v\nA,1\n".encode("utf-16-le") + b"x")
+    write("encoding", "err_utf16_header_only.csv", "code,value\n".encode("utf-16"))
+    write("encoding", "err_bom_only_utf16.csv", b"\xff\xfe")
+
+
 def wkb_seeds() -> None:
     shapes = {
         "ok_polygon_with_hole": "POLYGON((0 0,10 0,10 10,0 10,0 0),(4 4,6 4,6 6,4 6,4 4))",
@@ -253,6 +269,7 @@ if __name__ == "__main__":
     config_seeds()
     number_seeds()
     table_seeds()
+    encoding_seeds()
     wkb_seeds()
     (CORPUS / "geojson").mkdir(parents=True, exist_ok=True)
     geojson_seeds()

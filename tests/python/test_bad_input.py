@@ -963,3 +963,46 @@ def test_score_keywords_meet_the_configs_caps() -> None:
         furthest.ConfigError, match=r"'k' in \[scoring\.classes\] is 33755; expected a whole number from 1 to 100"
     ):
         furthest.score(df, {"indicators": [{"name": "a"}], "classes": {"k": 33755}})
+
+
+# --- bytes no encoding explains -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [b"\xff\xfe\x00\xd8", b"\xc0\xaf\xed\xa0\x80", b"ok \xc3\xa9 then \xe9", b"\x81\x8d\x8f\x90\x9d", b"\x00\x00\x00"],
+)
+def test_any_bytes_in_a_cell_give_a_result_or_a_furthest_error(case: Case, cell: bytes) -> None:
+    """Never a UnicodeDecodeError: what reaches Python and the outputs is valid UTF-8."""
+    path = case.inputs / "partners.csv"
+    lines = path.read_bytes().split(b"\n")
+    fields = lines[1].split(b",")
+    fields[1] = cell
+    lines[1] = b",".join(fields)
+    path.write_bytes(b"\n".join(lines))
+    try:
+        result = furthest.run(case.config)
+    except furthest.Error as error:
+        str(error).encode("utf-8")  # a message Python can print and encode
+        return
+    name = result.partners.set_index("partner_id")["name"].iloc[0]
+    assert isinstance(name, str)
+    name.encode("utf-8")  # strict: no lone surrogates
+
+
+def test_a_huge_cell_is_named_not_echoed(case: Case) -> None:
+    # 1 MB: GDAL's CSV driver itself stops at lines of 10 MB, with its own message.
+    case.set_cell("indicators.csv", 1, "imd_score", "9" * 1_000_000 + "x")
+    error = run_fails(case, furthest.InputError, r"is not a number", via="dict")
+    assert len(str(error)) < 1000
+    assert "(1000001 bytes in all)" in str(error)
+
+
+def test_malformed_bytes_in_a_geojson_give_a_furthest_error_not_a_unicode_error(case: Case) -> None:
+    (case.inputs / "areas.geojson").write_bytes(
+        b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+        b'{"lcp_code":"\xff\xfe\xc0","lcp_name":"\xe9"},"geometry":\xff\xfe}]}'
+    )
+    with pytest.raises(furthest.Error) as caught:
+        furthest.run(case.config)
+    str(caught.value).encode("utf-8")

@@ -201,3 +201,44 @@ def test_imd_2019_file_as_published(shared_data, tmp_path) -> None:
     assert len(unchanged) > 400
     assert (ours[unchanged].to_numpy() == published[unchanged].to_numpy()).all()
     assert published[unchanged].max() > 999  # the thousands separators were there to be read
+
+
+# --- text in the encodings spreadsheets save -----------------------------------------------------
+
+NAMES = ["Café Hub", "£5 drop-in", "“Quoted” Library", "Straße – Centre €", "Øresund Ünïcödé"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252", "latin-1"])
+def test_tables_in_any_common_encoding_are_read_as_written(case: Case, clean, encoding: str) -> None:
+    """Excel's "CSV" is Windows-1252 and its "Unicode text" UTF-16: names arrive as written."""
+    names = [n for n in NAMES if n.encode(encoding, errors="ignore").decode(encoding) == n]
+    partners = (case.inputs / "partners.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = partners[0], partners[1:]
+    for i, name in enumerate(names):
+        fields = rows[i].split(",")
+        fields[1] = f'"{name}"'
+        rows[i] = ",".join(fields)
+    (case.inputs / "partners.csv").write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
+    rewrite_text(case, "indicators.csv", lambda text: text.replace("\n", "\r\n"), encoding=encoding)
+    result = furthest.run(case.config)
+    assert_same_run(result, clean)
+    got = result.partners.set_index("partner_id")["name"]
+    assert list(got.iloc[: len(names)]) == names
+    read_as = [w for w in result.warnings if w.code == "input_read_as"]
+    if encoding in ("utf-8", "utf-8-sig"):
+        assert read_as == []
+    else:
+        expected = {"utf-16": "UTF-16LE", "utf-16-le": "UTF-16LE", "cp1252": "Windows-1252", "latin-1": "Windows-1252"}
+        # An ASCII-only table is valid UTF-8 in any 8-bit encoding and is read in place.
+        recoded = {case.inputs / "partners.csv"} | ({case.inputs / "indicators.csv"} if "16" in encoding else set())
+        assert {w.ids[0] for w in read_as} == {str(path) for path in recoded}
+        assert all(f"read as {expected[encoding]}" in str(w) for w in read_as), [str(w) for w in read_as]
+    if encoding in ("cp1252", "latin-1", "utf-16", "utf-16-le"):
+        # The outputs hold UTF-8 whatever the input held.
+        gpkg = pyogrio.read_dataframe(case.config["output"]["path"], layer="partners")
+        assert list(gpkg.set_index("partner_id")["name"].iloc[: len(names)]) == names
+
+
+def test_a_no_break_space_after_a_number_is_a_blank(case: Case, clean) -> None:
+    rewrite_text(case, "indicators.csv", lambda text: text.replace(",1253", ",1253\u00a0").replace(",16.03", ",\u202f16.03"))
+    assert_same_run(furthest.run(case.config), clean)
