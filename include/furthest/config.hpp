@@ -183,6 +183,16 @@ struct AllocationSpec {
     long long cap = 0;             ///< per recipient; 0 = none
 };
 
+/// Where new Digital Health Hubs go ([rollout.hubs]): among the partners of some tables, around
+/// the hubs that exist, wave by wave.
+struct HubsSpec {
+    std::vector<std::string> candidates;  ///< partners tables whose partners may host a new hub
+    std::vector<std::string> existing;    ///< partners tables whose partners are hubs already (fixed)
+    std::vector<std::int64_t> waves = {5};  ///< new hubs per wave
+    bool covering = true;                 ///< "covering" (maximise need-weighted people within reach) or "median"
+    double radius = 0.0;                  ///< reach of a hub; 0 = the [access] catchment
+};
+
 /// The furthest-first plan ([rollout]): areas into waves, zones into waves within each area, and
 /// optionally a budget shared by the gap. Needs scores; the gap rules need [access].
 struct RolloutSpec {
@@ -196,6 +206,7 @@ struct RolloutSpec {
     std::string older_column;       ///< optional [population] table column of people aged 65+, for equity
     std::string national_decile;    ///< optional [[indicators]] name holding national IMD deciles (1 = most deprived)
     std::optional<AllocationSpec> allocation;
+    std::optional<HubsSpec> hubs;
 };
 
 /// A row whose postcode is blank, malformed, unknown or without coordinates (`unmatched = ...`).

@@ -127,3 +127,23 @@ def test_a_minimum_the_budget_cannot_meet_is_refused(demo: dict) -> None:
     demo["rollout"]["allocation"].update(minimum=50, cap=0)
     with pytest.raises(furthest.InputError, match=r"a minimum of 50 tablets for each of \d+ recipients needs"):
         furthest.run(demo)
+
+
+@pytest.mark.realdata
+def test_leeds_plans_waves_hubs_and_tablets(shared_data: Path, tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "examples" / "leeds_access.toml").read_text()
+    config = tomllib.loads(text.replace("${FURTHEST_DATA}", str(shared_data)))
+    config["output"]["path"] = str(tmp_path / "leeds.gpkg")
+    result = furthest.run(config)
+    waves = result["area_waves"].set_index("area_id")["area_wave"]
+    assert waves["U16878"] == 0 and (waves.drop("U16878") >= 1).all()
+    sites = result["sites"]
+    assert (sites.loc[sites["partners_table"] == "libraries", "status"] == "existing hub").all()
+    new = sites[sites["status"] == "new hub"]
+    assert len(new) == 5 and sorted(new["wave"]) == [1, 1, 2, 2, 3]
+    assert (new["partners_table"] == "gp_practices").all()
+    hubs = json.loads(Path(result.manifest_path).read_text())["rollout"]["hubs"]
+    assert hubs["value"] >= hubs["greedy_value"] and hubs["value"] <= hubs["bound"] + 1e-6
+    assert hubs["value_after_each_wave"] == sorted(hubs["value_after_each_wave"])
+    assert result["allocation"]["units"].sum() == 200
+    assert result["rollout"]["reason"].str.contains("need rank").sum() == len(result.zones)

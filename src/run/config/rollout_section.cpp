@@ -3,6 +3,7 @@
 #include "core/text.hpp"
 #include "run/config/sections.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace furthest::run_detail {
@@ -25,7 +26,7 @@ void parse_rollout_section(const Reader& reader, const toml::table& root, RunCon
     const auto& table = reader.section(root, "rollout", false);
     reader.check_keys(table, section,
                       {"area_rule", "areas_per_wave", "done", "zone_order", "zone_capacity", "zone_capacity_unit", "robust_share",
-                       "older_column", "national_decile", "allocation"});
+                       "older_column", "national_decile", "allocation", "hubs"});
     RolloutSpec spec;
     const bool has_access = config.access.has_value();
     const std::string rule = reader.text(table, section, "area_rule", false, "an area rule");
@@ -112,6 +113,54 @@ void parse_rollout_section(const Reader& reader, const toml::table& root, RunCon
         if (share.cap > 0 && share.cap < share.minimum)
             reader.fail("'cap' in " + where + " is below 'minimum'; expected cap >= minimum (or cap = 0 for none)");
         spec.allocation = share;
+    }
+    if (const toml::node* node = table.get("hubs")) {
+        const std::string where = "[rollout.hubs]";
+        if (!node->is_table()) reader.fail("'hubs' in [rollout]" + line_of(*node) + " must be a table, e.g. " + where);
+        const toml::table& hubs = *node->as_table();
+        reader.check_keys(hubs, where, {"candidates", "existing", "waves", "objective", "radius"});
+        if (!has_access || !config.population)
+            reader.fail(where + " weighs people by need within a hub's reach: it needs [population] and [access]");
+        HubsSpec site;
+        site.candidates = text_list(reader, hubs, where, "candidates", "partners table names, e.g. [\"gp_practices\"]");
+        site.existing = text_list(reader, hubs, where, "existing", "partners table names, e.g. [\"libraries\"]");
+        if (site.candidates.empty()) reader.fail(where + " needs 'candidates': the partners tables that may host a new hub");
+        std::vector<std::string> names;
+        for (const auto& partners : config.partners) names.push_back(partners.name);
+        for (const auto* list : {&site.candidates, &site.existing})
+            for (const auto& name : *list)
+                if (std::find(names.begin(), names.end(), name) == names.end())
+                    reader.fail(where + " names partners table '" + name + "'" + core::did_you_mean(name, names) +
+                                "; expected one of the [[partners]] names");
+        for (const auto& name : site.candidates)
+            if (std::find(site.existing.begin(), site.existing.end(), name) != site.existing.end())
+                reader.fail(where + " lists '" + name + "' as both candidates and existing hubs");
+        if (const toml::node* waves = hubs.get("waves")) {
+            const toml::array* array = waves->as_array();
+            if (array == nullptr || array->empty())
+                reader.fail("'waves' in " + where + line_of(*waves) + " must be a list of whole numbers, e.g. [2, 2, 1]");
+            site.waves.clear();
+            for (const auto& item : *array) {
+                const auto* number = item.as_integer();
+                if (number == nullptr || number->get() < 0 || number->get() > 100000)
+                    reader.fail("'waves' in " + where + line_of(item) +
+                                " holds a value that is not a whole number from 0 to 100000");
+                site.waves.push_back(number->get());
+            }
+        }
+        const std::string objective = reader.text(hubs, where, "objective", false, "'covering' or 'median'");
+        if (!objective.empty() && objective != "covering" && objective != "median")
+            reader.fail("'objective' in " + where + " is '" + objective + "'" +
+                        core::did_you_mean(objective, {"covering", "median"}) +
+                        "; expected 'covering' (need-weighted people within reach) or 'median' (need-weighted distance)");
+        site.covering = objective != "median";
+        site.radius = reader.number(hubs, where, "radius", 0.0);
+        if (!(site.radius >= 0.0) || !std::isfinite(site.radius))
+            reader.fail("'radius' in " + where + " must be a finite number >= 0 (0: the [access] catchment)");
+        if (site.radius == 0.0) site.radius = config.access->catchment;
+        if (config.access->travel_costs)
+            reader.fail(where + " places hubs by straight-line reach; with [access.travel_costs] it is not supported yet");
+        spec.hubs = std::move(site);
     }
     config.rollout = std::move(spec);
 }

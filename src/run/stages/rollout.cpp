@@ -4,6 +4,7 @@
 // (scenario stability); equity per wave; and optionally a budget shared by the gap.
 #include "core/ranking.hpp"
 #include "furthest/errors.hpp"
+#include "furthest/location.hpp"
 #include "run/run_state.hpp"
 
 #include <nlohmann/json.hpp>
@@ -35,6 +36,11 @@ std::vector<TableInfo> tables(const RunConfig& config) {
          "per area wave, cumulatively: zones, people, and the shares of the high-need people, of people aged 65+ and of "
          "people in the nationally most deprived decile that the waves so far reach",
          kStage}};
+    if (config.rollout->hubs)
+        out.push_back({"sites",
+                       "hub sites: existing hubs (wave 0) and the candidate partners, the new hubs chosen wave by wave "
+                       "(maximal covering or p-median of need-weighted people), the people each reaches and serves",
+                       kStage});
     if (config.rollout->allocation)
         out.push_back({"allocation",
                        "the [rollout.allocation] budget shared in proportion to gap-weighted people (largest remainder, "
@@ -256,6 +262,89 @@ std::vector<long long> share_budget(const AllocationSpec& spec, const std::vecto
     remaining = static_cast<double>(spec.budget - given);
     unplaced = static_cast<long long>(remaining);
     return units;
+}
+
+// New hubs among the candidate partners, around the existing ones, wave by wave: demand is
+// people weighted by their need percentile, so a hub near many people in high need scores most.
+nlohmann::ordered_json choose_hubs(RunState& state, const HubsSpec& spec, const Eigen::VectorXd& need_pct,
+                                   const TableInfo& info) {
+    const PartnerSet& partners = need(state.partners, "partners");
+    const ZoneOrigins& origins = zone_origins(state);
+    const Column& table_of = partners.table->at("partners_table");
+    std::vector<std::size_t> candidate, existing;
+    for (std::size_t p = 0; p < partners.x.size(); ++p) {
+        const std::string& name = std::get<Column::Texts>(table_of.values)[p];
+        if (std::find(spec.candidates.begin(), spec.candidates.end(), name) != spec.candidates.end()) candidate.push_back(p);
+        else if (std::find(spec.existing.begin(), spec.existing.end(), name) != spec.existing.end()) existing.push_back(p);
+    }
+    std::vector<std::size_t> sites = existing;  // fixed first, then candidates
+    sites.insert(sites.end(), candidate.begin(), candidate.end());
+    std::vector<double> sx, sy;
+    for (std::size_t p : sites) {
+        sx.push_back(partners.x[p]);
+        sy.push_back(partners.y[p]);
+    }
+    const InteractionMatrix m =
+        InteractionMatrix::from_points(origins.x, origins.y, sx, sy, spec.radius, state.config.threads, state.control);
+    Eigen::VectorXd demand = state.people->count.cwiseProduct(need_pct);
+    for (Eigen::Index z = 0; z < demand.size(); ++z)
+        if (!std::isfinite(demand(z))) demand(z) = 0.0;  // unscored zones carry no need
+    LocationOptions options;
+    options.waves = spec.waves;
+    for (std::size_t i = 0; i < existing.size(); ++i) options.fixed.push_back(static_cast<std::int64_t>(i));
+    const std::int64_t wanted = std::accumulate(spec.waves.begin(), spec.waves.end(), std::int64_t{0});
+    if (wanted > static_cast<std::int64_t>(candidate.size()))
+        throw InputError("rollout: [rollout.hubs] asks for " + std::to_string(wanted) +
+                         " new hubs but the candidate tables hold " + count_of(candidate.size(), "partner") +
+                         "; ask for fewer or add candidates");
+    const LocationResult result =
+        spec.covering ? maximal_covering(m, demand, options, state.control) : p_median(m, demand, options, state.control);
+
+    Layer& table = state.outputs.add(info);
+    Column::Texts id, from, type, status, reason;
+    Column::Integers wave;
+    std::vector<bool> wave_valid;
+    Column::Reals reach, served;
+    const Column& type_of = partners.table->at("partner_type");
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        const std::size_t p = sites[i];
+        const auto w = result.site_wave(static_cast<Eigen::Index>(i));
+        id.push_back(partners.id[p].empty() ? "partner " + std::to_string(p + 1) : partners.id[p]);
+        from.push_back(std::get<Column::Texts>(table_of.values)[p]);
+        type.push_back(std::get<Column::Texts>(type_of.values)[p]);
+        status.push_back(w == 0 ? "existing hub" : w > 0 ? "new hub" : "candidate");
+        wave.push_back(w < 0 ? 0 : w);
+        wave_valid.push_back(w >= 0);
+        reach.push_back(result.site_reach(static_cast<Eigen::Index>(i)));
+        served.push_back(result.site_served(static_cast<Eigen::Index>(i)));
+        table.wkb.push_back(partners.table->wkb[p]);
+        reason.push_back(id.back() + " (" + type.back() + "): " + status.back() +
+                         (w > 0 ? " in wave " + std::to_string(w) : std::string()) + "; " + fixed(reach.back(), 0) +
+                         " need-weighted people within " + fixed(spec.radius, 0) + " m" +
+                         (w >= 0 ? ", " + fixed(served.back(), 0) + " served as their nearest hub" : std::string()));
+    }
+    table.crs_wkt = partners.table->crs_wkt;
+    OutputCatalogue::add_column(table, Column::texts("site_id", std::move(id)));
+    OutputCatalogue::add_column(table, Column::texts("partners_table", std::move(from)));
+    OutputCatalogue::add_column(table, Column::texts("partner_type", std::move(type)));
+    OutputCatalogue::add_column(table, Column::texts("status", std::move(status)));
+    OutputCatalogue::add_column(table, Column::integers("wave", std::move(wave), std::move(wave_valid)));
+    OutputCatalogue::add_column(table, Column::reals("need_weighted_people_within", std::move(reach)));
+    OutputCatalogue::add_column(table, Column::reals("need_weighted_people_served", std::move(served)));
+    OutputCatalogue::add_column(table, Column::texts("reason", std::move(reason)));
+    return {{"objective", spec.covering ? "maximal covering: need-weighted people within reach of a hub"
+                                        : "p-median: need-weighted distance to the nearest hub"},
+            {"demand", "people times their need percentile among the run's zones"},
+            {"radius_m", spec.radius},
+            {"waves", spec.waves},
+            {"existing_hubs", existing.size()},
+            {"candidates", candidate.size()},
+            {"value", result.objective},
+            {"greedy_value", result.greedy_objective},
+            {"value_after_each_wave", result.wave_objective},
+            {"bound", result.bound},
+            {"gap_to_bound", result.gap},
+            {"swaps", result.iterations}};
 }
 
 void plan_rollout(RunState& state) {
@@ -548,6 +637,9 @@ void plan_rollout(RunState& state) {
             {"robust_share", spec.robust_share}};
     }
 
+    // New hubs (the sites table comes before the allocation in the catalogue).
+    if (spec.hubs) section["hubs"] = choose_hubs(state, *spec.hubs, need_pct, tables(config)[3]);
+
     // The budget, shared by gap-weighted people (people times how far need outruns support).
     if (spec.allocation) {
         const AllocationSpec& share_spec = *spec.allocation;
@@ -596,7 +688,7 @@ void plan_rollout(RunState& state) {
         std::vector<std::size_t> order_rows(ids.size());
         std::iota(order_rows.begin(), order_rows.end(), 0);
         std::stable_sort(order_rows.begin(), order_rows.end(), [&](std::size_t x, std::size_t y) { return units[x] > units[y]; });
-        Layer& allocation = state.outputs.add(tables(config)[3]);
+        Layer& allocation = state.outputs.add(tables(config).back());
         Column::Texts r_id, r_reason;
         Column::Integers r_units;
         Column::Reals r_weight, r_share, r_people, r_per_unit;
