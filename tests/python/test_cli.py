@@ -29,7 +29,17 @@ def test_run_and_validate(tmp_path, demo_dir):
     done = call("run", str(demo_dir / "demo.toml"), "--output", str(out), "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" or "warning" in done.stderr
-    assert set(pyogrio.list_layers(out)[:, 0]) == {"zones", "areas", "partners", "partner_quality", "zone_areas"}
+    assert set(pyogrio.list_layers(out)[:, 0]) == {
+        "zones",
+        "areas",
+        "partners",
+        "partner_quality",
+        "zone_areas",
+        "rollout",
+        "area_waves",
+        "wave_equity",
+        "allocation",
+    }
     checked = call("validate", str(demo_dir / "demo.toml"), cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert "valid: 300 zones scored, 6 areas, 25 partners" in checked.stdout

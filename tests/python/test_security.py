@@ -269,7 +269,8 @@ def test_an_input_inside_the_outputs_version_folder_is_refused(demo_copy):
     config = config_for(demo_copy)
     furthest.run(config)
     versions = demo_copy / "out" / ".run.furthest"
-    kept = versions / "current" / "run.gpkg"
+    kept = versions / "zones-copy.gpkg"  # not an output (that is refused as overwriting), a file put there
+    shutil.copyfile(demo_copy / "zones.gpkg", kept)
     config["zones"] = {"path": str(kept), "id": "zone_code", "layer": "zones"}
     with pytest.raises(furthest.ConfigError, match=r"lies inside '.*\.run\.furthest', where furthest keeps the versions"):
         furthest.run(config)

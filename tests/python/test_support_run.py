@@ -289,7 +289,7 @@ def test_support_sections_are_checked_at_the_door(demo_copy, edit, message) -> N
 
 def test_hot_spots_of_need_without_access(demo_copy) -> None:
     _, config = demo_copy
-    del config["access"]
+    del config["access"], config["rollout"]
     config["hotspots"] = {"variable": "score", "weights": "knn", "k": 6, "permutations": 199}
     result = furthest.run(config)
     assert "gap_score" not in result.zones
