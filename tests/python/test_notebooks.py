@@ -12,7 +12,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.i
 
 
 # Notebooks on the real open data say so in their first cell and need FURTHEST_DATA or ../shared/data.
-REAL_DATA = {"02_leeds_pcn_areas.ipynb"}
+REAL_DATA = {"02_leeds_pcn_areas.ipynb", "03_leeds_access_rollout.ipynb"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
