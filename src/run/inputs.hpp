@@ -57,6 +57,9 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
                   TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports,
                   UnplacedRows* unplaced = nullptr);
 
+/// The table's rows at `keep`, in order, geometry included when it has any.
+Layer rows_at(const Layer& table, const std::vector<std::size_t>& keep);
+
 /// Zones as read: ids as text, and the zones output table, which holds their geometry in the
 /// working CRS (repaired) from the first stage on, so it is never copied.
 struct ZoneSet {

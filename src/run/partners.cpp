@@ -30,29 +30,6 @@ std::string role_of(const RunConfig& config, const PartnersSpec& spec) {
     return config.partners.size() == 1 ? std::string("partners") : "partners '" + spec.name + "'";
 }
 
-// One partners table's rows at `keep`, geometry included.
-Layer rows_at(const Layer& table, const std::vector<std::size_t>& keep) {
-    Layer out;
-    out.name = table.name;
-    out.crs_wkt = table.crs_wkt;
-    for (const Column& column : table.columns) {
-        Column picked{column.name, {}, {}};
-        std::visit(
-            [&](const auto& values) {
-                std::decay_t<decltype(values)> subset;
-                subset.reserve(keep.size());
-                for (std::size_t row : keep) subset.push_back(values[row]);
-                picked.values = std::move(subset);
-            },
-            column.values);
-        if (!column.valid.empty())
-            for (std::size_t row : keep) picked.valid.push_back(column.valid[row]);
-        out.columns.push_back(std::move(picked));
-    }
-    for (std::size_t row : keep) out.wkb.push_back(table.wkb[row]);
-    return out;
-}
-
 // The tables' columns appended by name (first-seen order). A column typed alike in every table
 // keeps its type; mixed types become text. Rows of a table without the column are blank.
 Layer append_tables(std::vector<Layer> parts) {

@@ -8,12 +8,12 @@
 #include <cmath>
 
 namespace furthest::run_detail {
-namespace {
 
-// The table's rows at `keep`, in order (geometry is added afterwards).
-Layer rows_of(const Layer& table, const std::vector<std::size_t>& keep) {
+
+Layer rows_at(const Layer& table, const std::vector<std::size_t>& keep) {
     Layer out;
     out.name = table.name;
+    out.crs_wkt = table.crs_wkt;
     for (const Column& column : table.columns) {
         Column picked{column.name, {}, {}};
         std::visit(
@@ -28,10 +28,10 @@ Layer rows_of(const Layer& table, const std::vector<std::size_t>& keep) {
             for (std::size_t row : keep) picked.valid.push_back(column.valid[row]);
         out.columns.push_back(std::move(picked));
     }
+    if (table.has_geometry())
+        for (std::size_t row : keep) out.wkb.push_back(table.wkb[row]);
     return out;
 }
-
-}  // namespace
 
 const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
     if (postcodes_) return *postcodes_;
@@ -120,7 +120,7 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
     coordinates.columns.push_back(Column::reals("y", std::move(y)));
     const Layer placed = io::points_from_columns(std::move(coordinates), "postcodes", spec.path, "x", "y",
                                                  io::spatial_reference(spec.crs, "[postcodes] crs"), working_crs);
-    Layer located = keep.size() == table.rows() ? std::move(table) : rows_of(table, keep);
+    Layer located = keep.size() == table.rows() ? std::move(table) : rows_at(table, keep);
     located.wkb = placed.wkb;
     located.crs_wkt = placed.crs_wkt;
     return located;

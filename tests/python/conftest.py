@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,15 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
     return DEMO
+
+
+@pytest.fixture()
+def demo_copy(demo_dir: Path, tmp_path: Path) -> tuple[Path, dict]:
+    """A copy of the demo's inputs and its config as a dict with absolute paths, writing into tmp_path/out."""
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_dir, folder, ignore=shutil.ignore_patterns("out", "*.py"))
+    config = tomllib.loads((folder / "demo.toml").read_text())
+    for section in (config["zones"], config["areas"], config["partners"], config["population"], *config["indicators"]):
+        section["path"] = str(folder / section["path"])
+    config["output"]["path"] = str(tmp_path / "out" / "demo.gpkg")
+    return folder, config

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -15,14 +14,8 @@ import furthest
 
 
 @pytest.fixture()
-def demo(demo_dir: Path, tmp_path: Path) -> dict:
-    folder = tmp_path / "demo"
-    shutil.copytree(demo_dir, folder, ignore=shutil.ignore_patterns("out", "*.py"))
-    config = tomllib.loads((folder / "demo.toml").read_text())
-    for section in (config["zones"], config["areas"], config["partners"], config["population"], *config["indicators"]):
-        section["path"] = str(folder / section["path"])
-    config["output"]["path"] = str(tmp_path / "out" / "demo.gpkg")
-    return config
+def demo(demo_copy: tuple[Path, dict]) -> dict:
+    return demo_copy[1]
 
 
 def test_areas_and_zones_in_waves_with_reasons(demo: dict) -> None:

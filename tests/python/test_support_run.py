@@ -8,7 +8,6 @@ refusals at the door.
 
 from __future__ import annotations
 
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -186,17 +185,6 @@ def test_hot_spots_match_esda_on_the_same_weights(leeds) -> None:
 # --------------------------------------------------------------------------------------------
 # The demo: several partners tables, the tables' shapes, refusals at the door
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture()
-def demo_copy(demo_dir: Path, tmp_path: Path) -> tuple[Path, dict]:
-    folder = tmp_path / "demo"
-    shutil.copytree(demo_dir, folder, ignore=shutil.ignore_patterns("out", "*.py"))
-    config = tomllib.loads((folder / "demo.toml").read_text())
-    for section in (config["zones"], config["areas"], config["partners"], config["population"], *config["indicators"]):
-        section["path"] = str(folder / section["path"])
-    config["output"]["path"] = str(tmp_path / "out" / "demo.gpkg")
-    return folder, config
 
 
 def test_several_partners_tables_append_by_name(demo_copy) -> None:
