@@ -41,8 +41,10 @@ namespace {
 // table; checked before any file is read.
 void check_zone_column_names(const RunConfig& config) {
     std::set<std::string> reserved;
+    const RunOptions options;
     for (const Stage& stage : pipeline())
-        for (auto& name : stage.zone_columns(config)) reserved.insert(std::move(name));
+        if (stage.applies(config, options))  // a stage's columns follow from its own section
+            for (auto& name : stage.zone_columns(config)) reserved.insert(std::move(name));
     for (const auto& spec : config.indicators)
         if (reserved.count(spec.name) || spec.name == config.zones.id)
             run_detail::refuse_config(config, "indicator name '" + spec.name +

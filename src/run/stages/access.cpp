@@ -32,6 +32,7 @@ std::string nearest_column(const RunConfig& config, const std::string& what) {
 }
 
 std::vector<std::string> zone_columns(const RunConfig& config) {
+    if (!config.access) return {};
     std::vector<std::string> names = {nearest_column(config, "partner"), "partners_within"};
     if (!config.access->capacity.empty()) names.emplace_back("capacity_within");
     names.emplace_back("access_gravity");

@@ -25,6 +25,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 bool applies(const RunConfig& config, const RunOptions&) { return config.rollout.has_value(); }
 
 std::vector<TableInfo> tables(const RunConfig& config) {
+    if (!config.rollout) return {};
     std::vector<TableInfo> out = {
         {"rollout",
          "zones in the order to serve them: the area's wave, the zone's wave within its area, the global order and a "
