@@ -1,6 +1,7 @@
 // Shared test fixtures: geometries from WKT, paths to the demo and to the shared open data.
 #pragma once
 
+#include "furthest/config.hpp"
 #include "geography/geos_context.hpp"
 
 #include <cstdlib>
@@ -28,6 +29,13 @@ inline std::vector<std::string> wkbs(const std::vector<std::string>& wkts) {
 
 inline std::filesystem::path source_dir() { return FURTHEST_SOURCE_DIR; }
 inline std::filesystem::path demo_dir() { return source_dir() / "data" / "demo"; }
+
+/// The demo's config, writing to `output`.
+inline RunConfig demo_config(const std::filesystem::path& output) {
+    RunConfig config = load_config(demo_dir() / "demo.toml");
+    config.output.path = output;
+    return config;
+}
 
 /// The shared open data (FURTHEST_DATA or ../shared/data beside the checkout), or empty.
 inline std::filesystem::path shared_data() {

@@ -17,11 +17,7 @@ using namespace furthest;
 
 namespace {
 
-RunConfig demo_config(const std::filesystem::path& output) {
-    RunConfig config = load_config(fixtures::demo_dir() / "demo.toml");
-    config.output.path = output;
-    return config;
-}
+using fixtures::demo_config;
 
 std::string bytes_of(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

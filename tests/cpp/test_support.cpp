@@ -13,11 +13,7 @@ using namespace furthest;
 
 namespace {
 
-RunConfig demo_config(const std::filesystem::path& output) {
-    RunConfig config = load_config(fixtures::demo_dir() / "demo.toml");
-    config.output.path = output;
-    return config;
-}
+using fixtures::demo_config;
 
 long day(const char* text, core::DateEnd end = core::DateEnd::First) {
     const auto n = core::day_number(text, end);
