@@ -225,7 +225,6 @@ std::vector<long long> share_budget(const AllocationSpec& spec, const std::vecto
                          ", more than the budget of " + std::to_string(spec.budget) + "; lower 'minimum' or raise 'budget'");
     // Continuous shares with caps (water-filling), then whole units by the largest remainder.
     std::vector<double> share(n, 0.0);
-    double remaining = static_cast<double>(spec.budget);
     for (;;) {
         double free_weight = 0.0, fixed_total = 0.0;
         for (std::size_t i = 0; i < n; ++i)
@@ -260,8 +259,7 @@ std::vector<long long> share_budget(const AllocationSpec& spec, const std::vecto
         ++units[i];
         ++given;
     }
-    remaining = static_cast<double>(spec.budget - given);
-    unplaced = static_cast<long long>(remaining);
+    unplaced = spec.budget - given;
     return units;
 }
 
