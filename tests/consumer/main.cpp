@@ -19,6 +19,12 @@ int main(int argc, char** argv) {
                   << result.table("areas").rows() << " areas, written to " << result.output_path.string() << "\n";
         if (result.table("zones").rows() != 300 || result.table("areas").rows() != 6 || rank.size() != 300) return 1;
         if (!std::filesystem::exists(result.output_path)) return 1;
+        // The planning algorithms outside a run: 10 units shared 3:1, nothing for a zero weight.
+        const std::vector<double> weight = {3.0, 1.0, 0.0};
+        furthest::BudgetOptions budget;
+        budget.budget = 10;
+        const furthest::BudgetShare share = furthest::share_budget(weight, budget);
+        if (share.units != std::vector<std::int64_t>{8, 2, 0}) return 1;
     } catch (const furthest::Error& error) {
         std::cerr << "consumer: " << error.what() << "\n";
         return 1;

@@ -140,3 +140,80 @@ def test_leeds_plans_waves_hubs_and_tablets(shared_data: Path, tmp_path: Path) -
     assert hubs["value_after_each_wave"] == sorted(hubs["value_after_each_wave"])
     assert result["allocation"]["units"].sum() == 200
     assert result["rollout"]["reason"].str.contains("need rank").sum() == len(result.zones)
+
+
+def test_the_pilot_area_plans_its_own_zones_with_the_city_as_context(shared_data: Path, tmp_path: Path) -> None:
+    """examples/leeds_pilot.toml: three wards stand in for one LCP; the rest of Leeds informs it."""
+    text = (Path(__file__).resolve().parents[2] / "examples" / "leeds_pilot.toml").read_text()
+    config = tomllib.loads(text.replace("${FURTHEST_DATA}", str(shared_data)))
+    config["output"]["path"] = str(tmp_path / "pilot.gpkg")
+    config["scoring"]["uncertainty"]["draws"] = 200  # the example's 1000 in a benchmark, not a test
+    result = furthest.run(config)
+    zones = result.zones
+    inside = zones["area_id"].notna() & (zones["area_id"] != "")
+    assert set(result.areas["area_name"]) == {"Beeston & Holbeck", "Hunslet & Riverside", "Middleton Park"}
+    assert len(zones) == 488 and 40 < inside.sum() < 100  # every Leeds zone stays; ranks are city-wide
+    assert zones["rank"].max() == 488
+    rollout = result["rollout"].set_index("zone_id")
+    placed = rollout["order"].notna() & (rollout["order"] > 0)
+    assert set(rollout.index[placed]) == set(zones.loc[inside, "lsoa21_code"])
+    assert sorted(result["area_waves"]["area_wave"]) == [1, 2, 3]
+    # Tablets go to the pilot's zones only, all 60; new hubs open inside the pilot.
+    allocation = result["allocation"]
+    assert set(allocation["recipient_id"]) <= set(zones.loc[inside, "lsoa21_code"])
+    assert allocation["units"].sum() == 60 and allocation["units"].max() <= 6
+    sites = result["sites"]
+    new = sites[sites["status"] == "new hub"]
+    partners = result.partners.set_index("partner_id")
+    assert len(new) == 2 and partners.loc[new["site_id"], "area_id"].notna().all()
+    assert "outside" in " ".join(result.warnings)  # the zones outside the wards are reported, not dropped
+
+
+def test_plan_functions_give_the_run_s_waves_and_shares(demo: dict) -> None:
+    """furthest.plan.waves and .allocate, called with a run's own priorities, give its plan."""
+    result = furthest.run(demo)
+    zones = result.zones.set_index("zone_code")
+    areas = result.areas.set_index("area_id")
+    plan = furthest.plan.waves(
+        zones["gap_score"],
+        zones["area_id"],
+        area_value=areas["people_high_need_low_support"],
+        areas_per_wave=demo["rollout"]["areas_per_wave"],
+        capacity=demo["rollout"]["zone_capacity"],
+    )
+    rollout = result["rollout"].set_index("zone_id").reindex(zones.index)
+    assert (plan.zones["zone_wave"] == rollout["zone_wave"]).all()
+    assert (plan.zones["order"] == rollout["order"]).all()
+    assert (plan.zones["area_wave"] == rollout["area_wave"]).all()
+    by_run = result["area_waves"].set_index("area_id")["area_wave"]
+    assert plan.areas["area_wave"].to_dict() == by_run.to_dict()
+
+    allocation = result["allocation"].set_index("recipient_id")
+    spec = demo["rollout"]["allocation"]
+    shared = furthest.plan.allocate(
+        allocation["gap_weighted_people"], spec["budget"], minimum=spec.get("minimum", 0), cap=spec.get("cap"), unit="tablets"
+    )
+    assert (shared["units"] == allocation["units"]).all()
+    assert shared.attrs["unplaced"] == 0
+
+
+def test_allocate_lets_a_cap_free_budget_for_those_at_the_minimum() -> None:
+    # Proportional shares 19.6, 0.2, 0.2: the first is capped at 10 and the other two share the
+    # other 10, not held at their minimum of 2 (which would leave 6 tablets unplaced).
+    shared = furthest.plan.allocate(pd.Series([100.0, 1.0, 1.0], index=["a", "b", "c"]), 20, minimum=2, cap=10)
+    assert shared["units"].tolist() == [10, 5, 5]
+    assert shared.attrs["unplaced"] == 0
+    with pytest.raises(furthest.InputError, match="more than the budget of 5"):
+        furthest.plan.allocate(pd.Series([1.0, 1.0, 1.0]), 5, minimum=2)
+
+
+def test_waves_do_not_depend_on_the_order_of_the_rows() -> None:
+    rng = np.random.default_rng(3)
+    priority = pd.Series(rng.integers(0, 5, 60).astype(float), index=[f"z{i:02d}" for i in range(60)])
+    area = pd.Series([f"A{i % 7}" for i in range(60)], index=priority.index)
+    plan = furthest.plan.waves(priority, area, areas_per_wave=2, capacity=3, done=["A3"])
+    shuffled = rng.permutation(60)
+    again = furthest.plan.waves(priority.iloc[shuffled], area.iloc[shuffled], areas_per_wave=2, capacity=3, done=["A3"])
+    pd.testing.assert_frame_equal(plan.zones, again.zones.reindex(plan.zones.index))
+    assert (plan.zones.loc[area == "A3", "area_wave"] == 0).all()
+    assert plan.zones.groupby("area")["zone_wave"].max().max() == 3  # 8 or 9 zones an area, three a wave

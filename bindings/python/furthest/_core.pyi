@@ -322,3 +322,28 @@ def p_median(
     unreached_cost: float = ...,
     progress: Callable[[str, float], object] | None = None,
 ) -> LocationResultDict: ...
+
+class WavePlanDict(TypedDict):
+    area_wave: npt.NDArray[np.int32]
+    zone_wave: npt.NDArray[np.int32]
+    order: npt.NDArray[np.int64]
+    place_in_area: npt.NDArray[np.int64]
+
+def plan_waves(
+    zone_ids: Sequence[str],
+    zone_area: Sequence[int],
+    priority: npt.ArrayLike,
+    people: npt.ArrayLike | None,
+    area_ids: Sequence[str],
+    area_value: Sequence[float],
+    area_done: Sequence[bool],
+    areas_per_wave: int,
+    zone_capacity: float,
+    capacity_in_people: bool,
+) -> WavePlanDict: ...
+
+class BudgetShareDict(TypedDict):
+    units: npt.NDArray[np.int64]
+    unplaced: int
+
+def share_budget(weight: npt.ArrayLike, budget: int, minimum: int, cap: int, unit: str) -> BudgetShareDict: ...

@@ -1,4 +1,6 @@
-"""Plans: where the next Digital Health Hubs go (hub site selection), wave by wave.
+"""Plans: where the next Digital Health Hubs go (hub site selection), wave by wave; which areas
+and neighbourhoods come first (:func:`waves`); how a budget of devices or places is shared
+(:func:`allocate`). A run's ``[rollout]`` stage calls the same C++ (``furthest/rollout.hpp``).
 
 Build one :func:`furthest.access.interaction` between the zones and the candidate sites, then
 choose sites to cover the most need (maximal covering) or to bring need closest (p-median),
@@ -30,7 +32,7 @@ import pandas as pd
 from furthest import _core
 from furthest.access import Interaction
 
-__all__ = ["SiteSelection", "maximal_covering", "p_median"]
+__all__ = ["SiteSelection", "WavePlan", "allocate", "maximal_covering", "p_median", "waves"]
 
 
 @dataclass(frozen=True)
@@ -214,3 +216,118 @@ def p_median(
         progress=progress,
     )
     return _selection("p-median", interaction, raw)
+
+
+@dataclass(frozen=True)
+class WavePlan:
+    """Areas and zones in waves.
+
+    ``zones`` (on the priority's index): ``area``, ``area_wave`` (0 for a done area),
+    ``zone_wave`` (1, 2 ... within its area; 0 when not placed), ``place_in_area`` and
+    ``order`` (1.. over all zones; 0 when not placed). ``areas`` (one row per area, in wave
+    order): ``area_wave`` (<NA> for an area with no placed zone), ``value`` (the rule's value)
+    and ``zones`` (placed zones).
+    """
+
+    zones: pd.DataFrame
+    areas: pd.DataFrame
+
+
+def waves(
+    priority: pd.Series,
+    area: pd.Series,
+    *,
+    area_value: pd.Series | None = None,
+    areas_per_wave: int = 4,
+    capacity: float = 10,
+    capacity_in: str = "zones",
+    people: pd.Series | None = None,
+    done: Sequence[Any] = (),
+) -> WavePlan:
+    """Areas into waves of ``areas_per_wave`` (``done`` areas fixed in wave 0, then by
+    ``area_value``, highest first; default: the mean priority of the area's zones), then each
+    area's zones by ``priority`` (highest first; NaN leaves a zone out) into zone waves of
+    ``capacity`` zones, or people with ``capacity_in="people"`` and ``people`` per zone.
+    Ties go to the lower label (as text), so the plan does not depend on the order of the rows.
+    ``priority``, ``area`` and ``people`` are Series on the zones' index.
+    """
+    if not isinstance(priority, pd.Series) or not isinstance(area, pd.Series):
+        raise TypeError("priority and area must be pandas Series on the zones' index")
+    if capacity_in not in ("zones", "people"):
+        raise _core.InputError(f"capacity_in is {capacity_in!r}; expected 'zones' or 'people'")
+    if not priority.index.is_unique:
+        raise _core.InputError("priority: the zones' index has repeated labels; give one row per zone")
+    zone_area = area.reindex(priority.index)
+    labels = pd.Index(pd.unique(zone_area.dropna()))
+    if area_value is None:
+        area_value = pd.to_numeric(priority, errors="coerce").groupby(zone_area).mean()
+    values = pd.to_numeric(area_value.reindex(labels), errors="coerce").to_numpy(float)
+    missing_done = [d for d in done if d not in set(labels)]
+    if missing_done:
+        raise _core.InputError(f"done: {missing_done[:5]} are not among the zones' areas (e.g. {list(labels[:3])})")
+    positions = labels.get_indexer(zone_area)
+    weights = None if people is None else pd.to_numeric(people.reindex(priority.index), errors="coerce").to_numpy(float)
+    if capacity_in == "people" and weights is None:
+        raise _core.InputError("capacity_in='people' needs people per zone")
+    raw = _core.plan_waves(
+        [str(z) for z in priority.index],
+        [int(k) for k in positions],
+        pd.to_numeric(priority, errors="coerce").to_numpy(float),
+        weights,
+        [str(a) for a in labels],
+        [float(v) for v in values],
+        [a in set(done) for a in labels],
+        int(areas_per_wave),
+        float(capacity),
+        capacity_in == "people",
+    )
+    area_wave = pd.array(raw["area_wave"], dtype="Int64")
+    area_wave[raw["area_wave"] < 0] = pd.NA
+    zone_area_wave = pd.array(np.where(positions >= 0, raw["area_wave"][np.maximum(positions, 0)], -1), dtype="Int64")
+    zone_area_wave[(positions < 0) | (raw["zone_wave"] == 0)] = pd.NA
+    zones = pd.DataFrame(
+        {
+            "area": zone_area,
+            "area_wave": zone_area_wave,
+            "zone_wave": raw["zone_wave"].astype("int64"),
+            "place_in_area": raw["place_in_area"],
+            "order": raw["order"],
+        },
+        index=priority.index,
+    )
+    placed = zones.loc[zones["order"] > 0, "area"].value_counts()
+    areas = pd.DataFrame(
+        {"area_wave": area_wave, "value": values, "zones": placed.reindex(labels, fill_value=0).to_numpy()},
+        index=labels,
+    )
+    areas.index.name = area.name
+    areas = areas.sort_values("area_wave", kind="stable", na_position="last")
+    return WavePlan(zones=zones, areas=areas)
+
+
+def allocate(
+    weight: pd.Series,
+    budget: int,
+    *,
+    minimum: int = 0,
+    cap: int | None = None,
+    unit: str = "units",
+) -> pd.DataFrame:
+    """Share ``budget`` whole units (tablets, training places, pounds) in proportion to
+    ``weight`` (e.g. gap-weighted people per area), each recipient with a positive weight
+    getting at least ``minimum`` and at most ``cap``: the continuous shares with minimums and
+    caps, then whole units by the largest remainder (ties to the row listed first).
+
+    Returns a DataFrame on the weight's index: ``units``, ``share`` (the continuous share of
+    the weight). The units sum to the budget unless every recipient reaches its cap; what is
+    left over is in ``.attrs["unplaced"]``.
+    """
+    if not isinstance(weight, pd.Series):
+        weight = pd.Series(weight)
+    values = pd.to_numeric(weight, errors="coerce").to_numpy(float)
+    raw = _core.share_budget(values, int(budget), int(minimum), 0 if cap is None else int(cap), str(unit))
+    positive = np.where(np.isfinite(values) & (values > 0), values, 0.0)
+    out = pd.DataFrame({"units": raw["units"], "share": positive / positive.sum()}, index=weight.index)
+    out.attrs["unplaced"] = int(raw["unplaced"])
+    out.attrs["unit"] = str(unit)
+    return out

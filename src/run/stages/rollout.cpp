@@ -2,6 +2,8 @@
 // in wave 0); within each area, zones into waves by the gap (or need) with a capacity per wave,
 // each placement explained in one line; the plan replayed under every uncertainty draw
 // (scenario stability); equity per wave; and optionally a budget shared by the gap.
+#include "furthest/rollout.hpp"
+
 #include "core/ranking.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/location.hpp"
@@ -92,88 +94,21 @@ long long inversions(std::vector<long long>& ranks, std::vector<long long>& scra
     return count;
 }
 
-// One plan: for given zone priorities and area values, each zone's area wave and zone wave.
-struct Plan {
-    std::vector<int> area_wave;                  // per area; -1 = no zones
-    std::vector<int> zone_wave;                  // per zone; 0 = not placed (no area, or unscored)
-    std::vector<long long> order;                // per zone: 1.. global order; 0 = not placed
-    std::vector<long long> place_in_area;        // per zone: 1.. within its area
-};
-
+// What every plan of this run shares; each call (the nominal plan, then one per uncertainty
+// draw) sets its own priorities and area values.
 struct Inputs {
     std::size_t zones = 0, areas = 0;
     std::vector<Eigen::Index> main_area;
-    std::vector<std::string> zone_ids, area_ids;
-    std::vector<bool> done;  // per area
     Eigen::VectorXd people;  // per zone (ones without [population])
-    double capacity = 10;
-    bool capacity_in_people = false;
-    int areas_per_wave = 4;
+    std::vector<bool> done;  // per area
+    WaveProblem problem;     // ids, areas and done; priority and area_value set per plan
+    WaveOptions options;
 };
 
-Plan make_plan(const Inputs& in, const Eigen::VectorXd& priority, const std::vector<double>& area_value) {
-    Plan plan;
-    // Areas: done first (wave 0), then by value (highest first), ties by id.
-    std::vector<std::size_t> areas(in.areas);
-    std::iota(areas.begin(), areas.end(), 0);
-    std::vector<bool> has_zones(in.areas, false);
-    for (std::size_t z = 0; z < in.zones; ++z)
-        if (in.main_area[z] >= 0 && std::isfinite(priority(static_cast<Eigen::Index>(z))))
-            has_zones[static_cast<std::size_t>(in.main_area[z])] = true;
-    std::sort(areas.begin(), areas.end(), [&](std::size_t a, std::size_t b) {
-        if (in.done[a] != in.done[b]) return bool(in.done[a]);
-        const double va = std::isfinite(area_value[a]) ? area_value[a] : -1e300;
-        const double vb = std::isfinite(area_value[b]) ? area_value[b] : -1e300;
-        if (va != vb) return va > vb;
-        return in.area_ids[a] < in.area_ids[b];
-    });
-    plan.area_wave.assign(in.areas, -1);
-    int next = 0;
-    for (std::size_t a : areas) {
-        if (!has_zones[a]) continue;
-        plan.area_wave[a] = in.done[a] ? 0 : 1 + next++ / in.areas_per_wave;
-    }
-    // Zones within each area: highest priority first, ties by id; waves by capacity.
-    std::vector<std::size_t> zones;
-    for (std::size_t z = 0; z < in.zones; ++z)
-        if (in.main_area[z] >= 0 && std::isfinite(priority(static_cast<Eigen::Index>(z)))) zones.push_back(z);
-    std::sort(zones.begin(), zones.end(), [&](std::size_t x, std::size_t y) {
-        const int wx = plan.area_wave[static_cast<std::size_t>(in.main_area[x])];
-        const int wy = plan.area_wave[static_cast<std::size_t>(in.main_area[y])];
-        if (in.main_area[x] != in.main_area[y]) {
-            if (wx != wy) return wx < wy;
-        } else {
-            const double px = priority(static_cast<Eigen::Index>(x)), py = priority(static_cast<Eigen::Index>(y));
-            if (px != py) return px > py;
-            return in.zone_ids[x] < in.zone_ids[y];
-        }
-        return in.area_ids[static_cast<std::size_t>(in.main_area[x])] < in.area_ids[static_cast<std::size_t>(in.main_area[y])];
-    });
-    plan.zone_wave.assign(in.zones, 0);
-    plan.place_in_area.assign(in.zones, 0);
-    std::vector<double> used(in.areas, 0.0);
-    std::vector<long long> placed(in.areas, 0);
-    for (std::size_t z : zones) {
-        const auto a = static_cast<std::size_t>(in.main_area[z]);
-        // A zone starts in the wave whose capacity its predecessors have not yet filled.
-        plan.zone_wave[z] = 1 + static_cast<int>(std::floor(used[a] / in.capacity));
-        used[a] += in.capacity_in_people ? in.people(static_cast<Eigen::Index>(z)) : 1.0;
-        plan.place_in_area[z] = ++placed[a];
-    }
-    // Global order: area wave, then zone wave, then within the wave across areas by priority.
-    std::vector<std::size_t> global = zones;
-    std::stable_sort(global.begin(), global.end(), [&](std::size_t x, std::size_t y) {
-        const int ax = plan.area_wave[static_cast<std::size_t>(in.main_area[x])];
-        const int ay = plan.area_wave[static_cast<std::size_t>(in.main_area[y])];
-        if (ax != ay) return ax < ay;
-        if (plan.zone_wave[x] != plan.zone_wave[y]) return plan.zone_wave[x] < plan.zone_wave[y];
-        const double px = priority(static_cast<Eigen::Index>(x)), py = priority(static_cast<Eigen::Index>(y));
-        if (px != py) return px > py;
-        return in.zone_ids[x] < in.zone_ids[y];
-    });
-    plan.order.assign(in.zones, 0);
-    for (std::size_t i = 0; i < global.size(); ++i) plan.order[global[i]] = static_cast<long long>(i + 1);
-    return plan;
+WavePlan make_plan(Inputs& in, const Eigen::VectorXd& priority, std::vector<double> area_value) {
+    in.problem.priority = priority;
+    in.problem.area_value = std::move(area_value);
+    return plan_waves(in.problem, in.options);
 }
 
 // Area values for a rule, from per-zone need percentiles (and support percentiles for the gap).
@@ -209,72 +144,26 @@ std::vector<double> area_values(const RolloutSpec& spec, const Inputs& in, const
     return value;
 }
 
-// Whole units in proportion to `weight`, each recipient with weight > 0 getting at least
-// `minimum` and at most `cap` (0: none); the rest by the largest remainder, ties by position.
-// Returns the units; `unplaced` is what caps left over.
-std::vector<long long> share_budget(const AllocationSpec& spec, const std::vector<double>& weight, long long& unplaced) {
-    const std::size_t n = weight.size();
-    std::vector<long long> units(n, 0);
-    std::vector<bool> eligible(n), frozen(n, false);
-    long long count = 0;
-    for (std::size_t i = 0; i < n; ++i) count += (eligible[i] = weight[i] > 0.0);
-    if (count == 0) throw InputError("allocation: no recipient has a positive gap-weighted need; nothing to share");
-    if (spec.minimum * count > spec.budget)
-        throw InputError("allocation: a minimum of " + std::to_string(spec.minimum) + " " + spec.unit + " for each of " +
-                         std::to_string(count) + " recipients needs " + std::to_string(spec.minimum * count) +
-                         ", more than the budget of " + std::to_string(spec.budget) + "; lower 'minimum' or raise 'budget'");
-    // Continuous shares with caps (water-filling), then whole units by the largest remainder.
-    std::vector<double> share(n, 0.0);
-    for (;;) {
-        double free_weight = 0.0, fixed_total = 0.0;
-        for (std::size_t i = 0; i < n; ++i)
-            if (eligible[i]) (frozen[i] ? fixed_total += share[i] : free_weight += weight[i]);
-        if (free_weight == 0.0) break;
-        const double pool = static_cast<double>(spec.budget) - fixed_total;
-        bool changed = false;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (!eligible[i] || frozen[i]) continue;
-            share[i] = pool * weight[i] / free_weight;
-            if (share[i] < static_cast<double>(spec.minimum)) {
-                share[i] = static_cast<double>(spec.minimum);
-                frozen[i] = changed = true;
-            } else if (spec.cap > 0 && share[i] > static_cast<double>(spec.cap)) {
-                share[i] = static_cast<double>(spec.cap);
-                frozen[i] = changed = true;
-            }
-        }
-        if (!changed) break;
-    }
-    long long given = 0;
-    std::vector<std::pair<double, std::size_t>> remainders;
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!eligible[i]) continue;
-        units[i] = static_cast<long long>(std::floor(share[i] + 1e-9));
-        given += units[i];
-        if (spec.cap == 0 || units[i] < spec.cap) remainders.emplace_back(share[i] - static_cast<double>(units[i]), i);
-    }
-    std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (const auto& [remainder, i] : remainders) {
-        if (given >= spec.budget) break;
-        ++units[i];
-        ++given;
-    }
-    unplaced = spec.budget - given;
-    return units;
-}
-
 // New hubs among the candidate partners, around the existing ones, wave by wave: demand is
 // people weighted by their need percentile, so a hub near many people in high need scores most.
+// The hubs serve the plan's areas: only zones in an area carry demand and only candidates inside
+// an area may open, while existing hubs anywhere count (a pilot's residents use a library just
+// over its boundary).
 nlohmann::ordered_json choose_hubs(RunState& state, const HubsSpec& spec, const Eigen::VectorXd& need_pct,
-                                   const TableInfo& info) {
+                                   const std::vector<Eigen::Index>& main_area, const TableInfo& info) {
     const PartnerSet& partners = need(state.partners, "partners");
     const ZoneOrigins& origins = zone_origins(state);
     const Column& table_of = partners.table->at("partners_table");
     std::vector<std::size_t> candidate, existing;
+    std::size_t outside = 0;
     for (std::size_t p = 0; p < partners.x.size(); ++p) {
         const std::string& name = std::get<Column::Texts>(table_of.values)[p];
-        if (std::find(spec.candidates.begin(), spec.candidates.end(), name) != spec.candidates.end()) candidate.push_back(p);
-        else if (std::find(spec.existing.begin(), spec.existing.end(), name) != spec.existing.end()) existing.push_back(p);
+        if (std::find(spec.candidates.begin(), spec.candidates.end(), name) != spec.candidates.end()) {
+            if (partners.area[p] < 0) ++outside;
+            else candidate.push_back(p);
+        } else if (std::find(spec.existing.begin(), spec.existing.end(), name) != spec.existing.end()) {
+            existing.push_back(p);
+        }
     }
     std::vector<std::size_t> sites = existing;  // fixed first, then candidates
     sites.insert(sites.end(), candidate.begin(), candidate.end());
@@ -286,8 +175,8 @@ nlohmann::ordered_json choose_hubs(RunState& state, const HubsSpec& spec, const 
     const InteractionMatrix m =
         InteractionMatrix::from_points(origins.x, origins.y, sx, sy, spec.radius, state.config.threads, state.control);
     Eigen::VectorXd demand = state.people->count.cwiseProduct(need_pct);
-    for (Eigen::Index z = 0; z < demand.size(); ++z)
-        if (!std::isfinite(demand(z))) demand(z) = 0.0;  // unscored zones carry no need
+    for (Eigen::Index z = 0; z < demand.size(); ++z)  // unscored zones, and zones in no area, carry no need
+        if (!std::isfinite(demand(z)) || main_area[static_cast<std::size_t>(z)] < 0) demand(z) = 0.0;
     LocationOptions options;
     options.waves = spec.waves;
     for (std::size_t i = 0; i < existing.size(); ++i) options.fixed.push_back(static_cast<std::int64_t>(i));
@@ -295,6 +184,8 @@ nlohmann::ordered_json choose_hubs(RunState& state, const HubsSpec& spec, const 
     if (wanted > static_cast<std::int64_t>(candidate.size()))
         throw InputError("rollout: [rollout.hubs] asks for " + std::to_string(wanted) +
                          " new hubs but the candidate tables hold " + count_of(candidate.size(), "partner") +
+                         " inside the areas" +
+                         (outside ? " (" + std::to_string(outside) + " more outside them)" : std::string()) +
                          "; ask for fewer or add candidates");
     const LocationResult result =
         spec.covering ? maximal_covering(m, demand, options, state.control) : p_median(m, demand, options, state.control);
@@ -333,11 +224,12 @@ nlohmann::ordered_json choose_hubs(RunState& state, const HubsSpec& spec, const 
     OutputCatalogue::add_column(table, Column::texts("reason", std::move(reason)));
     return {{"objective", spec.covering ? "maximal covering: need-weighted people within reach of a hub"
                                         : "p-median: need-weighted distance to the nearest hub"},
-            {"demand", "people times their need percentile among the run's zones"},
+            {"demand", "people times their need percentile among the run's zones, for zones in the plan's areas"},
             {"radius_m", spec.radius},
             {"waves", spec.waves},
             {"existing_hubs", existing.size()},
             {"candidates", candidate.size()},
+            {"candidates_outside_areas", outside},
             {"value", result.objective},
             {"greedy_value", result.greedy_objective},
             {"value_after_each_wave", result.wave_objective},
@@ -359,12 +251,7 @@ void plan_rollout(RunState& state) {
     in.zones = n;
     in.areas = areas.ids.size();
     in.main_area = areas.zone_to_area.main_target();
-    in.zone_ids = zones.ids;
-    in.area_ids = areas.ids;
     in.people = state.people ? state.people->count : Eigen::VectorXd::Ones(static_cast<Eigen::Index>(n));
-    in.capacity = spec.zone_capacity;
-    in.capacity_in_people = spec.zone_capacity_unit == CapacityUnit::People;
-    in.areas_per_wave = spec.areas_per_wave;
     in.done.assign(in.areas, false);
     for (const std::string& id : spec.done) {
         const auto it = std::find(areas.ids.begin(), areas.ids.end(), id);
@@ -373,6 +260,14 @@ void plan_rollout(RunState& state) {
                              count_of(areas.ids.size(), "area") + ", e.g. '" + areas.ids.front() + "')");
         in.done[static_cast<std::size_t>(it - areas.ids.begin())] = true;
     }
+    in.problem.zone_ids = zones.ids;
+    in.problem.zone_area.assign(in.main_area.begin(), in.main_area.end());
+    in.problem.people = in.people;
+    in.problem.area_ids = areas.ids;
+    in.problem.area_done = in.done;
+    in.options.areas_per_wave = spec.areas_per_wave;
+    in.options.zone_capacity = spec.zone_capacity;
+    in.options.capacity_in_people = spec.zone_capacity_unit == CapacityUnit::People;
 
     const Eigen::VectorXd need_pct = core::percentiles(scored.score);
     const Eigen::VectorXd support_pct =
@@ -383,7 +278,7 @@ void plan_rollout(RunState& state) {
     const Eigen::VectorXd p_top_n =
         u.p_top_n_in_area.size() ? u.p_top_n_in_area : Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n));
     const std::vector<double> value = area_values(spec, in, need_pct, support_pct, scored.decile, p_top_n, areas.zone_to_area);
-    const Plan plan = make_plan(in, priority, value);
+    const WavePlan plan = make_plan(in, priority, value);
 
     // Scenario stability: the same plan from each draw's ranks (support as measured).
     const auto& kept = u.kept_ranks;
@@ -407,7 +302,7 @@ void plan_rollout(RunState& state) {
             }
             const Eigen::VectorXd need_d = core::percentiles(score_d);
             const Eigen::VectorXd priority_d = by_gap ? Eigen::VectorXd(need_d - support_pct) : score_d;
-            const Plan p =
+            const WavePlan p =
                 make_plan(in, priority_d, area_values(spec, in, need_d, support_pct, decile_d, p_top_n, areas.zone_to_area));
             double moved = 0, moved_areas = 0;
             for (std::size_t z = 0; z < n; ++z) {
@@ -616,7 +511,7 @@ void plan_rollout(RunState& state) {
         {"done", spec.done},
         {"zone_order", by_gap ? "the need-support gap, highest first" : "the need score, highest first"},
         {"zone_capacity", spec.zone_capacity},
-        {"zone_capacity_unit", in.capacity_in_people ? "people" : "zones"},
+        {"zone_capacity_unit", in.options.capacity_in_people ? "people" : "zones"},
         {"high_need", "the top third of need among the run's zones"}};
     if (replay) {
         auto mean = [](const std::vector<double>& v) {
@@ -637,7 +532,7 @@ void plan_rollout(RunState& state) {
     }
 
     // New hubs (the sites table comes before the allocation in the catalogue).
-    if (spec.hubs) section["hubs"] = choose_hubs(state, *spec.hubs, need_pct, tables(config)[3]);
+    if (spec.hubs) section["hubs"] = choose_hubs(state, *spec.hubs, need_pct, in.main_area, tables(config)[3]);
 
     // The budget, shared by gap-weighted people (people times how far need outruns support).
     if (spec.allocation) {
@@ -648,6 +543,7 @@ void plan_rollout(RunState& state) {
         switch (share_spec.to) {
             case AllocationSpec::To::Zones:
                 for (std::size_t z = 0; z < n; ++z) {
+                    if (in.main_area[z] < 0) continue;  // outside the plan's areas: context only
                     ids.push_back(zones.ids[z]);
                     names.push_back(zones.ids[z]);
                     weight.push_back(
@@ -681,8 +577,14 @@ void plan_rollout(RunState& state) {
                 break;
             }
         }
-        long long unplaced = 0;
-        const std::vector<long long> units = share_budget(share_spec, weight, unplaced);
+        BudgetOptions budget;
+        budget.budget = share_spec.budget;
+        budget.minimum = share_spec.minimum;
+        budget.cap = share_spec.cap;
+        budget.unit = share_spec.unit;
+        const BudgetShare share = share_budget(weight, budget);
+        const std::vector<std::int64_t>& units = share.units;
+        const std::int64_t unplaced = share.unplaced;
         const double total_weight = std::accumulate(weight.begin(), weight.end(), 0.0);
         std::vector<std::size_t> order_rows(ids.size());
         std::iota(order_rows.begin(), order_rows.end(), 0);
@@ -730,7 +632,7 @@ void plan_rollout(RunState& state) {
         "The rollout orders partnership areas into waves of " + std::to_string(spec.areas_per_wave) + " by " +
         rule_words(spec.area_rule) + (spec.done.empty() ? "" : " (areas already done in wave 0)") +
         "; within each area zones are served " + (by_gap ? "by the need-support gap" : "by need") + ", highest first, " +
-        fixed(spec.zone_capacity, 0) + (in.capacity_in_people ? " people" : " zones") + " a wave" +
+        fixed(spec.zone_capacity, 0) + (in.options.capacity_in_people ? " people" : " zones") + " a wave" +
         (replay ? "; the same plan from each uncertainty draw shows how stable each placement is" : "") + ".");
 }
 
