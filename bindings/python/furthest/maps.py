@@ -311,7 +311,7 @@ def plot(
     the preset's colours. Deciles, gap classes and waves take the fixed colours of
     :data:`CLASS_COLOURS`; other numbers are classed with mapclassify (``scheme``, ``k``, named in
     the legend title). Partnership areas are outlined and labelled by name (``areas``,
-    ``labels``); partners are drawn by type (``partners``, default: on except for hubs). The run's
+    ``labels``); partners are drawn by type (``partners``, default: on except for waves and hubs). The run's
     ``[report] attribution`` lines go below the map. A preset whose table the run lacks raises
     ValueError naming the config section that adds it. Draws no basemap (nothing is fetched).
     """
@@ -322,10 +322,12 @@ def plot(
     zones = zone_frame(result)
     classes = classify(_values(result, zones, column), column, scheme=scheme, k=k)
     if ax is None:
-        # A fixed column on the right for the legends (constrained layout does not make room for
-        # legends anchored outside an axes with an equal aspect).
+        # A column on the right as wide as the longest legend label (constrained layout does not
+        # make room for legends anchored outside an axes with an equal aspect).
+        longest = max([len(label) for label in classes.colours] + [len(line) for line in classes.title.split("\n")] + [24])
+        column_inches = 0.75 + 0.075 * longest
         figure, ax = plt.subplots(figsize=figsize)
-        figure.subplots_adjust(left=0.01, right=0.72, top=0.93, bottom=0.08)
+        figure.subplots_adjust(left=0.01, right=max(0.5, 1 - column_inches / figsize[0]), top=0.93, bottom=0.08)
     hubs = preset == "hubs"
     fill_alpha = 0.55 if hubs else 1.0  # need stays legible under the hub symbols
     zones.plot(ax=ax, color=classes.row_colours().to_numpy(), edgecolor="white", linewidth=0.2, alpha=fill_alpha)
@@ -336,7 +338,7 @@ def plot(
     handles_symbols: list[Any] = []
     if hubs:
         handles_symbols = _draw_sites(result["sites"], ax)
-    elif partners or (partners is None and result.partners is not None):
+    elif partners or (partners is None and preset != "waves" and result.partners is not None):
         if result.partners is not None:
             handles_symbols = _draw_partners(result.partners, ax)
     ax.set_axis_off()
@@ -347,27 +349,18 @@ def plot(
             Patch(facecolor=c, edgecolor="#555555", linewidth=0.4, alpha=fill_alpha, label=label)
             for label, c in classes.colours.items()
         ]
-        first = ax.legend(
-            handles=patches,
-            title=classes.title,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            frameon=False,
-            fontsize=8.5,
-            title_fontsize=9.5,
-            alignment="left",
-        )
+        # The classes are the axes' legend (ax.get_legend()); the symbols a figure legend placed
+        # beside the axes, because a second axes legend (add_artist) is left out of bbox_inches="tight".
+        style = {"frameon": False, "fontsize": 8.5, "title_fontsize": 9.5, "alignment": "left"}
+        ax.legend(handles=patches, title=classes.title, loc="upper left", bbox_to_anchor=(1.01, 1.0), **style)
         if handles_symbols:
-            ax.add_artist(first)
-            ax.legend(
+            ax.figure.legend(
                 handles=handles_symbols,
                 title="Hub sites" if hubs else "Partners",
                 loc="lower left",
                 bbox_to_anchor=(1.01, 0.0),
-                frameon=False,
-                fontsize=8.5,
-                title_fontsize=9.5,
-                alignment="left",
+                bbox_transform=ax.transAxes,
+                **style,
             )
     numbered: list[str] = []
     if areas and labels and "areas" in result and "area_name" in result["areas"].columns:
@@ -646,7 +639,7 @@ def explore(
     symbols: list[tuple[str, str]] = []
     if hubs:
         symbols = _folium_sites(folium, result["sites"], fmap)
-    elif partners or (partners is None and result.partners is not None):
+    elif partners or (partners is None and preset != "waves" and result.partners is not None):
         if result.partners is not None:
             symbols = _folium_partners(folium, result.partners, fmap)
     fmap.get_root().html.add_child(folium.Element(_folium_legend(title, classes, symbols, attribution(result))))
