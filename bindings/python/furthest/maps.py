@@ -165,9 +165,7 @@ def _numeric_classes(values: pd.Series, column: str, scheme: str, k: int) -> Cla
     try:
         import mapclassify
     except ImportError as error:
-        raise ImportError(
-            f"classing the numeric column {column!r} needs mapclassify: pip install 'furthest[maps]'"
-        ) from error
+        raise ImportError(f"classing the numeric column {column!r} needs mapclassify: pip install 'furthest[maps]'") from error
     from matplotlib import colormaps
 
     present = values.dropna().astype(float)
@@ -338,9 +336,8 @@ def plot(
     handles_symbols: list[Any] = []
     if hubs:
         handles_symbols = _draw_sites(result["sites"], ax)
-    elif partners or (partners is None and preset != "waves" and result.partners is not None):
-        if result.partners is not None:
-            handles_symbols = _draw_partners(result.partners, ax)
+    elif result.partners is not None and (partners or (partners is None and preset != "waves")):
+        handles_symbols = _draw_partners(result.partners, ax)
     ax.set_axis_off()
     ax.set_aspect("equal")
     ax.set_title(title if title is not None else default_title, loc="left", fontsize=13, fontweight="bold", pad=10)
@@ -474,7 +471,9 @@ def _draw_partners(partners: gpd.GeoDataFrame, ax: Axes) -> list[Any]:
         )
         label = f"{kind.replace('_', ' ')} ({len(subset)})"
         handles.append(
-            Line2D([], [], marker=marker, linestyle="", markersize=6, markerfacecolor="#1a1a1a", markeredgecolor="white", label=label)
+            Line2D(
+                [], [], marker=marker, linestyle="", markersize=6, markerfacecolor="#1a1a1a", markeredgecolor="white", label=label
+            )
         )
     return handles
 
@@ -497,7 +496,9 @@ def _draw_sites(sites: gpd.GeoDataFrame, ax: Axes) -> list[Any]:
     existing = sites[status == "existing hub"]
     if len(existing):
         black = CLASS_COLOURS["site"]["existing hub"]
-        ax.scatter(existing.geometry.x, existing.geometry.y, marker="s", s=34, c=black, edgecolors="white", linewidths=0.6, zorder=4)
+        ax.scatter(
+            existing.geometry.x, existing.geometry.y, marker="s", s=34, c=black, edgecolors="white", linewidths=0.6, zorder=4
+        )
         handles.append(
             Line2D(
                 [], [], marker="s", linestyle="", markersize=6, markerfacecolor=black, markeredgecolor="white",
@@ -508,7 +509,9 @@ def _draw_sites(sites: gpd.GeoDataFrame, ax: Axes) -> list[Any]:
     for wave in sorted(new["wave"].dropna().unique()):
         subset = new[new["wave"] == wave]
         colour = wave_colour(wave)
-        ax.scatter(subset.geometry.x, subset.geometry.y, marker="*", s=260, c=colour, edgecolors="black", linewidths=0.8, zorder=5)
+        ax.scatter(
+            subset.geometry.x, subset.geometry.y, marker="*", s=260, c=colour, edgecolors="black", linewidths=0.8, zorder=5
+        )
         handles.append(
             Line2D(
                 [], [], marker="*", linestyle="", markersize=14, markerfacecolor=colour, markeredgecolor="black",
@@ -639,9 +642,8 @@ def explore(
     symbols: list[tuple[str, str]] = []
     if hubs:
         symbols = _folium_sites(folium, result["sites"], fmap)
-    elif partners or (partners is None and preset != "waves" and result.partners is not None):
-        if result.partners is not None:
-            symbols = _folium_partners(folium, result.partners, fmap)
+    elif result.partners is not None and (partners or (partners is None and preset != "waves")):
+        symbols = _folium_partners(folium, result.partners, fmap)
     fmap.get_root().html.add_child(folium.Element(_folium_legend(title, classes, symbols, attribution(result))))
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

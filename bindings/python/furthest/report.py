@@ -167,7 +167,7 @@ class _Facts:
         self.id_column = maps.zone_id_column(result)
         self.n_zones = len(self.zones)
         self.uncertain = {"rank_p05", "rank_p95"} <= set(self.zones.columns)
-        areas = result["areas"] if "areas" in result else None
+        areas = result.get("areas")
         self.area_names: dict[str, str] = (
             dict(zip(areas["area_id"].astype(str), areas["area_name"].astype(str))) if areas is not None else {}
         )
@@ -257,7 +257,9 @@ def _summary(facts: _Facts) -> str:
     items.append(line + ".")
     high_low = (facts.manifest.get("access") or {}).get("zones_high_need_low_support")
     if high_low is not None:
-        items.append(f"{int(high_low):,} zones have high need and low support (the top third of need, the bottom third of support).")
+        items.append(
+            f"{int(high_low):,} zones have high need and low support (the top third of need, the bottom third of support)."
+        )
     if facts.next_wave is not None:
         waves = result["area_waves"]
         names = waves.loc[waves["area_wave"] == facts.next_wave, "area_name"].astype(str).tolist()
@@ -270,7 +272,8 @@ def _summary(facts: _Facts) -> str:
                 share_all = row["people_so_far"] / total if total and not _missing(total) else float("nan")
                 items.append(
                     f"By the end of wave {facts.next_wave} the programme reaches {_pct(row['share_high_need_people'])} "
-                    f"of the people in high need" + (f", with {_pct(share_all)} of all people." if not _missing(share_all) else ".")
+                    f"of the people in high need"
+                    + (f", with {_pct(share_all)} of all people." if not _missing(share_all) else ".")
                 )
     if "sites" in result:
         new = result["sites"][result["sites"]["status"].astype(str) == "new hub"]
@@ -315,7 +318,11 @@ def _first_zones(facts: _Facts) -> str:
         columns.append(_Column("Nearest support", lambda r: _distance(r["nearest_partner_m"]), number=True))
     columns.append(_Column("Why (the rollout's reason)", lambda r: r.get("rollout_reason", ""), css="reason"))
     note = f"<p class='note'>Need rank is out of {facts.n_zones:,} zones (1 = most need).</p>"
-    return f"<p>{_esc(lead)}</p>" + _table((r for _, r in shown.iterrows()), columns, group=lambda r: facts.area(r["area_id"])) + note
+    return (
+        f"<p>{_esc(lead)}</p>"
+        + _table((r for _, r in shown.iterrows()), columns, group=lambda r: facts.area(r["area_id"]))
+        + note
+    )
 
 
 def _hubs(facts: _Facts) -> str:
@@ -355,7 +362,9 @@ def _allocation(facts: _Facts) -> str:
     table = facts.result["allocation"].sort_values("units", ascending=False)
     allocation = facts.rollout.get("allocation") or {}
     unit = str(allocation.get("unit", "units"))
-    rules = [f"{_int(allocation.get('budget'))} {unit} shared in proportion to {allocation.get('weights', 'gap-weighted people')}"]
+    rules = [
+        f"{_int(allocation.get('budget'))} {unit} shared in proportion to {allocation.get('weights', 'gap-weighted people')}"
+    ]
     if allocation.get("minimum") is not None:
         rules.append(f"at least {allocation['minimum']} each")
     if allocation.get("cap") is not None:
@@ -388,7 +397,11 @@ def _maps(facts: _Facts) -> str:
         "waves": "Partnership areas by rollout wave; wave 1 goes first after any pilot (wave 0).",
         "hubs": "Existing hubs (squares), new hubs by wave (stars) and candidate sites not chosen, over need.",
     }
-    missing = {"gap": ("need-support gap", "[access] (with partners)"), "waves": ("rollout", "[rollout]"), "hubs": ("hub siting", "[rollout.hubs]")}
+    missing = {
+        "gap": ("need-support gap", "[access] (with partners)"),
+        "waves": ("rollout", "[rollout]"),
+        "hubs": ("hub siting", "[rollout.hubs]"),
+    }
     for preset, caption in captions.items():
         try:
             ax = maps.plot(result, preset=preset)
@@ -458,11 +471,15 @@ def rank_interval_chart(result: RunResult, *, deciles: int = 3) -> tuple[Figure,
     ax.vlines(x, shown["rank_p05"], shown["rank_p95"], colors=colours, linewidth=2.2, alpha=0.9)
     ax.scatter(x, shown[middle], s=10, c="#1a1a1a", zorder=3)
     ax.axhline(cut + 0.5, color="#1a1a1a", linestyle="--", linewidth=1)
-    ax.annotate(f"top decile (rank ≤ {cut})", xy=(1, cut + 0.5), xytext=(0, 4), textcoords="offset points", fontsize=9, va="bottom")
+    ax.annotate(
+        f"top decile (rank ≤ {cut})", xy=(1, cut + 0.5), xytext=(0, 4), textcoords="offset points", fontsize=9, va="bottom"
+    )
     ax.set_xlim(0, len(shown) + 1)
     ax.set_xlabel("zones, by median rank")
     ax.set_ylabel(f"need rank (1 = most need, of {n:,})")
-    ax.set_title("How sure is each zone's rank? 5–95% intervals over the uncertainty draws", loc="left", fontsize=12, fontweight="bold")
+    ax.set_title(
+        "How sure is each zone's rank? 5–95% intervals over the uncertainty draws", loc="left", fontsize=12, fontweight="bold"
+    )
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
     legend = [
@@ -539,6 +556,7 @@ def _top_zones(facts: _Facts) -> str:
     lead = f"The {TOP_PER_AREA} neighbourhoods in most need in each partnership area, areas in wave order."
     if not facts.uncertain:
         lead += " (Rank intervals need [scoring.uncertainty].)"
+
     def heading(row: Any) -> str:
         return row["_area"] + (f" (area wave {int(row['_wave'])})" if wave_of and row["_wave"] != 99 else "")
 
@@ -595,7 +613,9 @@ def _method(facts: _Facts) -> str:
     if access_given or access:
         items = []
         if "catchment" in access_given:
-            items.append(f"Partners count as reachable within {float(access_given['catchment']):,.0f} m (straight line unless travel costs are given)")
+            items.append(
+                f"Partners count as reachable within {float(access_given['catchment']):,.0f} m (straight line unless travel costs are given)"
+            )
         if access_given.get("decay"):
             items.append(f"their pull fades with distance ({access_given['decay']} decay)")
         if access.get("origins"):
@@ -608,7 +628,11 @@ def _method(facts: _Facts) -> str:
         if access.get("zones_with_no_partner_within_catchment") is not None:
             line += (
                 f" {int(access['zones_with_no_partner_within_catchment']):,} zones"
-                + (f" ({_int(access.get('people_with_no_partner_within_catchment'))} people)" if "people_with_no_partner_within_catchment" in access else "")
+                + (
+                    f" ({_int(access.get('people_with_no_partner_within_catchment'))} people)"
+                    if "people_with_no_partner_within_catchment" in access
+                    else ""
+                )
                 + " have no partner within reach."
             )
         parts.append(f"<p>{_esc(line.strip())}</p>")
@@ -675,9 +699,12 @@ def _quality(facts: _Facts) -> str:
         # One row per check, one column per partners table: the checks outnumber the tables.
         tables = quality["partners_table"].astype(str).tolist() if "partners_table" in quality.columns else []
         checks = [c for c in quality.columns if c not in ("partners_table", "geometry")]
-        columns = [_Column("Check", lambda c: headers.get(c, c.replace("_", " ")))] + [
-            _Column(name, (lambda i: lambda c: _int(quality[c].iloc[i]))(i), number=True) for i, name in enumerate(tables)
-        ]
+
+        def count(i: int) -> Callable[[str], str]:
+            return lambda check: _int(quality[check].iloc[i])
+
+        columns = [_Column("Check", lambda c: headers.get(c, c.replace("_", " ")))]
+        columns += [_Column(name, count(i), number=True) for i, name in enumerate(tables)]
         parts.append(_table(checks, columns))
     else:
         parts.append(_missing_line("partner lists", "[[partners]]"))
