@@ -44,6 +44,7 @@ main { max-width: 1080px; margin: 0 auto; padding: 24px 32px 48px; }
 header { border-bottom: 3px solid var(--accent); margin-bottom: 18px; padding-bottom: 10px; }
 h1 { font-size: 28px; margin: 0 0 4px; }
 h2 { font-size: 21px; margin: 30px 0 8px; padding-top: 6px; border-top: 1px solid var(--rule); color: var(--accent); }
+section.first h2 { border-top: none; padding-top: 0; }
 h3 { font-size: 17px; margin: 20px 0 6px; }
 p.meta, p.note, .caption { color: var(--muted); font-size: 13px; }
 p.question { font-size: 17px; background: var(--band); border-left: 4px solid var(--accent); padding: 10px 14px; }
