@@ -15,6 +15,8 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config \
                 libgdal-dev libgeos-dev libeigen3-dev libgtest-dev libgmock-dev \
                 libtomlplusplus-dev nlohmann-json3-dev
 PY_BUILD_DEPS := "scikit-build-core>=0.10" "pybind11>=2.12"
+# The Python tests open the HTML report in headless Chromium (tests/python/test_report.py).
+TEST_DEB_PACKAGES ?= chromium chromium-driver
 # Only `make fuzz` needs clang and libFuzzer (libclang-rt-dev follows the default clang on Debian 12 and 13).
 FUZZ_PACKAGES ?= clang libclang-rt-dev
 
@@ -61,8 +63,10 @@ $(VENV)/.furthest-ok: $(VENV)/.env-ok $(SOURCES)
 	$(VPY) -m pip install -q --no-build-isolation .
 	touch $@
 
-# The test extra of pyproject.toml (pytest and the peer libraries results are checked against).
-$(VENV)/.test-deps-ok: pyproject.toml $(VENV)/.env-ok
+# The test extra of pyproject.toml (pytest and the peer libraries results are checked against),
+# and the Debian packages the tests drive (a browser for the report).
+$(VENV)/.test-deps-ok: pyproject.toml Makefile $(VENV)/.env-ok
+	$(call install_missing,$(TEST_DEB_PACKAGES))
 	$(VPY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['test']))" > $(VENV)/test-requirements.txt
 	$(VPY) -m pip install -q -r $(VENV)/test-requirements.txt
 	touch $@

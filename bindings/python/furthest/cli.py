@@ -1,4 +1,4 @@
-"""The ``furthest`` command: run, validate, demo. Errors become one readable line and exit code 2;
+"""The ``furthest`` command: run, validate, demo, report. Errors become one readable line and exit code 2;
 Ctrl-C and SIGTERM stop a run within about a second, leave earlier outputs untouched and exit 130."""
 
 from __future__ import annotations
@@ -72,6 +72,14 @@ def _report(result, verb: str) -> None:
         print(f"  {row['rank']:>4}  {row[id_column]}  score {row['score']:+.3f}  area {row['area_name']}")
 
 
+def _default_report_path(result, config: Path) -> Path:
+    """Beside the run's GeoPackage (out/leeds.gpkg -> out/leeds.report.html), else beside the config."""
+    if result.output_path:
+        layers = Path(result.output_path)
+        return layers.with_name(layers.stem + ".report.html")
+    return config.with_name(config.stem + ".report.html")
+
+
 def _interrupt_on_sigterm() -> None:
     """SIGTERM (a batch scheduler, `kill`) stops a run the way Ctrl-C does."""
 
@@ -93,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     validate_parser = commands.add_parser("validate", help="check a config and its inputs; write nothing")
     validate_parser.add_argument("config", type=Path)
     validate_parser.add_argument("--output", type=Path, help="check this [output] path instead (a .gpkg)")
+    report_parser = commands.add_parser("report", help="run a config, then write the planner's report (one HTML file)")
+    report_parser.add_argument("config", type=Path)
+    report_parser.add_argument(
+        "--output", type=Path, help="the report to write (default: beside the map layers, <name>.report.html)"
+    )
+    report_parser.add_argument("--layers", type=Path, help="override [output] path (a .gpkg)")
+    report_parser.add_argument("--quiet", action="store_true", help="no progress")
     demo_parser = commands.add_parser("demo", help="run the embedded demo (Furthton, a synthetic town)")
     demo_parser.add_argument(
         "--output",
@@ -117,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             result = furthest.run(args.config, args.output, progress=progress)
             verb = "run"
+        elif args.command == "report":
+            result = furthest.run(args.config, args.layers, progress=progress)
+            verb = "run"
         elif args.command == "validate":
             result = furthest.validate(args.config, args.output)
             verb = "valid"
@@ -126,10 +144,18 @@ def main(argv: list[str] | None = None) -> int:
         if progress is not None:
             progress.finish()
         _report(result, verb)
+        if args.command == "report":
+            from furthest.report import write_report
+
+            path = write_report(result, args.output or _default_report_path(result, args.config))
+            print(f"report:     {path}")
     except furthest.Error as error:
         if progress is not None:
             progress.finish()
         print(f"furthest: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as error:  # the report could not be written (the run's outputs are committed)
+        print(f"furthest: error: cannot write the report: {error}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         if progress is not None:

@@ -101,6 +101,29 @@ class RunResult(Mapping[str, "gpd.GeoDataFrame | pd.DataFrame"]):
         """Every zone-area overlap (zone_id, area_id, share), not only each zone's main area."""
         return self["zone_areas"]
 
+    # Maps and the planner's report (furthest.maps, furthest.report).
+    def plot(self, column: str | None = None, preset: str | None = None, ax: Any = None, **kwargs: Any) -> Any:
+        """A static choropleth of the zones (presets ``"need"``, ``"gap"``, ``"waves"``, ``"hubs"``,
+        or any zones column) with a classed legend, area outlines and labels, partners and the
+        attribution; returns the matplotlib Axes. See :func:`furthest.maps.plot`."""
+        from furthest import maps
+
+        return maps.plot(self, column=column, preset=preset, ax=ax, **kwargs)
+
+    def explore(self, column: str | None = None, preset: str | None = None, **kwargs: Any) -> Any:
+        """An interactive folium map whose popups explain each zone; returns a ``folium.Map``
+        (needs the ``maps`` extra). See :func:`furthest.maps.explore`."""
+        from furthest import maps
+
+        return maps.explore(self, column=column, preset=preset, **kwargs)
+
+    def report(self, path: str | os.PathLike[str]) -> str:
+        """Write the planner's report, one self-contained HTML file, atomically; returns its path.
+        See :func:`furthest.report.write_report`."""
+        from furthest.report import write_report
+
+        return write_report(self, path)
+
 
 def _frame(layer: dict) -> gpd.GeoDataFrame | pd.DataFrame:
     columns = pd.DataFrame(layer["columns"])

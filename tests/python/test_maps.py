@@ -1,0 +1,221 @@
+"""Maps of a run (furthest.maps): classes and colours, legends, labels, attribution, presets, popups."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+
+import furthest
+from furthest import maps
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
+
+DECILE_COLOURS = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090"] + ["#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695"]
+DECILE_LABELS = ["1 (most need)", "2", "3", "4", "5", "6", "7", "8", "9", "10 (least need)"]
+
+
+def full_demo_config(demo_dir: Path, folder: Path) -> dict:
+    """The demo with everything the maps and the report show: uncertainty draws, and its partners
+    split into two tables so that [rollout.hubs] keeps the 4 Digital Health Hubs and chooses new
+    ones (2 in wave 1, 1 in wave 2) among the other 21 partners."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = tomllib.loads((demo_dir / "demo.toml").read_text())
+    for section in (config["zones"], config["areas"], config["population"], *config["indicators"]):
+        section["path"] = str(demo_dir / section["path"])
+    partners = pd.read_csv(demo_dir / "partners.csv")
+    hubs = partners["type"] == "digital_health_hub"
+    partners[hubs].to_csv(folder / "hubs.csv", index=False)
+    partners[~hubs].to_csv(folder / "others.csv", index=False)
+    given = {k: v for k, v in config.pop("partners").items() if k != "path"}
+    config["partners"] = [
+        {**given, "name": "hubs", "path": str(folder / "hubs.csv")},
+        {**given, "name": "others", "path": str(folder / "others.csv")},
+    ]
+    config.setdefault("scoring", {})["uncertainty"] = {"draws": 200, "seed": 11}
+    config["rollout"]["hubs"] = {"candidates": ["others"], "existing": ["hubs"], "waves": [2, 1]}
+    config["output"]["path"] = str(folder / "out" / "full.gpkg")
+    return config
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> furthest.RunResult:
+    """The demo as shipped: rollout and allocation, no uncertainty, no hubs."""
+    return furthest.run(furthest.demo_config(), output=tmp_path_factory.mktemp("demo") / "demo.gpkg")
+
+
+@pytest.fixture(scope="module")
+def full(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> furthest.RunResult:
+    return furthest.run(full_demo_config(demo_dir, tmp_path_factory.mktemp("full")))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def legend_labels(legend) -> list[str]:
+    return [text.get_text() for text in legend.get_texts()]
+
+
+def zone_fill(ax) -> list[str]:
+    """The fill colour of each zone as drawn (the first collection is the zones)."""
+    return [to_hex(colour, keep_alpha=False) for colour in ax.collections[0].get_facecolor()]
+
+
+def test_need_map_has_the_decile_legend_and_colours(demo: furthest.RunResult) -> None:
+    ax = demo.plot()  # "need" is the default
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == "Need decile"
+    assert legend_labels(legend) == DECILE_LABELS
+    swatches = [to_hex(patch.get_facecolor(), keep_alpha=False) for patch in legend.get_patches()]
+    assert swatches == DECILE_COLOURS  # as the issue fixed them, shared with the GeoPackage styles
+    # Every zone is filled with its own decile's colour.
+    expected = [maps.CLASS_COLOURS["decile"][d] for d in demo.zones["decile"]]
+    assert zone_fill(ax) == expected
+    assert ax.get_title(loc="left").startswith("Need")
+
+
+def test_gap_map_uses_the_nine_classes_most_urgent_first(demo: furthest.RunResult) -> None:
+    ax = demo.plot(preset="gap")
+    assert legend_labels(ax.get_legend()) == list(maps.CLASS_COLOURS["gap_class"])
+    assert legend_labels(ax.get_legend())[0] == "high need, low support"
+    assert maps.CLASS_COLOURS["gap_class"]["high need, low support"] == "#b30000"
+    fills = zone_fill(ax)
+    for gap_class, fill in zip(demo.zones["gap_class"], fills):
+        assert fill == maps.CLASS_COLOURS["gap_class"][gap_class]
+
+
+def test_waves_map_colours_zones_by_their_area_wave(demo: furthest.RunResult) -> None:
+    ax = demo.plot(preset="waves")
+    # The demo has 6 areas in waves of 2: waves 1, 2, 3 and no pilot.
+    assert legend_labels(ax.get_legend()) == ["1", "2", "3"]
+    wave_of_area = dict(zip(demo["area_waves"]["area_id"], demo["area_waves"]["area_wave"]))
+    expected = [maps.CLASS_COLOURS["wave"][wave_of_area[a]] for a in demo.zones["area_id"]]
+    assert zone_fill(ax) == expected
+    assert maps.wave_label(0) == "0 (done / pilot)" and maps.wave_label(7) == "5 and later"
+    assert maps.wave_colour(7) == "#f2f0f7"
+
+
+def test_zone_wave_column_and_labels_of_areas_not_zones(demo: furthest.RunResult) -> None:
+    ax = demo.plot(column="zone_wave")
+    assert ax.get_legend().get_title().get_text().startswith("Zone wave")
+    texts = {text.get_text().replace("\n", " ") for text in ax.texts}
+    assert set(demo.areas["area_name"]) <= texts  # the 6 demo areas all have room for their names
+    assert not texts & set(demo.zones["zone_code"])  # zones are not labelled
+
+
+def test_partners_are_drawn_by_type_with_counts_in_a_legend(demo: furthest.RunResult) -> None:
+    ax = demo.plot(preset="need")
+    (legend,) = ax.figure.legends
+    assert legend.get_title().get_text() == "Partners"
+    counts = demo.partners["partner_type"].value_counts()
+    expected = sorted(f"{kind.replace('_', ' ')} ({n})" for kind, n in counts.items())
+    assert legend_labels(legend) == expected
+
+
+def test_hubs_map_shows_existing_new_by_wave_and_candidates(full: furthest.RunResult) -> None:
+    ax = full.plot(preset="hubs")
+    (legend,) = ax.figure.legends
+    assert legend.get_title().get_text() == "Hub sites"
+    sites = full["sites"]
+    new = sites[sites["status"] == "new hub"]
+    assert len(new) == 3 and sorted(new["wave"]) == [1, 1, 2]
+    assert legend_labels(legend) == [
+        f"candidate, not chosen ({(sites['status'] == 'candidate').sum()})",
+        "existing hub (4)",
+        "new hub, wave 1 (2)",
+        "new hub, wave 2 (1)",
+    ]
+    # New hubs are stars in their wave's colour, drawn where the sites are.
+    filled = [c for c in ax.collections if len(c.get_offsets()) and len(c.get_facecolor())]
+    stars = [c for c in filled if to_hex(c.get_facecolor()[0], keep_alpha=False) == "#54278f"]
+    assert len(stars) == 1 and len(stars[0].get_offsets()) == 2
+    wave_1 = new[new["wave"] == 1].geometry
+    assert sorted(map(tuple, stars[0].get_offsets().data.round(3).tolist())) == sorted(
+        (round(p.x, 3), round(p.y, 3)) for p in wave_1
+    )
+    assert legend_labels(ax.get_legend()) == DECILE_LABELS  # over need
+
+
+def test_a_numeric_column_is_classed_by_mapclassify(demo: furthest.RunResult) -> None:
+    ax = demo.plot(column="access_2sfca_per_1000", scheme="quantiles", k=5)
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == "access_2sfca_per_1000\n(quantiles, 5 classes)"
+    labels = legend_labels(legend)
+    assert len(labels) == 5 and all(" – " in label for label in labels)
+    # Quintiles: about a fifth of the zones in each class.
+    counts = pd.Series(zone_fill(ax)).value_counts()
+    assert len(counts) == 5 and counts.max() - counts.min() <= 0.1 * len(demo.zones)
+
+
+def test_attribution_lines_come_from_the_report_section(demo: furthest.RunResult, monkeypatch) -> None:
+    ax = demo.plot()
+    assert maps.attribution(demo) == []  # the demo config has no [report]: nothing is invented
+    assert not any("©" in text.get_text() for text in ax.texts)
+    plt.close("all")
+    lines = ["Contains OS data © Crown copyright and database right 2025", "Synthetic data for the furthest demo"]
+    monkeypatch.setitem(demo.manifest, "report", {"title": "Furthton", "attribution": lines})
+    ax = demo.plot(preset="gap")
+    assert "\n".join(lines) in [text.get_text() for text in ax.texts]
+    assert maps.report_title(demo) == "Furthton"
+
+
+def test_presets_name_the_config_section_a_run_lacks(demo: furthest.RunResult, demo_copy) -> None:
+    with pytest.raises(ValueError, match=r"the run made no sites table; add \[rollout\.hubs\] to the config"):
+        demo.plot(preset="hubs")
+    with pytest.raises(ValueError, match=r"unknown map preset 'deprivation'; the presets are need, gap, waves, hubs"):
+        demo.plot(preset="deprivation")
+    _, config = demo_copy
+    del config["rollout"], config["hotspots"], config["access"]
+    bare = furthest.run(config)
+    with pytest.raises(ValueError, match=r"the run made no rollout table; add \[rollout\] to the config"):
+        bare.plot(preset="waves")
+    with pytest.raises(ValueError, match=r"the run made no gap_class column; add \[access\]"):
+        bare.explore(preset="gap")
+    with pytest.raises(ValueError, match=r"the zones have no column 'zone_wave'; rollout columns need \[rollout\]"):
+        bare.plot(column="zone_wave")
+
+
+def test_popups_explain_a_zone_with_its_interval_and_reason(full: furthest.RunResult) -> None:
+    fmap = full.explore(preset="need")
+    html_text = fmap.get_root().render()
+    zones = full.zones.set_index("zone_code")
+    first = full["rollout"].iloc[0]  # the first zone to serve
+    zone = zones.loc[first["zone_id"]]
+    popup = maps.zone_popups(full).set_axis(full.zones["zone_code"])[first["zone_id"]]
+    interval = f"90% interval {round(zone['rank_p05'])}–{round(zone['rank_p95'])}"
+    assert f"Need rank {zone['rank']} of 300 ({interval})" in popup
+    assert f"In the top need decile in {100 * zone['p_top_decile']:.0f}% of draws" in popup
+    assert f"Why: {first['reason']}" in popup
+    assert "Area wave 1, zone wave 1 (order 1)" in popup
+    assert "digital_propensity" in popup and "Nearest support: " in popup
+    # The popups travel in the map's GeoJSON; the legend is the map's, and nothing is a tile URL.
+    assert first["reason"] in html_text
+    assert "1 (most need)" in html_text and "tile.openstreetmap" not in html_text
+
+
+def test_popups_fall_back_to_the_zone_id_and_escape_names(demo: furthest.RunResult, monkeypatch) -> None:
+    popups = maps.zone_popups(demo)
+    assert popups.iloc[0].startswith(f"<div class='furthest-popup'><b>{demo.zones['zone_code'].iloc[0]}</b><br>")
+    assert "interval" not in popups.iloc[0]  # no uncertainty drawn: no interval claimed
+    zones = demo.zones.copy()
+    zones["zone_name"] = ["Furthton <b>001A</b> & co"] + [""] * (len(zones) - 1)
+    monkeypatch.setitem(demo._tables, "zones", zones)
+    labels = maps.zone_labels(demo)
+    assert labels.iloc[0] == "Furthton <b>001A</b> & co" and labels.iloc[1] == zones["zone_code"].iloc[1]
+    popup = maps.zone_popups(demo).iloc[0]
+    assert "<b>Furthton &lt;b&gt;001A&lt;/b&gt; &amp; co</b> (FZ00001)" in popup
+
+
+def test_explore_without_folium_says_how_to_install_it(demo: furthest.RunResult, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "folium", None)  # import folium now raises ImportError
+    with pytest.raises(ImportError, match=r"pip install 'furthest\[maps\]'"):
+        demo.explore()

@@ -1,0 +1,253 @@
+"""The planner's report (furthest.report): one self-contained HTML file, the answer first, sections a
+run lacks replaced by the config section that adds them, escaped, written atomically, and rendered
+by a real browser (headless Chromium) with every image loaded and no console error."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import tomllib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+
+import furthest
+from furthest import report
+from furthest.cli import main
+
+matplotlib.use("Agg")
+
+ATTRIBUTION = ["Contains OS data © Crown copyright and database right 2025", "Furthton is synthetic: not a real place"]
+
+
+def full_demo_config(demo_dir: Path, folder: Path) -> dict:
+    """The demo with uncertainty draws and hub siting: its partners split into the 4 existing
+    Digital Health Hubs and 21 candidates, 2 new hubs in wave 1 and 1 in wave 2."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = tomllib.loads((demo_dir / "demo.toml").read_text())
+    for section in (config["zones"], config["areas"], config["population"], *config["indicators"]):
+        section["path"] = str(demo_dir / section["path"])
+    partners = pd.read_csv(demo_dir / "partners.csv")
+    hubs = partners["type"] == "digital_health_hub"
+    partners[hubs].to_csv(folder / "hubs.csv", index=False)
+    partners[~hubs].to_csv(folder / "others.csv", index=False)
+    given = {k: v for k, v in config.pop("partners").items() if k != "path"}
+    config["partners"] = [
+        {**given, "name": "hubs", "path": str(folder / "hubs.csv")},
+        {**given, "name": "others", "path": str(folder / "others.csv")},
+    ]
+    config.setdefault("scoring", {})["uncertainty"] = {"draws": 200, "seed": 11}
+    config["rollout"]["hubs"] = {"candidates": ["others"], "existing": ["hubs"], "waves": [2, 1]}
+    config["output"]["path"] = str(folder / "out" / "full.gpkg")
+    return config
+
+
+class Page(HTMLParser):
+    """What a page refers to and says: every tag's attributes, the text, the h2 headings in order."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.headings: list[str] = []
+        self.text: list[str] = []
+        self._in_h2 = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_h2 = tag == "h2"
+
+    def handle_endtag(self, tag):
+        if tag == "h2":
+            self._in_h2 = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_h2:
+            self.headings.append(data)
+
+
+@pytest.fixture(scope="module")
+def full(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> furthest.RunResult:
+    result = furthest.run(full_demo_config(demo_dir, tmp_path_factory.mktemp("full")))
+    # The [report] section (title, attribution) reaches the manifest once the core reads it; until
+    # then the report is checked on the manifest key it will read.
+    result.manifest.setdefault("report", {"title": "Furthton: where digital support goes next", "attribution": ATTRIBUTION})
+    return result
+
+
+@pytest.fixture(scope="module")
+def full_report(full: furthest.RunResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "furthton.report.html"
+    assert full.report(path) == str(path)
+    return path
+
+
+def test_the_report_is_one_self_contained_file(full_report: Path) -> None:
+    text = full_report.read_text(encoding="utf-8")
+    page = Page(text)
+    tags = [tag for tag, _ in page.tags]
+    assert "script" not in tags and "link" not in tags and "iframe" not in tags
+    for _, attrs in page.tags:
+        for name in ("src", "href"):
+            value = attrs.get(name)
+            assert value is None or value.startswith(("data:image/png;base64,", "#")), value
+    assert not re.search(r"url\(|@import|https?://", text)  # nothing fetched from CSS either
+    images = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
+    assert len(images) == 6  # need, gap, waves, hubs, rank intervals, who the waves reach
+    for src in images:
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "@media print" in text and "break-before: page" in text
+    assert not list(full_report.parent.glob("*.tmp"))
+
+
+def test_the_answer_comes_first_then_the_method_and_inputs(full: furthest.RunResult, full_report: Path) -> None:
+    page = Page(full_report.read_text(encoding="utf-8"))
+    assert page.headings == [
+        "The answer",
+        "Maps",
+        "How sure is the ranking?",
+        "Top neighbourhoods in each area",
+        "Method in plain words",
+        "Data quality",
+        "Inputs",
+    ]
+    text = " ".join(page.text)
+    assert "Furthton: where digital support goes next" in text
+    # Which areas next: wave 1's areas named in the summary.
+    wave_1 = full["area_waves"].query("area_wave == 1")["area_name"]
+    assert f"Next (wave 1): {', '.join(wave_1)}." in text
+    # Which neighbourhoods first: the first zone to serve, with its rank interval and reason.
+    first = full["rollout"].iloc[0]
+    zone = full.zones.set_index("zone_code").loc[first["zone_id"]]
+    assert f"{round(zone['rank_p05'])}–{round(zone['rank_p95'])}" in text
+    assert first["reason"] in text
+    # Where hubs go, and how tablets are shared (the most to the first area, at the cap of 80).
+    for site in full["sites"].query("status == 'new hub'")["site_id"]:
+        name = full.partners.set_index("partner_id").loc[site, "name"]
+        assert name in text
+    top = full["allocation"].sort_values("units").iloc[-1]
+    assert (
+        f"200 tablets shared; the most go to {full.areas.set_index('area_id').loc[top['recipient_id'], 'area_name']} (80)."
+        in text
+    )
+    # The method in plain words: the weights as used, the draws, the catchment.
+    assert "50.0%" in text and "200 draws varying weight of 'imd_score'" in text and "within 2,000 m" in text
+    # Rank intervals explained in one paragraph; data quality; inputs with checksums, at the end.
+    assert "The probability of being in the top decile is the share of draws" in text
+    assert "Rows read" in text and "hubs" in text and "others" in text
+    for item in full.manifest["inputs"]:
+        assert item["sha256"] in text
+    assert text.index("Inputs") > text.index("Data quality") > text.index("Method in plain words")
+    assert ATTRIBUTION[0] in text
+
+
+def test_sections_a_run_lacks_name_the_config_section(demo_copy, tmp_path: Path) -> None:
+    folder, config = demo_copy
+    shipped = furthest.run(config)
+    text = Path(shipped.report(tmp_path / "demo.html")).read_text(encoding="utf-8")
+    assert "This run has no uncertainty analysis: add [scoring.uncertainty]" in text
+    assert "This run has no hub siting: add [rollout.hubs] to the config" in text
+    assert "Which partnership areas next" in text and "Hollin Vale LCP" in text
+    del config["rollout"]
+    config["output"]["path"] = str(tmp_path / "bare" / "bare.gpkg")
+    bare = furthest.run(config)
+    text = Path(bare.report(tmp_path / "bare.html")).read_text(encoding="utf-8")
+    assert "This run has no rollout plan: add [rollout] to the config" in text
+    assert "This run has no allocation: add [rollout.allocation] to the config" in text
+    assert len(re.findall(r"<img ", text)) == 2  # need and gap maps; no waves, hubs or rank intervals
+
+
+def test_text_from_inputs_is_escaped(demo_copy, tmp_path: Path, monkeypatch) -> None:
+    _, config = demo_copy
+    result = furthest.run(config)
+    evil = "<script>alert('x')</script> & Co"
+    for table in ("areas", "area_waves"):
+        frame = result[table].copy()
+        frame.loc[frame["area_id"] == "LCP06", "area_name"] = evil
+        monkeypatch.setitem(result._tables, table, frame)
+    monkeypatch.setitem(result.manifest, "report", {"title": "<i>Board</i>", "attribution": ["a < b"]})
+    text = Path(result.report(tmp_path / "escaped.html")).read_text(encoding="utf-8")
+    assert "<script>" not in text and "<i>Board</i>" not in text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Co" in text
+    assert "<title>&lt;i&gt;Board&lt;/i&gt;</title>" in text and "a &lt; b" in text
+
+
+def test_the_report_is_written_atomically(full: furthest.RunResult, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "board" / "report.html"
+    path.parent.mkdir()
+    path.write_text("the earlier report")
+
+    def fails(*args, **kwargs):
+        raise OSError("disk full")
+
+    # The page itself is checked above; here only how it reaches the disk.
+    monkeypatch.setattr(report, "render_report", lambda result: "<!DOCTYPE html>\n<p>the new report</p>\n")
+    real_replace = report.os.replace
+    monkeypatch.setattr(report.os, "replace", fails)
+    with pytest.raises(OSError, match="disk full"):
+        full.report(path)
+    assert path.read_text() == "the earlier report"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["report.html"]  # no temporary file left
+    monkeypatch.setattr(report.os, "replace", real_replace)
+    full.report(path)
+    assert path.read_text(encoding="utf-8") == "<!DOCTYPE html>\n<p>the new report</p>\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["report.html"]
+
+
+def test_cli_report_runs_the_config_then_writes_the_report(demo_dir: Path, tmp_path: Path, capsys) -> None:
+    layers = tmp_path / "out" / "furthton.gpkg"
+    assert main(["report", str(demo_dir / "demo.toml"), "--layers", str(layers), "--quiet"]) == 0
+    written = tmp_path / "out" / "furthton.report.html"  # beside the layers by default
+    assert f"report:     {written}" in capsys.readouterr().out
+    assert layers.exists() and "Which neighbourhoods first" in written.read_text(encoding="utf-8")
+    chosen = tmp_path / "board.html"
+    assert main(["report", str(demo_dir / "demo.toml"), "--layers", str(layers), "--output", str(chosen), "--quiet"]) == 0
+    assert chosen.exists()
+    assert main(["report", str(tmp_path / "missing.toml"), "--quiet"]) == 2
+    assert "furthest: error:" in capsys.readouterr().err
+
+
+def test_the_report_renders_in_headless_chromium(full_report: Path, tmp_path: Path) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("no chromium binary (Debian package chromium; `make test` installs it)")
+    driver_path = shutil.which("chromedriver")
+    assert driver_path, "chromium is installed but chromedriver is not: install the Debian package chromium-driver"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # The driver is Debian's: selenium must not look for (or download) one.
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    try:
+        driver.get(full_report.as_uri())
+        assert driver.execute_script("return document.readyState") == "complete"
+        assert driver.title == "Furthton: where digital support goes next"
+        assert driver.find_element("css selector", "h2").text == "The answer"
+        images = driver.execute_script(
+            "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])"
+        )
+        assert len(images) == 6
+        for alt, complete, width, height in images:
+            assert complete and width > 0 and height > 0, f"image {alt!r} did not load"
+        severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        assert severe == []
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        assert height > 3000  # tables, maps and charts, not an empty page
+        driver.set_window_size(1200, min(height, 16000))
+        screenshot = tmp_path / "report.png"
+        assert driver.save_screenshot(str(screenshot))
+    finally:
+        driver.quit()
+    png = screenshot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 100_000
+    print(f"report screenshot: {screenshot}")
