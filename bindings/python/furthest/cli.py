@@ -69,7 +69,10 @@ def _report(result, verb: str) -> None:
     id_column = zones.columns[0]
     print("zones in most need:")
     for _, row in top.iterrows():
-        print(f"  {row['rank']:>4}  {row[id_column]}  score {row['score']:+.3f}  area {row['area_name']}")
+        name = row.get("zone_name")
+        label = f"{row[id_column]} {name}" if isinstance(name, str) and name else str(row[id_column])
+        area = row["area_name"] if isinstance(row["area_name"], str) and row["area_name"] else "(in no area)"
+        print(f"  {row['rank']:>4}  {label}  score {row['score']:+.3f}  area {area}")
 
 
 def _default_report_path(result, config: Path) -> Path:
