@@ -582,9 +582,9 @@ void plan_rollout(RunState& state) {
         budget.minimum = share_spec.minimum;
         budget.cap = share_spec.cap;
         budget.unit = share_spec.unit;
-        const BudgetShare share = share_budget(weight, budget);
-        const std::vector<std::int64_t>& units = share.units;
-        const std::int64_t unplaced = share.unplaced;
+        const BudgetShare shared = share_budget(weight, budget);
+        const std::vector<std::int64_t>& units = shared.units;
+        const std::int64_t unplaced = shared.unplaced;
         const double total_weight = std::accumulate(weight.begin(), weight.end(), 0.0);
         std::vector<std::size_t> order_rows(ids.size());
         std::iota(order_rows.begin(), order_rows.end(), 0);
