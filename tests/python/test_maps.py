@@ -121,6 +121,19 @@ def test_partners_are_drawn_by_type_with_counts_in_a_legend(demo: furthest.RunRe
     assert legend_labels(legend) == expected
 
 
+def test_partners_without_a_type_are_labelled_by_their_table(demo: furthest.RunResult) -> None:
+    partners = demo.partners
+    original = partners["partner_type"].copy()
+    try:
+        partners["partner_type"] = ""  # as a single [partners] table with no type gives
+        ax = demo.plot(preset="need")
+        (legend,) = ax.figure.legends
+        tables = partners["partners_table"].value_counts()
+        assert legend_labels(legend) == sorted(f"{name.replace('_', ' ')} ({n})" for name, n in tables.items())
+    finally:
+        partners["partner_type"] = original
+
+
 def test_hubs_map_shows_existing_new_by_wave_and_candidates(full: furthest.RunResult) -> None:
     ax = full.plot(preset="hubs")
     (legend,) = ax.figure.legends

@@ -460,7 +460,13 @@ def _draw_partners(partners: gpd.GeoDataFrame, ax: Axes) -> list[Any]:
     from matplotlib.lines import Line2D
 
     partners = partners[partners.geometry.notna() & ~partners.geometry.is_empty]
-    kinds = partners["partner_type"].fillna("(no type)").astype(str) if "partner_type" in partners.columns else None
+    # A partner without a type is labelled by the table it came from (a single [partners] table
+    # with no type gives "partners"), never by an empty string.
+    kinds = None
+    if "partner_type" in partners.columns:
+        kinds = partners["partner_type"].astype("string").fillna("").str.strip()
+        source = partners["partners_table"].astype(str) if "partners_table" in partners.columns else "partner"
+        kinds = kinds.where(kinds != "", source).astype(str)
     order = sorted(kinds.unique()) if kinds is not None else ["partner"]
     handles = []
     for i, kind in enumerate(order):
