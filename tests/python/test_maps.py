@@ -232,3 +232,15 @@ def test_explore_without_folium_says_how_to_install_it(demo: furthest.RunResult,
     monkeypatch.setitem(sys.modules, "folium", None)  # import folium now raises ImportError
     with pytest.raises(ImportError, match=r"pip install 'furthest\[maps\]'"):
         demo.explore()
+
+
+def test_hotspots_preset_keeps_not_significant_pale(demo: furthest.RunResult) -> None:
+    ax = demo.plot(preset="hotspots")
+    legend = ax.get_legend()
+    counts = demo.zones["hotspot"].value_counts()
+    labels = legend_labels(legend)
+    assert set(labels) == set(counts.index)  # only the classes present, no invented ones
+    handles = dict(zip(labels, legend.legend_handles, strict=True))
+    assert handles["not significant"].get_facecolor()[:3] == pytest.approx((0xF0 / 255,) * 3)
+    moran = maps.classify(demo.zones["hotspot_cluster"], "hotspot_cluster")
+    assert moran.title == "Local Moran cluster" and "not significant" in moran.colours

@@ -56,6 +56,15 @@ CLASS_COLOURS: dict[str, dict[Any, str]] = {
     "wave": {0: "#bdbdbd", 1: "#54278f", 2: "#756bb1", 3: "#9e9ac8", 4: "#cbc9e2", 5: "#f2f0f7"},
     # hub sites: existing hubs black squares, new hubs stars in their wave's colour, candidates grey circles
     "site": {"existing hub": "#000000", "candidate": "#9e9e9e"},
+    # hot and cold spots (Gi*) and local Moran clusters; not significant stays pale so clusters stand out
+    "hotspot": {"hot spot": "#d7301f", "cold spot": "#2c7bb6", "not significant": "#f0f0f0"},
+    "hotspot_cluster": {
+        "high-high": "#d7191c",
+        "low-low": "#2c7bb6",
+        "high-low": "#fdae61",
+        "low-high": "#abd9e9",
+        "not significant": "#f0f0f0",
+    },
 }
 NO_DATA_COLOUR = "#ffffff"
 NO_DATA_LABEL = "no data"
@@ -68,6 +77,7 @@ PRESETS: dict[str, dict[str, str]] = {
     "gap": {"column": "gap_class", "title": "Need against the support that already reaches it"},
     "waves": {"column": "area_wave", "title": "Rollout: partnership areas in waves"},
     "hubs": {"column": "decile", "title": "Digital Health Hubs: existing, new by wave, over need"},
+    "hotspots": {"column": "hotspot", "title": "Where the gap clusters: hot and cold spots (local Gi*)"},
 }
 
 # What a run needs to draw a preset, and the config section that adds it.
@@ -75,6 +85,7 @@ _PRESET_NEEDS = {
     "gap": ("gap_class", "zones", "the run made no gap_class column; add [access] (with partners) to the config"),
     "waves": ("area_wave", "rollout", "the run made no rollout table; add [rollout] to the config"),
     "hubs": ("sites", None, "the run made no sites table; add [rollout.hubs] to the config"),
+    "hotspots": ("hotspot", "zones", "the run made no hotspot column; add [hotspots] to the config"),
 }
 
 _ROLLOUT_COLUMNS = ("area_wave", "zone_wave", "order")
@@ -137,6 +148,12 @@ def classify(values: pd.Series, column: str, *, scheme: str = "quantiles", k: in
         if unknown:
             raise ValueError(f"gap_class has values outside the 3 x 3 classes: {', '.join(sorted(map(str, unknown)))}")
         return Classes(labels, _with_no_data(labels, dict(CLASS_COLOURS["gap_class"])), "Need and support")
+    if column in ("hotspot", "hotspot_cluster"):
+        labels = values.astype("object").where(values.notna(), None)
+        known = CLASS_COLOURS[column]
+        present = [label for label in known if (labels == label).any()]
+        title = {"hotspot": "Local Gi* (FDR-corrected)", "hotspot_cluster": "Local Moran cluster"}[column]
+        return Classes(labels, _with_no_data(labels, {label: known[label] for label in present}), title)
     if column in ("area_wave", "zone_wave", "wave"):
         labels = values.map(lambda v: wave_label(int(v)) if v == v else None)
         present = sorted({min(max(int(v), 0), 5) for v in values.dropna()})
