@@ -334,7 +334,10 @@ TEST(Run, GeoPackageCarriesQgisStylesForItsLayers) {
     const std::string& qml = qml_of["zones/need decile"];
     CPLXMLNode* root = CPLParseXMLString(qml.c_str());
     ASSERT_NE(root, nullptr) << qml.substr(0, 200);
-    const CPLXMLNode* renderer = CPLSearchXMLNode(root, "renderer-v2");
+    // The parsed document is a list: the DOCTYPE, then <qgis>.
+    const CPLXMLNode* renderer = nullptr;
+    for (CPLXMLNode* node = root; node != nullptr && renderer == nullptr; node = node->psNext)
+        renderer = CPLSearchXMLNode(node, "renderer-v2");
     ASSERT_NE(renderer, nullptr);
     EXPECT_STREQ(CPLGetXMLValue(renderer, "type", ""), "categorizedSymbol");
     EXPECT_STREQ(CPLGetXMLValue(renderer, "attr", ""), "decile");

@@ -289,8 +289,10 @@ def test_the_workbook_keeps_numbers_guards_formulas_and_explains_the_method(hubs
     assert ("title", "Furthton demo") in facts
     attribution = [v for k, v in facts if k == "attribution"]
     assert attribution == hubs_config["report"]["attribution"]
-    assert keys.count("method") >= 5 and "scoring" in keys
-    assert any(k.startswith("scoring: weight of ") for k in keys)
+    assert keys.count("method") >= 5
+    weights = {k.removeprefix("scoring: weight of "): float(v) for k, v in facts if k.startswith("scoring: weight of ")}
+    assert weights == {"imd_score": 0.5, "digital_propensity": 0.25, "pct_65plus": 0.25}  # 2:1:1 as shares
+    assert ("rollout: hubs: waves", "[2, 1]") in facts
     assert any(k.startswith("rollout: hubs: ") for k in keys) and any(k.startswith("access: ") for k in keys)
     manifest = json.loads(Path(result.manifest_path).read_text())
     assert " ".join(v for k, v in facts if k == "method") == manifest["method"]

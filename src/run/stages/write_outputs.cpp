@@ -35,17 +35,17 @@ void write_as(const std::filesystem::path& temporary, const std::filesystem::pat
 bool applies(const RunConfig&, const RunOptions& options) { return options.write; }
 
 // A JSON value as one cell: text as is, numbers and flags as JSON writes them, a list of such
-// joined by commas; empty for what does not fit a cell (lists of tables, matrices).
+// in brackets ("[2, 2, 1]"); empty for what does not fit a cell (lists of tables, matrices).
 std::string cell_text(const nlohmann::ordered_json& value) {
     if (value.is_string()) return value.get<std::string>();
     if (value.is_number() || value.is_boolean()) return value.dump();
-    if (!value.is_array()) return {};
+    if (!value.is_array() || value.empty()) return {};
     std::string joined;
     for (const auto& item : value) {
         if (item.is_structured()) return {};
-        joined += (joined.empty() ? "" : ", ") + cell_text(item);
+        joined += (joined.empty() ? "[" : ", ") + cell_text(item);
     }
-    return joined;
+    return joined + "]";
 }
 
 // A manifest section's plain facts as rows, nested keys joined by ": " ("rollout: hubs: objective").
@@ -81,8 +81,8 @@ Layer method_sheet(const ManifestFacts& facts) {
     row("working CRS", config.working_crs);
     for (const auto& sentence : facts.method) row("method", sentence);
     if (!facts.scoring_json.empty()) {
+        // (The scoring's summary in words is among the method's sentences already.)
         const auto scoring = nlohmann::ordered_json::parse(facts.scoring_json);
-        if (scoring.contains("summary")) row("scoring", cell_text(scoring["summary"]));
         if (scoring.contains("indicators") && scoring.contains("effective_weights"))
             for (std::size_t i = 0; i < scoring["indicators"].size() && i < scoring["effective_weights"].size(); ++i)
                 row("scoring: weight of " + cell_text(scoring["indicators"][i]), cell_text(scoring["effective_weights"][i]));
