@@ -29,6 +29,7 @@ struct ZonesSpec {
     std::filesystem::path path;
     std::string layer;  ///< empty: the file's only (or first) layer
     std::string id;     ///< unique zone id column, kept in the outputs as given
+    std::string name;   ///< optional zone name column (e.g. "lsoa21_name"): zone_name in every table keyed by zone
 };
 
 /// Partnership areas (LCPs, wards, PCNs ...): drawn polygons, or defined by member sites
@@ -243,6 +244,14 @@ struct OutputSpec {
     std::filesystem::path manifest_path() const { return path.parent_path() / (path.stem().string() + ".manifest.json"); }
 };
 
+/// What a report or map made from the run says about it ([report]): its title and the lines the
+/// inputs' licences require (e.g. "Contains OS data © Crown copyright and database right 2024").
+/// The manifest carries both as "report": {"title", "attribution"}.
+struct ReportSpec {
+    std::string title;  ///< default: the config file's stem, or "furthest run" for a config given as text or a dict
+    std::vector<std::string> attribution;  ///< one line each, in order
+};
+
 /// A whole run. Paths are absolute once loaded (relative ones resolve against the config's folder).
 struct RunConfig {
     ZonesSpec zones;
@@ -258,6 +267,7 @@ struct RunConfig {
     /// their directions and weights, weighted arithmetic mean) when the config has none.
     ScoringSpec scoring;
     OutputSpec output;
+    ReportSpec report;
     std::string working_crs = "EPSG:27700";  ///< projected CRS in which areas and distances are measured
     int threads = 0;                         ///< 0: all hardware threads
     bool allow_network = false;              ///< GDAL /vsicurl/ and friends stay off unless asked

@@ -353,6 +353,39 @@ std::string key_text(const Column& column, std::size_t row) {
         column.values);
 }
 
+Column numbers_where_numeric(Column column) {
+    const auto* texts = std::get_if<Column::Texts>(&column.values);
+    if (texts == nullptr) return column;
+    constexpr double kExactIntegers = 9007199254740992.0;  // 2^53: every whole number below is a double
+    Column::Reals reals(texts->size(), std::nan(""));
+    bool whole = true, any = false;
+    for (std::size_t row = 0; row < texts->size(); ++row) {
+        if (!column.is_valid(row)) continue;
+        std::string_view text = (*texts)[row];
+        double value = 0.0;
+        const ParsedNumber parsed = parse_number(text, value);
+        if (parsed == ParsedNumber::Blank) continue;
+        if (parsed == ParsedNumber::NotANumber) return column;
+        const auto first = text.find_first_not_of(" \t+-");
+        if (first != std::string_view::npos && text[first] == '0' && first + 1 < text.size() &&
+            std::isdigit(static_cast<unsigned char>(text[first + 1])))
+            return column;  // a code such as "007": its leading zeros are part of it
+        any = true;
+        reals[row] = value;
+        whole = whole && text.find_first_of(".eE") == std::string_view::npos && std::abs(value) < kExactIntegers;
+    }
+    if (!any) return column;
+    if (!whole) return Column::reals(std::move(column.name), std::move(reals));
+    Column::Integers integers(reals.size(), 0);
+    std::vector<bool> valid(reals.size(), false);
+    for (std::size_t row = 0; row < reals.size(); ++row) {
+        if (std::isnan(reals[row])) continue;
+        integers[row] = static_cast<std::int64_t>(reals[row]);
+        valid[row] = true;
+    }
+    return Column::integers(std::move(column.name), std::move(integers), std::move(valid));
+}
+
 double numeric_value(const Column& column, std::size_t row, const std::string& role, const std::filesystem::path& path,
                      bool blank_allowed) {
     if (!column.is_valid(row)) return std::nan("");

@@ -29,6 +29,13 @@ const Column& require_column(const Layer& layer, const std::string& role, const 
 /// Empty when missing.
 std::string key_text(const Column& column, std::size_t row);
 
+/// A text column whose every non-blank cell is a number (parse_number: "-1.55011", "29,199",
+/// " 3 ") as a number column: integers when every value is written as a whole number (no point,
+/// no exponent) within 2^53, reals otherwise; blank cells become missing values. A column with
+/// no number at all, or with a value written with a leading zero ("007", "01234": a code, whose
+/// zeros a number would lose), stays text; so does every column that is not text.
+Column numbers_where_numeric(Column column);
+
 /// Numeric cell values; blank cells -> NaN, text that is not a number -> InputError with the
 /// 1-based row (the CSV line is row + 1), column and offending value. NaN/Inf text is refused.
 /// `blank_allowed` only changes the message: whether "or a blank cell" is offered.

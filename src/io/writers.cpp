@@ -2,6 +2,7 @@
 
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"
+#include "io/number_parsing.hpp"
 
 #include <fcntl.h>
 #include <ogrsf_frmts.h>
@@ -34,10 +35,13 @@ OGRwkbGeometryType layer_geometry_type(const Layer& layer) {
     return wkbUnknown;
 }
 
+// The one timestamp a written file holds, so equal inputs give byte-identical files.
+constexpr const char* kFixedTimestamp = "2000-01-01T00:00:00.000Z";
+
 // GDAL reads this thread-local option for the GeoPackage's last_change timestamps.
 class FixedTimestamp {
 public:
-    FixedTimestamp() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"); }
+    FixedTimestamp() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", kFixedTimestamp); }
     ~FixedTimestamp() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
 };
 
@@ -108,6 +112,61 @@ void write_layer(GDALDataset& dataset, const Layer& layer, const std::filesystem
     if (out->CommitTransaction() != OGRERR_NONE) throw OutputError(at + ": " + errors.last_error());
 }
 
+// The layer_styles table as QGIS creates it (QgsOgrProviderMetadata::saveStyle: FID "id", these
+// columns and widths), one row per style. QGIS finds a layer's styles by f_table_schema = '',
+// f_table_name and f_geometry_column, and applies the one with useAsDefault on opening the layer.
+void write_layer_styles(GDALDataset& dataset, const std::vector<MapStyle>& styles, const std::filesystem::path& path) {
+    const std::string at = "output '" + path.string() + "' layer 'layer_styles'";
+    ScopedErrorCollector errors;
+    const char* options[] = {"FID=id", nullptr};
+    OGRLayer* out = dataset.CreateLayer("layer_styles", nullptr, wkbNone, const_cast<char**>(options));
+    if (out == nullptr) throw OutputError(at + ": cannot create layer: " + errors.last_error());
+    struct Field {
+        const char* name;
+        OGRFieldType type;
+        int width;
+    };
+    static constexpr Field fields[] = {{"f_table_catalog", OFTString, 256},
+                                       {"f_table_schema", OFTString, 256},
+                                       {"f_table_name", OFTString, 256},
+                                       {"f_geometry_column", OFTString, 256},
+                                       {"styleName", OFTString, 30},
+                                       {"styleQML", OFTString, 0},
+                                       {"styleSLD", OFTString, 0},
+                                       {"useAsDefault", OFTInteger, 0},
+                                       {"description", OFTString, 0},
+                                       {"owner", OFTString, 30},
+                                       {"ui", OFTString, 30},
+                                       {"update_time", OFTDateTime, 0}};
+    for (const Field& field : fields) {
+        OGRFieldDefn definition(field.name, field.type);
+        definition.SetWidth(field.width);
+        if (field.type == OFTInteger) definition.SetSubType(OFSTBoolean);
+        if (field.type == OFTDateTime) definition.SetDefault("CURRENT_TIMESTAMP");
+        if (out->CreateField(&definition) != OGRERR_NONE)
+            throw OutputError(at + ": cannot create column '" + field.name + "': " + errors.last_error());
+    }
+    if (out->StartTransaction() != OGRERR_NONE) throw OutputError(at + ": " + errors.last_error());
+    for (const MapStyle& style : styles) {
+        OGRFeature feature(out->GetLayerDefn());
+        feature.SetField("f_table_catalog", "");
+        feature.SetField("f_table_schema", "");
+        feature.SetField("f_table_name", style.table.c_str());
+        feature.SetField("f_geometry_column", style.geometry_column.c_str());
+        feature.SetField("styleName", style.name.c_str());
+        feature.SetField("styleQML", style_qml(style).c_str());
+        feature.SetField("styleSLD", style_sld(style).c_str());
+        feature.SetField("useAsDefault", style.is_default ? 1 : 0);
+        feature.SetField("description", style.description.c_str());
+        feature.SetField("owner", "");
+        feature.SetField("ui", "");
+        feature.SetField("update_time", kFixedTimestamp);
+        if (out->CreateFeature(&feature) != OGRERR_NONE)
+            throw OutputError(at + ": cannot write the style '" + style.name + "': " + errors.last_error());
+    }
+    if (out->CommitTransaction() != OGRERR_NONE) throw OutputError(at + ": " + errors.last_error());
+}
+
 GDALDriver& output_driver(const char* name, const std::filesystem::path& path) {
     ensure_gdal_registered();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(name);
@@ -118,13 +177,14 @@ GDALDriver& output_driver(const char* name, const std::filesystem::path& path) {
 
 // Create, fill and close one dataset; errors on closing (a full disk) are errors of the write.
 void write_dataset(const char* driver_name, const std::filesystem::path& path, const std::vector<const Layer*>& layers,
-                   const LayerStyle& style) {
+                   const LayerStyle& style, const std::vector<MapStyle>& map_styles = {}) {
     GDALDriver& driver = output_driver(driver_name, path);
     FixedTimestamp fixed_timestamp;
     ScopedErrorCollector errors;
     GDALDatasetUniquePtr dataset(driver.Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!dataset) throw OutputError("cannot create '" + path.string() + "': " + errors.last_error());
     for (const Layer* layer : layers) write_layer(*dataset, *layer, path, style);
+    if (!map_styles.empty()) write_layer_styles(*dataset, map_styles, path);
     // Closing flushes the last pages (XLSX: the whole zip); a full disk shows up here.
     // (GDALDataset::Close() is 3.7+.)
     dataset.reset();
@@ -135,12 +195,15 @@ void write_dataset(const char* driver_name, const std::filesystem::path& path, c
 
 }  // namespace
 
-void write_geopackage(const std::filesystem::path& path, const std::vector<const Layer*>& layers) {
-    write_dataset("GPKG", path, layers, LayerStyle{true, false, {"GEOMETRY_NAME=geometry", "FID=fid"}});
+void write_geopackage(const std::filesystem::path& path, const std::vector<const Layer*>& layers,
+                      const std::vector<MapStyle>& styles) {
+    write_dataset("GPKG", path, layers, LayerStyle{true, false, {"GEOMETRY_NAME=geometry", "FID=fid"}}, styles);
 }
 
 std::string spreadsheet_text(std::string_view text) {
-    if (text.empty()) return {};
+    // A plain number is data, not a formula: "-1.55" stays as written (a quote in front would
+    // make every negative number in a CSV copy look like text).
+    if (text.empty() || is_plain_decimal(text)) return std::string(text);
     switch (text.front()) {
         case '=':
         case '+':

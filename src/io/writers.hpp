@@ -2,6 +2,7 @@
 #pragma once
 
 #include "furthest/table.hpp"
+#include "io/layer_styles.hpp"
 
 #include <filesystem>
 #include <string>
@@ -12,13 +13,18 @@ namespace furthest::io {
 
 /// Write `layers` as one GeoPackage at `path` (which must not exist yet). Polygonal layers are
 /// written as MultiPolygon, point layers as Point, tables without geometry as attribute tables.
-/// Timestamps inside the file are fixed so equal inputs give byte-identical files.
-void write_geopackage(const std::filesystem::path& path, const std::vector<const Layer*>& layers);
+/// `styles`, when given, go into a `layer_styles` attribute table (QML and SLD per style), from
+/// which QGIS opens each layer with its default style. Timestamps inside the file are fixed so
+/// equal inputs give byte-identical files.
+void write_geopackage(const std::filesystem::path& path, const std::vector<const Layer*>& layers,
+                      const std::vector<MapStyle>& styles = {});
 
 /// Text made safe for a spreadsheet cell. A cell starting with '=', '+', '-' or '@' (or a tab or
 /// carriage return before one) is read by Excel and LibreOffice as a formula, so a partner's name
 /// in a shared list could run one on a planner's machine (CSV/formula injection, OWASP). Such
-/// text gets a leading apostrophe, which spreadsheets show as plain text.
+/// text gets a leading apostrophe, which spreadsheets show as plain text. Text that is one plain
+/// decimal number ("-1.55", "+44") is left as it is: a spreadsheet reads it as that number, never
+/// as a formula ("-1+2" is a formula and is guarded).
 std::string spreadsheet_text(std::string_view text);
 
 /// One attribute table (no geometry) as CSV at `path` (which must not exist yet): UTF-8 with a

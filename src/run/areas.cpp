@@ -13,6 +13,15 @@
 namespace furthest::run_detail {
 namespace {
 
+// A blank name is allowed (the area is then named by its id), and said once with the areas.
+void warn_blank_area_names(const RunConfig& config, const std::vector<std::string>& blank, Reports& reports) {
+    if (blank.empty()) return;
+    reports.warn("area_names_blank",
+                 "areas: '" + config.areas.path.string() + "': " + count_of(blank.size(), "area") +
+                     " have a blank name in column '" + config.areas.name + "' (named by their id): " + list_some(blank),
+                 blank);
+}
+
 // Coverage below 1 - this is reported as a shortfall (gaps between generalised boundaries).
 constexpr double kCoverageTolerance = 1e-6;
 
@@ -27,8 +36,12 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
     areas.names = areas.ids;
     if (!config.areas.name.empty()) {
         const Column& names = io::require_column(areas.layer, "areas", config.areas.path, config.areas.name);
-        for (std::size_t a = 0; a < areas.names.size(); ++a)
+        std::vector<std::string> blank;
+        for (std::size_t a = 0; a < areas.names.size(); ++a) {
             if (auto name = io::key_text(names, a); !name.empty()) areas.names[a] = name;
+            else blank.push_back(areas.ids[a]);
+        }
+        warn_blank_area_names(config, blank, reports);
     }
     const std::string at = "areas: '" + config.areas.path.string() + "'";
     for (const auto& repair : geography::repair_polygons(areas.layer.wkb, at, areas.ids, config.threads, control))
@@ -84,6 +97,7 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
     AreaSet areas;
     std::unordered_map<std::string, Eigen::Index> index_of;
     std::vector<Eigen::Index> site_area(sites.rows());
+    std::vector<std::string> blank_names;
     for (std::size_t row = 0; row < sites.rows(); ++row) {
         const std::string id = io::key_text(id_column, row);
         if (id.empty())
@@ -95,9 +109,11 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
             areas.ids.push_back(id);
             const std::string name = name_column ? io::key_text(*name_column, row) : std::string();
             areas.names.push_back(name.empty() ? id : name);
+            if (name_column && name.empty()) blank_names.push_back(id);
         }
         site_area[row] = it->second;
     }
+    warn_blank_area_names(config, blank_names, reports);
     const MemberAssignment assignment = spec.assign;
     areas.zone_to_area =
         member_site_crosswalk(centroids(zones.layer->wkb, config.threads, control), sites.wkb, site_area,

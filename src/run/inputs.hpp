@@ -65,6 +65,9 @@ Layer rows_at(const Layer& table, const std::vector<std::size_t>& keep);
 struct ZoneSet {
     Layer* layer = nullptr;
     std::vector<std::string> ids;
+    /// Per zone, its name from [zones] name ("" where the file leaves it blank); empty when the
+    /// config names no name column. Stages that key a table by zone put it beside the id.
+    std::vector<std::string> names;
 };
 
 

@@ -23,6 +23,10 @@ std::string redact_secrets(std::string text) {
     return std::regex_replace(text, credentials, "$1***@");
 }
 
+nlohmann::ordered_json report_json(const ReportSpec& report) {
+    return {{"title", report.title}, {"attribution", report.attribution}};
+}
+
 }  // namespace
 
 std::string effective_config_json(const RunConfig& config) {
@@ -40,7 +44,10 @@ std::string effective_config_json(const RunConfig& config) {
                   {"threads", config.threads},
                   {"allow_network", config.allow_network},
                   {"allowed_folders", folders}};
-    out["zones"] = {{"path", config.zones.path.string()}, {"layer", config.zones.layer}, {"id", config.zones.id}};
+    out["zones"] = {{"path", config.zones.path.string()},
+                    {"layer", config.zones.layer},
+                    {"id", config.zones.id},
+                    {"name", config.zones.name}};
     ordered_json areas = {{"path", config.areas.path.string()},
                           {"layer", config.areas.layer},
                           {"id", config.areas.id},
@@ -141,6 +148,7 @@ std::string effective_config_json(const RunConfig& config) {
     if (config.output.csv) formats.emplace_back("csv");
     if (config.output.xlsx) formats.emplace_back("xlsx");
     out["output"] = {{"path", config.output.path.string()}, {"tables", formats}};
+    out["report"] = report_json(config.report);
     return out.dump();
 }
 
@@ -168,6 +176,9 @@ std::string manifest_json(const ManifestFacts& facts) {
     std::string method;
     for (const auto& sentence : facts.method) method += (method.empty() ? "" : " ") + sentence;
     manifest["method"] = method;
+    // Always there, whatever the config said: a report or map module reads the title and the
+    // attribution lines the inputs' licences require from here.
+    manifest["report"] = report_json(facts.config->report);
     manifest["stages"] = facts.stages;
     ordered_json catalogue = ordered_json::array();
     for (const auto& table : facts.tables)

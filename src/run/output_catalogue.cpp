@@ -9,6 +9,10 @@ namespace furthest {
 namespace run_detail {
 
 Layer& OutputCatalogue::add(const TableInfo& info) {
+    // Names the writers use beside the catalogue: the GeoPackage's QGIS styles and the XLSX's
+    // method sheet.
+    if (info.name == "layer_styles" || info.name == "method")
+        throw std::logic_error("output table '" + info.name + "' (stage '" + info.stage + "') takes a name the writers use");
     for (const auto& [existing, layer] : tables_)
         if (existing.name == info.name)
             throw ConfigError("output table '" + info.name + "' is made by both '" + existing.stage + "' and '" + info.stage +

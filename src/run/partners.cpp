@@ -21,7 +21,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Columns the run adds to the partners table; an input column of the same name must be renamed.
 const std::set<std::string>& reserved_names() {
     static const std::set<std::string> names = {
-        "partners_table", "partner_type",          "zone_id",           "area_id", "people_within",
+        "partners_table", "partner_type",          "zone_id",           "zone_name", "area_id", "area_name", "people_within",
         "demand_2sfca",   "supply_per_1000_2sfca", "people_served_bfca"};
     return names;
 }
@@ -31,7 +31,8 @@ std::string role_of(const RunConfig& config, const PartnersSpec& spec) {
 }
 
 // The tables' columns appended by name (first-seen order). A column typed alike in every table
-// keeps its type; mixed types become text. Rows of a table without the column are blank.
+// keeps its type; whole numbers in one table and reals in another are reals; other mixes become
+// text. Rows of a table without the column are blank.
 Layer append_tables(std::vector<Layer> parts) {
     if (parts.size() == 1) return std::move(parts.front());
     Layer out;
@@ -41,6 +42,7 @@ Layer append_tables(std::vector<Layer> parts) {
         for (const Column& column : part.columns) {
             auto [it, added] = type_of.emplace(column.name, column.values.index());
             if (added) names.push_back(column.name);
+            else if (it->second + column.values.index() == 1) it->second = 0;  // reals and integers
             else if (it->second != column.values.index()) it->second = 3;
         }
     for (const std::string& name : names) {
@@ -59,7 +61,7 @@ Layer append_tables(std::vector<Layer> parts) {
                     [&](auto& values) {
                         using Values = std::decay_t<decltype(values)>;
                         if constexpr (std::is_same_v<Values, Column::Reals>) {
-                            values.push_back(present ? std::get<Column::Reals>(column->values)[row] : kNaN);
+                            values.push_back(present ? io::numeric_value(*column, row, "partners", {}) : kNaN);
                         } else if constexpr (std::is_same_v<Values, Column::Integers>) {
                             values.push_back(present ? std::get<Column::Integers>(column->values)[row] : 0);
                         } else if (present && std::holds_alternative<Column::Texts>(column->values)) {
@@ -228,6 +230,11 @@ PartnersRead read_partners(RunState& state) {
                                                            as_of_text + ")");
 
         Layer kept = rows_at(located, keep);
+        // Numbers as numbers: a CSV is all text to GDAL, so coordinates and counts would reach the
+        // outputs (and spreadsheets) as text. The columns the run reads as text stay text.
+        const std::set<std::string> as_text = {spec.id, spec.type_column, spec.site.postcode, spec.active_from, spec.active_to};
+        for (Column& column : kept.columns)
+            if (!as_text.count(column.name)) column = io::numbers_where_numeric(std::move(column));
         Column::Texts table_column(keep.size(), spec.name), type_column;
         for (std::size_t row : keep) type_column.push_back(types[row]);
         kept.columns.insert(kept.columns.begin(), {Column::texts("partners_table", std::move(table_column)),

@@ -16,7 +16,7 @@ namespace furthest {
 namespace run_detail {
 
 extern const Stage read_zones_stage, build_areas_stage, join_indicators_stage, join_population_stage, score_stage,
-    locate_partners_stage, access_stage, hotspots_stage, roll_up_stage, rollout_stage, write_outputs_stage;
+    locate_partners_stage, access_stage, hotspots_stage, roll_up_stage, rollout_stage, name_rows_stage, write_outputs_stage;
 
 const std::vector<Stage>& pipeline() {
     static const std::vector<Stage> stages = {
@@ -30,6 +30,7 @@ const std::vector<Stage>& pipeline() {
         hotspots_stage,         // [hotspots]: Gi* and local Moran of the gap (or need) -> hotspot columns
         roll_up_stage,          // zones and partners by area -> area columns, roll-up, zone_areas
         rollout_stage,          // [rollout]: areas and zones into waves, stability, equity, allocation
+        name_rows_stage,        // zone_name and area_name beside every zone_id and area_id
         write_outputs_stage,    // the catalogue to GeoPackage, CSV/XLSX and manifest, all or nothing
     };
     return stages;

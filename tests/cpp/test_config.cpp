@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 
 using namespace furthest;
 
@@ -180,4 +181,52 @@ TEST(Config, ScoringSpecJsonMatchesItsToml) {
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("did you mean 'normalise'"), std::string::npos) << e.what();
     }
+}
+
+TEST(Config, ReportTitleAndAttribution) {
+    const std::string text = std::string(kMinimal) + R"(
+[report]
+title = "Leeds: need by ward"
+attribution = ["Contains OS data © Crown copyright and database right 2024",
+               "Source: Office for National Statistics licensed under the Open Government Licence v.3.0"]
+)";
+    const RunConfig config = parse_config(text, "/base", "test.toml");
+    EXPECT_EQ(config.report.title, "Leeds: need by ward");
+    ASSERT_EQ(config.report.attribution.size(), 2u);
+    EXPECT_EQ(config.report.attribution[0], "Contains OS data © Crown copyright and database right 2024");
+}
+
+TEST(Config, ReportTitleDefaultsToTheFileStemOrAPlainTitle) {
+    // Text and dicts have no file to be named after.
+    EXPECT_EQ(parse_config(kMinimal, "/base", "test.toml").report.title, "furthest run");
+    EXPECT_TRUE(parse_config(kMinimal, "/base", "test.toml").report.attribution.empty());
+    const RunConfig from_json = parse_config_json(
+        R"({"zones": {"path": "z.gpkg", "id": "z"}, "areas": {"path": "a.geojson", "id": "a"},
+            "indicators": [{"path": "i.csv", "key": "z", "column": "c", "direction": "higher_is_more_need"}],
+            "output": {"path": "o.gpkg"}, "report": {"attribution": ["Synthetic data"]}})",
+        "/base");
+    EXPECT_EQ(from_json.report.title, "furthest run");
+    EXPECT_EQ(from_json.report.attribution, std::vector<std::string>{"Synthetic data"});
+    const auto dir = fixtures::scratch("report-title");
+    std::ofstream(dir / "leeds_wards.toml") << kMinimal;
+    EXPECT_EQ(load_config(dir / "leeds_wards.toml").report.title, "leeds_wards");
+    // The demo's own title.
+    EXPECT_EQ(load_config(fixtures::demo_dir() / "demo.toml").report.title, "Furthton demo");
+}
+
+TEST(Config, ReportRefusesUnknownKeysAndWrongTypes) {
+    std::string message = error_of(std::string(kMinimal) + "[report]\ntitel = \"x\"\n");
+    EXPECT_NE(message.find("unknown key 'titel' in [report]"), std::string::npos) << message;
+    EXPECT_NE(message.find("did you mean 'title'"), std::string::npos) << message;
+    message = error_of(std::string(kMinimal) + "[report]\nattribution = [1, 2]\n");
+    EXPECT_NE(message.find("'attribution' in [report]"), std::string::npos) << message;
+    message = error_of(std::string(kMinimal) + "[report]\ntitle = \"  \"\n");
+    EXPECT_NE(message.find("'title' in [report]"), std::string::npos) << message;
+}
+
+TEST(Config, ZoneNameColumnIsOptional) {
+    EXPECT_TRUE(parse_config(kMinimal, "/base", "test.toml").zones.name.empty());
+    std::string text = kMinimal;
+    text.replace(text.find("id = \"zone_code\""), 0, "name = \"lsoa21_name\"\n");
+    EXPECT_EQ(parse_config(text, "/base", "test.toml").zones.name, "lsoa21_name");
 }

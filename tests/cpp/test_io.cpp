@@ -150,6 +150,41 @@ TEST(Spreadsheets, FormulaTriggersBecomePlainText) {
     EXPECT_EQ(io::spreadsheet_text(""), "");
 }
 
+TEST(Spreadsheets, PlainNumbersAreNotGuarded) {
+    // A number is data: Excel reads "-1.55011" as that number, never as a formula.
+    for (const char* number : {"-1.55011", "+44", "-0.5", "-.5", "2.5e-3", "-1E+6", "53.8"})
+        EXPECT_EQ(io::spreadsheet_text(number), number) << number;
+    // Anything more than one number still starts a formula.
+    for (const char* formula : {"-1+2", "-1-1", "+1 2", "-", "-e5", "-1.2.3", "-1e", "-1,000", "-1 "})
+        EXPECT_EQ(io::spreadsheet_text(formula), std::string("'") + formula) << formula;
+    EXPECT_TRUE(io::is_plain_decimal("007"));
+    EXPECT_FALSE(io::is_plain_decimal("1,5"));
+    EXPECT_FALSE(io::is_plain_decimal("NaN"));
+    EXPECT_FALSE(io::is_plain_decimal("."));
+}
+
+TEST(Readers, TextColumnsOfNumbersBecomeNumbers) {
+    const auto reals = io::numbers_where_numeric(Column::texts("lon", {"-1.55011", "", " 53.8 "}, {true, true, true}));
+    ASSERT_TRUE(std::holds_alternative<Column::Reals>(reals.values));
+    EXPECT_DOUBLE_EQ(std::get<Column::Reals>(reals.values)[0], -1.55011);
+    EXPECT_FALSE(reals.is_valid(1)) << "a blank is a missing value";
+    EXPECT_DOUBLE_EQ(std::get<Column::Reals>(reals.values)[2], 53.8);
+
+    const auto counts = io::numbers_where_numeric(Column::texts("champions", {"3", "1,200", ""}, {true, true, false}));
+    ASSERT_TRUE(std::holds_alternative<Column::Integers>(counts.values));
+    EXPECT_EQ(std::get<Column::Integers>(counts.values)[1], 1200);
+    EXPECT_FALSE(counts.is_valid(2));
+
+    // Codes keep their leading zeros; a column with one word in it stays text; so does one with none.
+    for (const Column& text :
+         {Column::texts("code", {"007", "12"}), Column::texts("hours", {"9", "closed"}), Column::texts("blank", {"", ""})}) {
+        const auto kept = io::numbers_where_numeric(text);
+        EXPECT_TRUE(std::holds_alternative<Column::Texts>(kept.values)) << text.name;
+    }
+    const auto integers = io::numbers_where_numeric(Column::integers("n", {1, 2}));
+    EXPECT_TRUE(std::holds_alternative<Column::Integers>(integers.values));
+}
+
 // A table whose text holds formulas, written as CSV and XLSX and read back through GDAL: text
 // arrives as text with the apostrophe, numbers (negative ones too) stay numbers.
 TEST(Spreadsheets, CsvAndXlsxKeepNumbersAndDisarmFormulas) {

@@ -1,5 +1,6 @@
 #include "fixtures.hpp"
 #include "furthest/furthest.hpp"
+#include "io/readers.hpp"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <stop_token>
@@ -18,6 +20,8 @@ using namespace furthest;
 namespace {
 
 using fixtures::demo_config;
+
+std::string io_key(const Column& column, std::size_t row) { return io::key_text(column, row); }
 
 std::string bytes_of(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -241,4 +245,113 @@ TEST(Run, WarningsAreRecordsWithStageCodeAndIds) {
         EXPECT_FALSE(warning.code.empty()) << warning.message;
         EXPECT_FALSE(warning.message.empty());
     }
+}
+
+// ---- names, styles -----------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> column_names(const Layer& table) {
+    std::vector<std::string> names;
+    for (const auto& column : table.columns) names.push_back(column.name);
+    return names;
+}
+
+// The position of `name` in `names`, or -1.
+long position(const std::vector<std::string>& names, const std::string& name) {
+    const auto at = std::find(names.begin(), names.end(), name);
+    return at == names.end() ? -1 : static_cast<long>(at - names.begin());
+}
+
+}  // namespace
+
+TEST(Run, ZoneAndAreaNamesSitBesideTheirIds) {
+    const auto dir = fixtures::scratch("names");
+    const RunResult result = validate(demo_config(dir / "n.gpkg"));
+    const auto zones = column_names(result.table("zones"));
+    EXPECT_EQ(position(zones, "zone_name"), position(zones, "zone_code") + 1);
+    for (const char* table : {"rollout", "zone_areas", "partners"}) {
+        const auto names = column_names(result.table(table));
+        EXPECT_EQ(position(names, "zone_name"), position(names, "zone_id") + 1) << table;
+        EXPECT_EQ(position(names, "area_name"), position(names, "area_id") + 1) << table;
+    }
+    // [rollout.allocation] to = "areas": the recipients are areas.
+    const auto allocation = column_names(result.table("allocation"));
+    EXPECT_EQ(position(allocation, "area_name"), position(allocation, "recipient_id") + 1);
+
+    // The rollout's names are the zones' own, row by row, whatever order the plan put them in.
+    const Layer& rollout = result.table("rollout");
+    const Layer& table = result.table("zones");
+    std::map<std::string, std::string> name_of;
+    for (std::size_t z = 0; z < table.rows(); ++z) name_of[io_key(table.at("zone_code"), z)] = io_key(table.at("zone_name"), z);
+    for (std::size_t row = 0; row < rollout.rows(); ++row)
+        EXPECT_EQ(io_key(rollout.at("zone_name"), row), name_of.at(io_key(rollout.at("zone_id"), row)));
+    EXPECT_FALSE(io_key(rollout.at("zone_name"), 0).empty());
+}
+
+TEST(Run, AMissingZoneNameColumnNamesFileAndColumn) {
+    const auto dir = fixtures::scratch("names-missing");
+    RunConfig config = demo_config(dir / "n.gpkg");
+    config.zones.name = "lsoa21_name";
+    try {
+        validate(config);
+        FAIL() << "a missing name column was accepted";
+    } catch (const InputError& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("zones.gpkg"), std::string::npos) << message;
+        EXPECT_NE(message.find("'lsoa21_name'"), std::string::npos) << message;
+    }
+}
+
+TEST(Run, GeoPackageCarriesQgisStylesForItsLayers) {
+    const auto dir = fixtures::scratch("styles");
+    run(demo_config(dir / "furthton.gpkg"));
+    GDALAllRegister();
+    GDALDatasetUniquePtr gpkg(GDALDataset::Open((dir / "furthton.gpkg").c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(gpkg);
+    OGRLayer* styles = gpkg->GetLayerByName("layer_styles");
+    ASSERT_NE(styles, nullptr);
+    std::map<std::string, std::vector<std::pair<std::string, bool>>> by_table;  // table -> (style, default)
+    std::map<std::string, std::string> qml_of, sld_of;
+    for (auto& feature : *styles) {
+        EXPECT_STREQ(feature->GetFieldAsString("f_table_schema"), "");
+        EXPECT_STREQ(feature->GetFieldAsString("f_geometry_column"), "geometry");
+        const std::string table = feature->GetFieldAsString("f_table_name");
+        const std::string name = feature->GetFieldAsString("styleName");
+        by_table[table].emplace_back(name, feature->GetFieldAsInteger("useAsDefault") == 1);
+        qml_of[table + "/" + name] = feature->GetFieldAsString("styleQML");
+        sld_of[table + "/" + name] = feature->GetFieldAsString("styleSLD");
+    }
+    // The demo has no hub sites; every other styled layer has exactly one default style.
+    EXPECT_EQ(by_table.size(), 3u);
+    for (const char* table : {"zones", "rollout", "area_waves"}) {
+        const auto& list = by_table[table];
+        EXPECT_EQ(std::count_if(list.begin(), list.end(), [](const auto& s) { return s.second; }), 1) << table;
+    }
+    EXPECT_EQ(by_table["zones"].size(), 2u);  // need decile (default) and the gap class
+
+    // The QML parses, classes the zones by decile, 1 in the darkest red, 10 in the darkest blue.
+    const std::string& qml = qml_of["zones/need decile"];
+    CPLXMLNode* root = CPLParseXMLString(qml.c_str());
+    ASSERT_NE(root, nullptr) << qml.substr(0, 200);
+    // The parsed document is a list: the DOCTYPE, then <qgis>.
+    const CPLXMLNode* renderer = nullptr;
+    for (CPLXMLNode* node = root; node != nullptr && renderer == nullptr; node = node->psNext)
+        renderer = CPLSearchXMLNode(node, "renderer-v2");
+    ASSERT_NE(renderer, nullptr);
+    EXPECT_STREQ(CPLGetXMLValue(renderer, "type", ""), "categorizedSymbol");
+    EXPECT_STREQ(CPLGetXMLValue(renderer, "attr", ""), "decile");
+    CPLDestroyXMLNode(root);
+    EXPECT_NE(qml.find("label=\"1 (most need)\""), std::string::npos);
+    EXPECT_NE(qml.find("\"165,0,38,255\""), std::string::npos);   // #a50026
+    EXPECT_NE(qml.find("\"49,54,149,255\""), std::string::npos);  // #313695
+    const std::string& sld = sld_of["zones/need decile"];
+    root = CPLParseXMLString(sld.c_str());
+    ASSERT_NE(root, nullptr);
+    CPLDestroyXMLNode(root);
+    EXPECT_NE(sld.find("<se:SvgParameter name=\"fill\">#a50026</se:SvgParameter>"), std::string::npos);
+    EXPECT_NE(qml_of["zones/need-support gap"].find("attr=\"gap_class\""), std::string::npos);
+    EXPECT_NE(qml_of["zones/need-support gap"].find("value=\"high need, low support\""), std::string::npos);
+    EXPECT_NE(qml_of["rollout/zone wave"].find("attr=\"zone_wave\""), std::string::npos);
+    EXPECT_NE(qml_of["area_waves/area wave"].find("\"84,39,143,255\""), std::string::npos);  // wave 1 #54278f
 }

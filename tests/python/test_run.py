@@ -40,7 +40,12 @@ def test_demo_returns_geodataframes_and_writes_layers(tmp_path):
     assert sorted(zones["decile"].unique()) == list(range(1, 11))
     assert zones["decile"].value_counts().max() <= 30
     # The layers on disk are what the API returned.
-    assert set(pyogrio.list_layers(out)[:, 0]) == set(result) == set(furthest.output_tables(furthest.demo_config()))
+    # The catalogue, and QGIS's styles for its layers.
+    assert (
+        set(pyogrio.list_layers(out)[:, 0]) - {"layer_styles"}
+        == set(result)
+        == set(furthest.output_tables(furthest.demo_config()))
+    )
     on_disk = gpd.read_file(out, layer="zones")
     pd.testing.assert_series_equal(on_disk["score"], zones["score"], check_names=False)
     manifest = json.loads((tmp_path / "furthton.manifest.json").read_text())

@@ -130,7 +130,7 @@ def test_spreadsheet_tables_disarm_formulas_and_keep_numbers(demo_copy):
     assert (zones_csv["score"] - gpkg_zones["score"]).abs().max() < 1e-9
 
     book = openpyxl.load_workbook(out / "run.xlsx")
-    assert book.sheetnames == ["zones", "areas", "partners", "partner_quality", "zone_areas"]
+    assert book.sheetnames == ["zones", "areas", "partners", "partner_quality", "zone_areas", "method"]
     sheet = book["partners"]
     header = [c.value for c in sheet[1]]
     names = [row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)]

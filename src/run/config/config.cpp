@@ -18,13 +18,14 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     const Reader reader(source_name, base_dir);
     reader.check_keys(root, "the top level",
                       {"run", "zones", "areas", "indicators", "partners", "population", "access", "hotspots", "rollout",
-                       "postcodes", "scoring", "output"});
+                       "postcodes", "scoring", "report", "output"});
     RunConfig config;
     // Order matters: [access] checks [[partners]] and [hotspots] checks [access]; [postcodes]
     // checks the sections placed by postcode; [scoring] reads the [[indicators]] names.
-    for (const auto parse : {parse_run_section, parse_zones_section, parse_areas_section, parse_indicators_section,
-                             parse_partners_section, parse_population_section, parse_access_section, parse_hotspots_section,
-                             parse_postcodes_section, parse_scoring_section, parse_rollout_section, parse_output_section})
+    for (const auto parse :
+         {parse_run_section, parse_zones_section, parse_areas_section, parse_indicators_section, parse_partners_section,
+          parse_population_section, parse_access_section, parse_hotspots_section, parse_postcodes_section, parse_scoring_section,
+          parse_rollout_section, parse_report_section, parse_output_section})
         parse(reader, root, config);
     std::ostringstream json;
     json << toml::json_formatter{root};
@@ -35,7 +36,13 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
 
 }  // namespace run_detail
 
-RunConfig parse_config(const std::string& toml_text, const std::filesystem::path& base_dir, const std::string& source_name) {
+namespace {
+
+// A report needs a title; a config that gives none is named after its file (load_config), or
+// plainly when it has none (text, a dict).
+constexpr const char* kUntitled = "furthest run";
+
+RunConfig parse_toml_text(const std::string& toml_text, const std::filesystem::path& base_dir, const std::string& source_name) {
     toml::table root;
     try {
         root = toml::parse(toml_text, source_name);
@@ -47,8 +54,19 @@ RunConfig parse_config(const std::string& toml_text, const std::filesystem::path
     return run_detail::config_from_table(root, base_dir, source_name);
 }
 
+}  // namespace
+
+RunConfig parse_config(const std::string& toml_text, const std::filesystem::path& base_dir, const std::string& source_name) {
+    RunConfig config = parse_toml_text(toml_text, base_dir, source_name);
+    if (config.report.title.empty()) config.report.title = kUntitled;
+    return config;
+}
+
 RunConfig parse_config_json(const std::string& json_text, const std::filesystem::path& base_dir, const std::string& source_name) {
-    return run_detail::config_from_table(run_detail::toml_from_json(json_text, "config " + source_name), base_dir, source_name);
+    RunConfig config =
+        run_detail::config_from_table(run_detail::toml_from_json(json_text, "config " + source_name), base_dir, source_name);
+    if (config.report.title.empty()) config.report.title = kUntitled;
+    return config;
 }
 
 RunConfig load_config(const std::filesystem::path& path) {
@@ -60,8 +78,13 @@ RunConfig load_config(const std::filesystem::path& path) {
     text << in.rdbuf();
     if (!in && !in.eof()) throw ConfigError("config '" + path.string() + "' cannot be read");
     const auto absolute = std::filesystem::absolute(path).lexically_normal();
-    RunConfig config = parse_config(text.str(), absolute.parent_path(), "'" + path.string() + "'");
+    // (Built in steps: GCC 12 warns a false -Wrestrict on "'" + path + "'" once inlined here.)
+    std::string source = "'";
+    source += path.string();
+    source += '\'';
+    RunConfig config = parse_toml_text(text.str(), absolute.parent_path(), source);
     config.config_path = absolute;
+    if (config.report.title.empty()) config.report.title = absolute.stem().string();
     return config;
 }
 

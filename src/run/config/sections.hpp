@@ -28,6 +28,8 @@ std::vector<std::string> text_list(const Reader& reader, const toml::table& tabl
 void parse_postcodes_section(const Reader& reader, const toml::table& root, RunConfig& config);
 /// [scoring], or the run's [[indicators]] as the method when it has none.
 void parse_scoring_section(const Reader& reader, const toml::table& root, RunConfig& config);
+/// [report]: the title and attribution lines a report or map of the run carries.
+void parse_report_section(const Reader& reader, const toml::table& root, RunConfig& config);
 void parse_output_section(const Reader& reader, const toml::table& root, RunConfig& config);
 
 /// The whole config from a parsed TOML table (a file's, or one converted from JSON).

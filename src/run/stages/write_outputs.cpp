@@ -3,8 +3,12 @@
 // leaves last month's layers and tables as they were, and a reader never sees a mix of two runs.
 // The manifest records each output's SHA-256.
 #include "furthest/errors.hpp"
+#include "furthest/version.hpp"
 #include "io/writers.hpp"
+#include "run/map_styles.hpp"
 #include "run/run_state.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 
@@ -30,6 +34,69 @@ void write_as(const std::filesystem::path& temporary, const std::filesystem::pat
 
 bool applies(const RunConfig&, const RunOptions& options) { return options.write; }
 
+// A JSON value as one cell: text as is, numbers and flags as JSON writes them, a list of such
+// in brackets ("[2, 2, 1]"); empty for what does not fit a cell (lists of tables, matrices).
+std::string cell_text(const nlohmann::ordered_json& value) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_number() || value.is_boolean()) return value.dump();
+    if (!value.is_array() || value.empty()) return {};
+    std::string joined;
+    for (const auto& item : value) {
+        if (item.is_structured()) return {};
+        joined += (joined.empty() ? "[" : ", ") + cell_text(item);
+    }
+    return joined + "]";
+}
+
+// A manifest section's plain facts as rows, nested keys joined by ": " ("rollout: hubs: objective").
+void add_facts(const std::string& prefix, const nlohmann::ordered_json& section, Column::Texts& keys, Column::Texts& values) {
+    for (const auto& [key, value] : section.items()) {
+        const std::string name = prefix + ": " + key;
+        if (value.is_object()) {
+            add_facts(name, value, keys, values);
+            continue;
+        }
+        if (value.is_null()) continue;
+        if (std::string text = cell_text(value); !text.empty()) {
+            keys.push_back(name);
+            values.push_back(std::move(text));
+        }
+    }
+}
+
+// The XLSX's "method" sheet: what a planner opening the workbook needs to read the tables right
+// (the report's title and the attribution the data's licences require, then the method in plain
+// words, the scoring's weights and each stage's facts), as (key, value) rows from the manifest's facts.
+Layer method_sheet(const ManifestFacts& facts) {
+    const RunConfig& config = *facts.config;
+    Column::Texts keys, values;
+    const auto row = [&](std::string key, std::string value) {
+        keys.push_back(std::move(key));
+        values.push_back(std::move(value));
+    };
+    row("title", config.report.title);
+    for (const auto& line : config.report.attribution) row("attribution", line);
+    row("furthest version", FURTHEST_VERSION);
+    row("config", config.config_path.empty() ? config.source_name : config.config_path.string());
+    row("working CRS", config.working_crs);
+    for (const auto& sentence : facts.method) row("method", sentence);
+    if (!facts.scoring_json.empty()) {
+        // (The scoring's summary in words is among the method's sentences already.)
+        const auto scoring = nlohmann::ordered_json::parse(facts.scoring_json);
+        if (scoring.contains("indicators") && scoring.contains("effective_weights"))
+            for (std::size_t i = 0; i < scoring["indicators"].size() && i < scoring["effective_weights"].size(); ++i)
+                row("scoring: weight of " + cell_text(scoring["indicators"][i]), cell_text(scoring["effective_weights"][i]));
+        if (scoring.contains("uncertainty")) add_facts("scoring: uncertainty", scoring["uncertainty"], keys, values);
+        if (scoring.contains("class_breaks")) row("scoring: class breaks", cell_text(scoring["class_breaks"]));
+    }
+    for (const auto& [name, json] : facts.sections) add_facts(name, nlohmann::ordered_json::parse(json), keys, values);
+    Layer sheet;
+    sheet.name = "method";
+    sheet.columns.push_back(Column::texts("key", std::move(keys)));
+    sheet.columns.push_back(Column::texts("value", std::move(values)));
+    return sheet;
+}
+
 void write(RunState& state) {
     const OutputSpec& output = state.config.output;
     ManifestFacts& facts = state.facts;
@@ -39,7 +106,8 @@ void write(RunState& state) {
 
     io::StagedOutputs staged;
     const auto gpkg_tmp = staged.stage(output.path);
-    write_as(gpkg_tmp, output.path, [&] { io::write_geopackage(gpkg_tmp, layers); });
+    const auto styles = map_styles(layers);
+    write_as(gpkg_tmp, output.path, [&] { io::write_geopackage(gpkg_tmp, layers, styles); });
     facts.output_path = output.path;
     facts.written.push_back({output.path, gpkg_tmp});
     state.control.check(kStage);
@@ -54,7 +122,11 @@ void write(RunState& state) {
     }
     if (output.xlsx) {
         const auto temporary = staged.stage(output.xlsx_path());
-        write_as(temporary, output.xlsx_path(), [&] { io::write_xlsx(temporary, layers); });
+        // The tables, then the method: a sheet after them, so a table's sheet is where it always was.
+        const Layer method = method_sheet(facts);
+        std::vector<const Layer*> sheets = layers;
+        sheets.push_back(&method);
+        write_as(temporary, output.xlsx_path(), [&] { io::write_xlsx(temporary, sheets); });
         facts.table_paths.push_back(output.xlsx_path());
         facts.written.push_back({output.xlsx_path(), temporary});
     }
