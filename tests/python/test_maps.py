@@ -170,15 +170,21 @@ def test_a_numeric_column_is_classed_by_mapclassify(demo: furthest.RunResult) ->
 
 
 def test_attribution_lines_come_from_the_report_section(demo: furthest.RunResult, monkeypatch) -> None:
+    # The demo's [report] says its data are synthetic: that line goes under every map.
+    demo_lines = demo.manifest["report"]["attribution"]
+    assert maps.attribution(demo) == demo_lines and "Synthetic" in demo_lines[0]
     ax = demo.plot()
-    assert maps.attribution(demo) == []  # the demo config has no [report]: nothing is invented
-    assert not any("©" in text.get_text() for text in ax.texts)
+    assert "\n".join(demo_lines) in [text.get_text() for text in ax.texts]
     plt.close("all")
     lines = ["Contains OS data © Crown copyright and database right 2025", "Synthetic data for the furthest demo"]
     monkeypatch.setitem(demo.manifest, "report", {"title": "Furthton", "attribution": lines})
     ax = demo.plot(preset="gap")
     assert "\n".join(lines) in [text.get_text() for text in ax.texts]
     assert maps.report_title(demo) == "Furthton"
+    plt.close("all")
+    monkeypatch.setitem(demo.manifest, "report", {"title": "Furthton", "attribution": []})
+    ax = demo.plot()
+    assert maps.attribution(demo) == [] and not any("©" in text.get_text() for text in ax.texts)  # nothing invented
 
 
 def test_presets_name_the_config_section_a_run_lacks(demo: furthest.RunResult, demo_copy) -> None:
@@ -216,16 +222,18 @@ def test_popups_explain_a_zone_with_its_interval_and_reason(full: furthest.RunRe
 
 
 def test_popups_fall_back_to_the_zone_id_and_escape_names(demo: furthest.RunResult, monkeypatch) -> None:
+    first = demo.zones.iloc[0]
     popups = maps.zone_popups(demo)
-    assert popups.iloc[0].startswith(f"<div class='furthest-popup'><b>{demo.zones['zone_code'].iloc[0]}</b><br>")
+    assert popups.iloc[0].startswith(f"<div class='furthest-popup'><b>{first['zone_name']}</b> ({first['zone_code']})<br>")
     assert "interval" not in popups.iloc[0]  # no uncertainty drawn: no interval claimed
     zones = demo.zones.copy()
     zones["zone_name"] = ["Furthton <b>001A</b> & co"] + [""] * (len(zones) - 1)
     monkeypatch.setitem(demo._tables, "zones", zones)
     labels = maps.zone_labels(demo)
     assert labels.iloc[0] == "Furthton <b>001A</b> & co" and labels.iloc[1] == zones["zone_code"].iloc[1]
-    popup = maps.zone_popups(demo).iloc[0]
-    assert "<b>Furthton &lt;b&gt;001A&lt;/b&gt; &amp; co</b> (FZ00001)" in popup
+    popups = maps.zone_popups(demo)
+    assert "<b>Furthton &lt;b&gt;001A&lt;/b&gt; &amp; co</b> (FZ00001)" in popups.iloc[0]
+    assert popups.iloc[1].startswith(f"<div class='furthest-popup'><b>{zones['zone_code'].iloc[1]}</b><br>")  # blank: the id
 
 
 def test_explore_without_folium_says_how_to_install_it(demo: furthest.RunResult, monkeypatch) -> None:

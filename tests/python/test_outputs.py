@@ -315,3 +315,13 @@ def test_partner_columns_from_a_csv_are_typed(demo_copy: tuple[Path, dict]) -> N
     for text in ["partner_id", "name", "type", "site_code"]:  # ids, names, types and codes stay text
         assert pd.api.types.is_string_dtype(partners[text]), text
     assert partners["site_code"].iloc[0] == "0000"
+
+
+def test_the_maps_and_the_qgis_styles_share_one_palette() -> None:
+    """The GeoPackage styles are checked against these colours above; the Python maps must draw the
+    same classes in the same colours, so a planner sees one legend in QGIS, the notebook and the report."""
+    from furthest import maps
+
+    assert [maps.CLASS_COLOURS["decile"][d] for d in range(1, 11)] == DECILE_COLOURS
+    assert maps.CLASS_COLOURS["gap_class"] == GAP_COLOURS
+    assert maps.CLASS_COLOURS["wave"] == WAVE_COLOURS

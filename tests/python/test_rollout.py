@@ -38,7 +38,7 @@ def test_areas_and_zones_in_waves_with_reasons(demo: dict) -> None:
         assert (group["zone_wave"].to_numpy() == expected).all()
     assert rollout["order"].dropna().astype(int).tolist() == list(range(1, rollout["order"].notna().sum() + 1))
     first = rollout.iloc[0]
-    assert first["reason"].startswith(f"{first['zone_id']}, area wave 1, zone wave 1 (1st in ")
+    assert first["reason"].startswith(f"{first['zone_id']} ({first['zone_name']}), area wave 1, zone wave 1 (1st in ")
     assert "need rank" in first["reason"] and "nearest partner" in first["reason"] and "support" in first["reason"]
     manifest = json.loads(Path(result.manifest_path).read_text())
     assert manifest["rollout"]["area_rule"] == "people living in zones of high need and low support"

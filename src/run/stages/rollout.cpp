@@ -358,6 +358,11 @@ void plan_rollout(RunState& state) {
     std::vector<std::string> wkb;
     long long scored_zones = 0;
     for (std::size_t z = 0; z < n; ++z) scored_zones += scored.rank[z] > 0;
+    // A zone is named as planners know it where the config gives names: "E01011371 (Leeds 090B)".
+    const auto zone_label = [&](std::size_t z) {
+        const bool named = z < zones.names.size() && !zones.names[z].empty();
+        return named ? zones.ids[z] + " (" + zones.names[z] + ")" : zones.ids[z];
+    };
     for (std::size_t z : rows) {
         const bool placed = plan.order[z] > 0;
         const Eigen::Index a = in.main_area[z];
@@ -371,10 +376,10 @@ void plan_rollout(RunState& state) {
         p_first.push_back(replay && placed ? first_wave[z] : kNaN);
         wkb.push_back(zones.layer->wkb[z]);
         if (!placed) {
-            reason.push_back(zones.ids[z] + ": not placed (" + (a < 0 ? "in no partnership area" : "left unscored") + ")");
+            reason.push_back(zone_label(z) + ": not placed (" + (a < 0 ? "in no partnership area" : "left unscored") + ")");
             continue;
         }
-        std::string line = zones.ids[z] + ", area wave " + std::to_string(plan.area_wave[static_cast<std::size_t>(a)]) +
+        std::string line = zone_label(z) + ", area wave " + std::to_string(plan.area_wave[static_cast<std::size_t>(a)]) +
                            ", zone wave " + std::to_string(plan.zone_wave[z]) + " (" + ordinal(plan.place_in_area[z]) + " in " +
                            areas.names[static_cast<std::size_t>(a)] + "): need rank " + std::to_string(scored.rank[z]) + " of " +
                            std::to_string(scored_zones);
