@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -308,3 +309,14 @@ def test_indicator_from_a_raster_by_zonal_statistic(tmp_path, demo_dir):
     np.testing.assert_allclose(result.zones.set_index("zone_code")["share_4g"], peer["frac_above"], rtol=1e-12)
     assert any("zonal frac_above" in note for note in result.manifest["indicators"])
     assert {"indicator raster"} <= {entry["role"] for entry in result.manifest["inputs"]}
+
+
+def test_a_relative_furthest_data_is_relative_to_the_working_directory(shared_data, monkeypatch):
+    """FURTHEST_DATA=../shared/data means what the shell meant, not a folder beside the config."""
+    monkeypatch.chdir(shared_data.parent)
+    monkeypatch.setenv("FURTHEST_DATA", "data")
+    config = Path(__file__).resolve().parents[2] / "examples" / "leeds_pcn.toml"
+    furthest.validate(config)  # examples/data does not exist: this reads the shared data
+    monkeypatch.setenv("FURTHEST_DATA", "no-such-folder")
+    with pytest.raises(furthest.InputError, match=str(shared_data.parent / "no-such-folder")):
+        furthest.validate(config)

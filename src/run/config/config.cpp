@@ -89,8 +89,8 @@ RunConfig load_config(const std::filesystem::path& path) {
 }
 
 std::filesystem::path default_data_dir(const std::filesystem::path& start) {
-    if (const char* env = std::getenv("FURTHEST_DATA"); env && *env) return env;
     std::error_code ec;
+    if (const char* env = std::getenv("FURTHEST_DATA"); env && *env) return std::filesystem::absolute(env, ec);
     for (auto folder = std::filesystem::absolute(start, ec); !folder.empty(); folder = folder.parent_path()) {
         const auto candidate = folder / "shared" / "data";
         if (std::filesystem::is_directory(candidate, ec)) return candidate;

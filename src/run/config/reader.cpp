@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 namespace furthest::run_detail {
 
@@ -85,6 +86,11 @@ std::string Reader::expand(const std::string& raw, const std::string& section, c
             std::string value;
             if (const char* env = std::getenv(name.c_str()); env && *env) {
                 value = env;
+                // A relative folder in the environment means what it means in the shell that set
+                // it: relative to the working directory, not to the config's folder.
+                std::error_code ec;
+                if (i == 0 && std::filesystem::path(value).is_relative())
+                    value = std::filesystem::absolute(value, ec).lexically_normal().string();
             } else if (name == "FURTHEST_DATA") {
                 value = default_data_dir(base_dir_).string();
                 if (value.empty())
