@@ -105,11 +105,13 @@ void check_output_names(const RunConfig& config, const std::vector<TableInfo>& t
                                                                                           : "; choose another id column"));
     }
     // Names differing only in case are one column to SQLite (and to a reader of the spreadsheet).
-    std::vector<std::pair<std::string, std::string>> all = named;
+    // The run's own names first, so a clash is reported against the name the config chose.
+    std::vector<std::pair<std::string, std::string>> all;
     const RunOptions options;
     for (const Stage& stage : pipeline())
         if (stage.applies(config, options))
             for (auto& name : stage.zone_columns(config)) all.emplace_back(std::move(name), "the run's own zones column");
+    all.insert(all.end(), named.begin(), named.end());
     std::map<std::string, const std::pair<std::string, std::string>*> seen;
     for (const auto& entry : all) {
         auto [it, added] = seen.emplace(folded(entry.first), &entry);
