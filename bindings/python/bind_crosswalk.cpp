@@ -14,6 +14,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <limits>
+
 namespace py = pybind11;
 
 namespace furthest::python {
@@ -25,6 +27,28 @@ std::vector<std::string> in_working_crs(const py::handle& wkb, const std::string
     if (crs.empty()) throw InputError(role + ": no CRS; expected a GeoDataFrame with a CRS (set one with .set_crs)");
     py::gil_scoped_release release;
     return io::reproject_geometries(geometries, crs, working_crs, role);
+}
+
+// Invalid polygons repaired (GEOS MakeValid) before any area is measured, each repair a
+// (role, index, reason) record for the caller to report: a bow-tie's lobes would otherwise cancel
+// in the overlay's signed areas and its people vanish without a word.
+void repair_into(std::vector<std::string>& wkb, const std::string& role, int threads, py::list& repairs) {
+    std::vector<GeometryRepair> done;
+    {
+        py::gil_scoped_release release;
+        done = repair_polygons(wkb, role, {}, threads);
+    }
+    for (const auto& repair : done) repairs.append(py::make_tuple(role, repair.index, repair.reason));
+}
+
+// What check_placement found, for the Python side to raise or warn with the frame's names.
+py::dict placement(const PlacementCheck& check) {
+    py::dict out;
+    out["points"] = check.points;
+    out["outside"] = check.outside;
+    out["mostly_outside"] = check.mostly_outside();
+    out["likely_cause"] = check.likely_cause;
+    return out;
 }
 
 py::tuple coo(const Crosswalk& w) {
@@ -85,9 +109,13 @@ void bind_crosswalk(py::module_& m) {
            const std::string& working_crs, int threads) {
             auto sources = in_working_crs(src, src_crs, working_crs, "sources");
             auto targets = in_working_crs(tgt, tgt_crs, working_crs, "targets");
+            py::list repairs;
+            repair_into(sources, "sources", threads, repairs);
+            repair_into(targets, "targets", threads, repairs);
               // Ctrl-C stops a national overlay within a chunk of sources (GIL released meanwhile).
-            return call_interruptibly<Crosswalk>(
+            Crosswalk w = call_interruptibly<Crosswalk>(
                 [&](const Control& control) { return overlay_crosswalk(sources, targets, threads, control); }, py::none());
+            return py::make_tuple(std::move(w), repairs);
         },
         py::arg("sources"), py::arg("source_crs"), py::arg("targets"), py::arg("target_crs"), py::arg("working_crs"),
         py::arg("threads") = 0);
@@ -99,10 +127,16 @@ void bind_crosswalk(py::module_& m) {
             auto sources = in_working_crs(src, src_crs, working_crs, "sources");
             auto targets = in_working_crs(tgt, tgt_crs, working_crs, "targets");
             auto pts = in_working_crs(points, points_crs, working_crs, "weight points");
+            py::list repairs;
+            repair_into(sources, "sources", threads, repairs);
+            repair_into(targets, "targets", threads, repairs);
             std::vector<Eigen::Index> fallback;
-            py::gil_scoped_release release;
-            Crosswalk w = weighted_points_overlay(sources, targets, pts, weight, &fallback, threads);
-            return std::make_pair(std::move(w), fallback);
+            Crosswalk w;
+            {
+                py::gil_scoped_release release;
+                w = weighted_points_overlay(sources, targets, pts, weight, &fallback, threads);
+            }
+            return py::make_tuple(std::move(w), fallback, repairs);
         },
         py::arg("sources"), py::arg("source_crs"), py::arg("targets"), py::arg("target_crs"), py::arg("points"),
         py::arg("points_crs"), py::arg("weight"), py::arg("working_crs"), py::arg("threads") = 0);
@@ -112,6 +146,9 @@ void bind_crosswalk(py::module_& m) {
            const std::string& raster_path, int band, const std::string& working_crs, int threads) {
             auto sources = in_working_crs(src, src_crs, working_crs, "sources");
             auto targets = in_working_crs(tgt, tgt_crs, working_crs, "targets");
+            py::list repairs;
+            repair_into(sources, "sources", threads, repairs);
+            repair_into(targets, "targets", threads, repairs);
             std::vector<Eigen::Index> fallback;
             py::gil_scoped_release release;
             const Crosswalk by_area = overlay_crosswalk(sources, targets, threads);
@@ -124,7 +161,8 @@ void bind_crosswalk(py::module_& m) {
             all.insert(all.end(), target_cells.begin(), target_cells.end());
             const RasterBand weight = io::read_raster_band(request, polygon_bounds(all));
             Crosswalk w = raster_weighted_overlay(source_cells, target_cells, weight, by_area, &fallback, threads);
-            return std::make_pair(std::move(w), fallback);
+            py::gil_scoped_acquire acquire;
+            return py::make_tuple(std::move(w), fallback, repairs);
         },
         py::arg("sources"), py::arg("source_crs"), py::arg("targets"), py::arg("target_crs"), py::arg("raster_path"),
         py::arg("band"), py::arg("working_crs"), py::arg("threads") = 0);
@@ -134,8 +172,13 @@ void bind_crosswalk(py::module_& m) {
            const Eigen::VectorXd& weight, const std::string& working_crs, int threads) {
             auto pts = in_working_crs(points, points_crs, working_crs, "points");
             auto polys = in_working_crs(polygons, polygons_crs, working_crs, "polygons");
-            py::gil_scoped_release release;
-            return points_crosswalk(pts, polys, weight, threads);
+            Crosswalk w;
+            {
+                py::gil_scoped_release release;
+                w = points_crosswalk(pts, polys, weight, threads);
+            }
+            // Geometries other than plain points (the xy path checks those): no placement check.
+            return py::make_tuple(std::move(w), placement(PlacementCheck{}));
         },
         py::arg("points"), py::arg("points_crs"), py::arg("polygons"), py::arg("polygons_crs"), py::arg("weight"),
         py::arg("working_crs"), py::arg("threads") = 0);
@@ -144,9 +187,15 @@ void bind_crosswalk(py::module_& m) {
         [](std::vector<double> x, std::vector<double> y, const std::string& points_crs, const py::object& polygons,
            const std::string& polygons_crs, const Eigen::VectorXd& weight, const std::string& working_crs, int threads) {
             auto polys = in_working_crs(polygons, polygons_crs, working_crs, "polygons");
-            py::gil_scoped_release release;
-            io::reproject_coordinates(x, y, points_crs, working_crs, "points");
-            return points_crosswalk(x, y, polys, weight, threads);
+            Crosswalk w;
+            PlacementCheck check;
+            {
+                py::gil_scoped_release release;
+                io::reproject_coordinates(x, y, points_crs, working_crs, "points");
+                w = points_crosswalk(x, y, polys, weight, threads);
+                check = check_placement(x, y, w.main_target(), polys, points_crs, working_crs, threads);
+            }
+            return py::make_tuple(std::move(w), placement(check));
         },
         py::arg("x"), py::arg("y"), py::arg("points_crs"), py::arg("polygons"), py::arg("polygons_crs"), py::arg("weight"),
         py::arg("working_crs"), py::arg("threads") = 0,
@@ -174,6 +223,10 @@ void bind_crosswalk(py::module_& m) {
             auto site_points = in_working_crs(sites, sites_crs, working_crs, "member sites");
             if (assign != "nearest" && assign != "shared")
                 throw ConfigError("assign is '" + assign + "'; expected 'nearest' or 'shared'");
+            if (k < 1 || k > 100)
+                throw ConfigError("k is " + std::to_string(k) + "; expected a whole number from 1 to 100, as [areas] k");
+            py::list repairs;
+            repair_into(zone_geometries, "zones", threads, repairs);  // a bow-tie's centroid is meaningless
             Crosswalk w;
             std::vector<std::string> polygons;
             {
@@ -186,7 +239,7 @@ void bind_crosswalk(py::module_& m) {
             py::list wkb(polygons.size());
             for (std::size_t i = 0; i < polygons.size(); ++i)
                 wkb[i] = polygons[i].empty() ? py::object(py::none()) : py::object(py::bytes(polygons[i]));
-            return py::make_tuple(std::move(w), wkb);
+            return py::make_tuple(std::move(w), wkb, repairs);
         },
         py::arg("zones"), py::arg("zones_crs"), py::arg("sites"), py::arg("sites_crs"), py::arg("site_area"), py::arg("areas"),
         py::arg("assign"), py::arg("k"), py::arg("working_crs"), py::arg("threads") = 0);

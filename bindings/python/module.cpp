@@ -24,9 +24,12 @@ PYBIND11_MODULE(_core, m) {
 
     // One Python exception per C++ type, so `except furthest.InputError` works.
     static py::exception<furthest::Error> error(m, "Error", PyExc_RuntimeError);
-    static py::exception<furthest::InputError> input_error(m, "InputError", error.ptr());
-    static py::exception<furthest::ConfigError> config_error(m, "ConfigError", error.ptr());
-    static py::exception<furthest::GeometryError> geometry_error(m, "GeometryError", error.ptr());
+    // A bad value is also a ValueError (Python's convention: `except ValueError` catches it).
+    static py::exception<furthest::InputError> input_error(m, "InputError", py::make_tuple(error, py::handle(PyExc_ValueError)));
+    static py::exception<furthest::ConfigError> config_error(m, "ConfigError",
+                                                             py::make_tuple(error, py::handle(PyExc_ValueError)));
+    static py::exception<furthest::GeometryError> geometry_error(m, "GeometryError",
+                                                                 py::make_tuple(error, py::handle(PyExc_ValueError)));
     static py::exception<furthest::OutputError> output_error(m, "OutputError", error.ptr());
     py::register_exception_translator([](std::exception_ptr p) {
         // A message may quote bytes of a file in any encoding: decoded with U+FFFD for what is

@@ -30,6 +30,7 @@ struct ZonesSpec {
     std::string layer;  ///< empty: the file's only (or first) layer
     std::string id;     ///< unique zone id column, kept in the outputs as given
     std::string name;   ///< optional zone name column (e.g. "lsoa21_name"): zone_name in every table keyed by zone
+    std::string encoding;  ///< `encoding = "cp1252"`: the text encoding of a CSV (or a shapefile's .dbf); empty: detected
 };
 
 /// Partnership areas (LCPs, wards, PCNs ...): drawn polygons, or defined by member sites
@@ -44,6 +45,7 @@ struct AreasSpec {
     MemberAssignment assign = MemberAssignment::Nearest;  ///< member sites: `assign = "nearest"` or `"shared"`
     int k = 3;                       ///< member sites, shared: how many nearest areas share a zone
     std::string where;               ///< optional OGR SQL filter on the areas or member sites
+    std::string encoding;  ///< `encoding = "cp1252"`: the text encoding of a CSV (or a shapefile's .dbf); empty: detected
     bool from_members() const { return site.given(); }
 };
 
@@ -56,6 +58,7 @@ struct ViaSpec {
     // Lookup: a table mapping the indicator's codes (`from`) to zone ids (`to`).
     std::filesystem::path lookup;
     std::string layer;
+    std::string encoding;  ///< of the lookup table, as IndicatorSpec::encoding
     std::string from;
     std::string to;
     std::string change;  ///< optional ONS change-code column (U, S, M, X)
@@ -87,6 +90,7 @@ struct IndicatorSpec {
     /// median, area_mean or flag); unset, the [scoring] missing policy applies (error).
     std::optional<MissingValues> missing;
     std::optional<ViaSpec> via;  ///< when the table is not keyed by zone id
+    std::string encoding;  ///< `encoding = "cp1252"`: the text encoding of a CSV (or a shapefile's .dbf); empty: detected
 };
 
 /// One table of places that already help people ([[partners]]; the single-table [partners] is
@@ -104,6 +108,7 @@ struct PartnersSpec {
     std::vector<std::string> capacity;  ///< numeric capacity columns (champions, sessions a week, devices)
     std::string active_from;  ///< optional date column (YYYY, YYYY-MM or YYYY-MM-DD; blank: always was)
     std::string active_to;    ///< optional date column; blank: still active
+    std::string encoding;  ///< `encoding = "cp1252"`: the text encoding of a CSV (or a shapefile's .dbf); empty: detected
 };
 
 /// People ([population]): a count per zone joined like an indicator (by key or `via`), used as
@@ -115,6 +120,7 @@ struct PopulationSpec {
     std::string centroids_layer;
     std::string centroids_key;  ///< its zone id column
     SiteColumns centroids_site; ///< its x, y and crs
+    std::string centroids_encoding;  ///< as `encoding`, for the centroids table
 };
 
 /// How far a partner reaches and how its pull fades with cost.
@@ -131,6 +137,7 @@ struct TravelCostsSpec {
     std::string origin;       ///< zone id column
     std::string destination;  ///< partner id column (the partners tables' `id` values)
     std::string cost;         ///< minutes, metres ... (as `catchment`)
+    std::string encoding;  ///< `encoding = "cp1252"`: the text encoding of a CSV (or a shapefile's .dbf); empty: detected
 };
 
 /// Access to support ([access]): needs [[partners]]; demand is [population] when given.
@@ -227,6 +234,7 @@ struct PostcodesSpec {
     std::string y;
     std::string crs;
     UnmatchedPostcodes unmatched = UnmatchedPostcodes::Error;
+    std::string encoding;  ///< `encoding = "cp1252"`: the text encoding of a CSV (or a shapefile's .dbf); empty: detected
 };
 
 /// The map layers, and optionally the same tables for spreadsheets (text cells protected

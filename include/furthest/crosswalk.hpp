@@ -131,6 +131,43 @@ Crosswalk member_site_crosswalk(std::span<const std::string> zone_point_wkb, std
                                 MemberAssignment assignment = MemberAssignment::Nearest, int k = 3, int threads = 0,
                                 const Control& control = {});
 
+/// A polygon repaired before a join: its position in the input and GEOS's reason it was invalid.
+struct GeometryRepair {
+    std::size_t index;
+    std::string reason;
+};
+
+/// Repair every invalid polygon (WKB, in place) with GEOS MakeValid, keeping its polygonal
+/// parts. The overlay measures signed areas: a self-intersecting (bow-tie) polygon's lobes
+/// cancel, so an unrepaired one would lose its area and people silently. GeometryError naming
+/// the feature (`role` feature i (`labels[i]`)) when a polygon has no area, before or after repair.
+std::vector<GeometryRepair> repair_polygons(std::vector<std::string>& polygon_wkb, const std::string& role,
+                                            const std::vector<std::string>& labels = {}, int threads = 0,
+                                            const Control& control = {});
+
+/// Why points that should lie in the polygons mostly do not: the points, the polygons and the
+/// two CRSs a caller declared, tested for the usual slips.
+struct PlacementCheck {
+    std::size_t points = 0;   ///< points with coordinates
+    std::size_t outside = 0;  ///< of them, in no polygon
+    std::size_t placed_if_swapped = 0;  ///< of the outside ones, in a polygon once x and y are exchanged
+    std::size_t placed_as_degrees = 0;  ///< ... in a polygon when read as longitude/latitude (EPSG:4326)
+    /// One sentence on the likely cause ("x and y look swapped: ..."), or empty when no test
+    /// places the points.
+    std::string likely_cause;
+    /// More than half of the points lie in no polygon: a table of sites for the study area keeps a
+    /// fringe beyond its edge, not a majority.
+    bool mostly_outside() const { return 2 * outside > points; }
+};
+
+/// Tests points (x, y in `working_crs`, `owner` from locate_points) that mostly lie in no polygon:
+/// with x and y exchanged in `declared_crs` (the CRS the table gave), and, when that CRS is
+/// projected and the values look like degrees, as longitude/latitude. Cheap when most points are
+/// placed (nothing is tested).
+PlacementCheck check_placement(std::span<const double> x, std::span<const double> y, std::span<const Eigen::Index> owner,
+                               std::span<const std::string> polygon_wkb, const std::string& declared_crs,
+                               const std::string& working_crs, int threads = 0);
+
 /// Area of each polygon (WKB, projected CRS units squared).
 Eigen::VectorXd polygon_areas(std::span<const std::string> polygon_wkb, int threads = 0, const Control& control = {});
 

@@ -28,6 +28,7 @@ struct VectorRequest {
     /// Polled while features are read (Stopped) and told "reading <role>" with the share read
     /// when the driver knows the count cheaply (NaN otherwise); null = not stoppable, silent.
     const Control* control = nullptr;
+    std::string encoding;  ///< text encoding of a CSV file or a shapefile's .dbf ("cp1252"); empty: detected
 };
 
 /// Every feature with its attributes, geometries as WKB reprojected to `working_crs` (any form
@@ -38,8 +39,10 @@ Layer read_vector(const VectorRequest& request, const std::string& working_crs);
 /// A table (CSV, XLSX, or a vector layer's attributes) without geometry. CSV cells arrive as
 /// text; numbers are parsed later by the column's consumer. With `columns`, only those are
 /// read, in that order (InputError naming a missing one). Polls `control` as read_vector does.
+/// `encoding` as in VectorRequest.
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer, bool allow_network,
-                 const std::string& where = "", const std::vector<std::string>& columns = {}, const Control& control = {});
+                 const std::string& where = "", const std::vector<std::string>& columns = {}, const Control& control = {},
+                 const std::string& encoding = "");
 
 /// Which raster and band to read; `role` names the input in every message ("coverage", "weights").
 struct RasterRequest {

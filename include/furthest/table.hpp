@@ -36,6 +36,7 @@ struct Layer {
     std::vector<Column> columns;
     std::vector<std::string> wkb;  ///< one WKB blob per row, or empty for a plain table
     std::string crs_wkt;           ///< WKT2 of the geometries' CRS (empty for a plain table)
+    std::string source_crs;        ///< the CRS the file declared ("EPSG:4326"), for messages; empty if none
 
     std::size_t rows() const;
     bool has_geometry() const { return !wkb.empty(); }

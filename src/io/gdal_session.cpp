@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace furthest::io {
@@ -63,7 +65,7 @@ namespace {
 // A CSV file whose text is not UTF-8 (Excel's Windows-1252 "CSV", UTF-16 "Unicode text") is
 // recoded into an in-memory copy of the same name, which GDAL then reads; the choice is noted
 // for the run's warnings. Returns the path GDAL should open.
-std::string recoded_csv(const std::filesystem::path& path) {
+std::string recoded_csv(const std::filesystem::path& path, std::optional<TextEncoding> declared) {
     const char* const csv_only[] = {"CSV", nullptr};
     if (GDALIdentifyDriverEx(path.c_str(), GDAL_OF_VECTOR, csv_only, nullptr) == nullptr) return path.string();
     VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
@@ -71,7 +73,10 @@ std::string recoded_csv(const std::filesystem::path& path) {
     std::vector<char> chunk(1 << 16);
     auto read_chunk = [&] { return std::string(chunk.data(), VSIFReadL(chunk.data(), 1, chunk.size(), file)); };
     std::string head = read_chunk();
-    TextEncoding encoding = detect_encoding(head);
+    // A declared encoding overrides detection: a Windows-1252 file whose only non-ASCII bytes
+    // happen to form valid UTF-8 ("Ã©") would otherwise be read as UTF-8.
+    TextEncoding encoding = declared ? *declared : detect_encoding(head);
+    bool malformed = false;
     if (encoding == TextEncoding::Utf8) {
         // Well-formed UTF-8 (GDAL skips a byte-order mark itself) is read in place; a chunk's
         // last, incomplete sequence is checked with the next chunk.
@@ -85,13 +90,15 @@ std::string recoded_csv(const std::filesystem::path& path) {
                     if ((c & 0xC0) != 0x80) break;
                 }
             if (!is_utf8(std::string_view(pending).substr(0, end))) {
-                encoding = TextEncoding::Windows1252;
+                // Declared UTF-8 stays UTF-8, its malformed bytes replaced (and counted) below.
+                if (declared) malformed = true;
+                else encoding = TextEncoding::Windows1252;
                 break;
             }
             if (next.empty()) break;
             pending = pending.substr(end) + next;
         }
-        if (encoding == TextEncoding::Utf8) {
+        if (encoding == TextEncoding::Utf8 && !malformed) {
             VSIFCloseL(file);
             return path.string();
         }
@@ -110,17 +117,24 @@ std::string recoded_csv(const std::filesystem::path& path) {
     VSIFCloseL(VSIFileFromMemBuffer(copy.c_str(), buffer, size, TRUE));
     if (InputGuard* guard = InputGuard::current()) {
         guard->remove_when_done(copy);
-        guard->note("read as " + std::string(encoding_name(encoding)) + " (detected: " +
-                    (encoding == TextEncoding::Windows1252 ? "not valid UTF-8" : "byte-order mark or zero bytes") +
-                    "); values converted to UTF-8" +
-                    (text.replaced ? ", " + std::to_string(text.replaced) + " malformed sequences replaced by U+FFFD" : ""));
+        // A declared encoding is no news; only replaced bytes are.
+        if (!declared || text.replaced)
+            guard->note("read as " + std::string(encoding_name(encoding)) +
+                        (declared
+                             ? std::string(" (as the config's encoding key says)")
+                             : std::string(" (detected: ") +
+                                   (encoding == TextEncoding::Windows1252 ? "not valid UTF-8" : "byte-order mark or zero bytes") +
+                                   ")") +
+                        "; values converted to UTF-8" +
+                        (text.replaced ? ", " + std::to_string(text.replaced) + " malformed sequences replaced by U+FFFD" : ""));
     }
     return copy;
 }
 
 }  // namespace
 
-GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path, bool allow_network) {
+GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path, bool allow_network,
+                                 const std::string& encoding) {
     ensure_gdal_registered();
     check_local_path(role, path, allow_network);
     std::error_code ec;
@@ -134,8 +148,32 @@ GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem:
     }
     ScopedErrorCollector errors;
     // EMPTY_STRING_AS_NULL makes blank CSV cells read as missing rather than as "".
-    const char* const open_options[] = {"EMPTY_STRING_AS_NULL=YES", nullptr};
-    const std::string opened = recoded_csv(path);
+    std::optional<TextEncoding> declared;
+    std::string shapefile_encoding = "ENCODING=";
+    if (!encoding.empty()) {
+        declared = parse_encoding(encoding);
+        if (!declared)
+            throw InputError(role + ": encoding '" + encoding + "' for '" + path.string() +
+                             "' is not one furthest reads; expected utf-8, utf-16, cp1252 (windows-1252) or latin-1");
+        const char* const csv_or_shapefile[] = {"CSV", "ESRI Shapefile", nullptr};
+        GDALDriverH driver = GDALIdentifyDriverEx(path.c_str(), GDAL_OF_VECTOR, csv_or_shapefile, nullptr);
+        if (driver == nullptr)
+            throw InputError(role + ": 'encoding' is given for '" + path.string() +
+                             "', which is neither a CSV file nor a shapefile; other formats declare their own encoding "
+                             "(remove the key)");
+        if (std::string_view(GDALGetDriverShortName(driver)) == "ESRI Shapefile") {
+            // The shapefile driver recodes the .dbf itself (its ENCODING open option, iconv names).
+            shapefile_encoding += *declared == TextEncoding::Utf8          ? "UTF-8"
+                                  : *declared == TextEncoding::Latin1      ? "ISO-8859-1"
+                                  : *declared == TextEncoding::Windows1252 ? "CP1252"
+                                  : *declared == TextEncoding::Utf16LE     ? "UTF-16LE"
+                                                                           : "UTF-16BE";
+            declared.reset();
+        }
+    }
+    const char* const open_options[] = {"EMPTY_STRING_AS_NULL=YES",
+                                        shapefile_encoding.size() > 9 ? shapefile_encoding.c_str() : nullptr, nullptr};
+    const std::string opened = recoded_csv(path, declared);
     const InputGuard* guard = InputGuard::current();
     GDALDatasetUniquePtr dataset(
         GDALDataset::Open(opened.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr));

@@ -42,7 +42,10 @@ bool is_network_path(const std::string& text);
 void check_local_path(const std::string& role, const std::filesystem::path& path, bool allow_network);
 
 /// Open a vector/table dataset read-only; InputError naming `role` and path on failure.
-GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path, bool allow_network);
+/// `encoding` (a config's `encoding = "cp1252"`; empty: detect) is the text encoding of a CSV
+/// file or a shapefile's attributes; InputError for another format or an unknown name.
+GDALDatasetUniquePtr open_vector(const std::string& role, const std::filesystem::path& path, bool allow_network,
+                                 const std::string& encoding = "");
 
 /// Pick a layer by name, or the only/first layer when `layer_name` is empty.
 OGRLayer* pick_layer(GDALDataset& dataset, const std::string& role, const std::filesystem::path& path,

@@ -152,7 +152,7 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     // so no GDAL message escapes to stderr and the reason reaches our message.
     ScopedErrorCollector errors;
     InputGuard guard(request.role, request.path, request.allow_network);  // outlives the dataset
-    auto dataset = open_vector(request.role, request.path, request.allow_network);
+    auto dataset = open_vector(request.role, request.path, request.allow_network, request.encoding);
     OGRLayer* layer = pick_layer(*dataset, request.role, request.path, request.layer);
 
     if (layer->GetLayerDefn()->GetGeomFieldCount() == 0) {
@@ -178,6 +178,12 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
     Layer out;
     out.name = valid_utf8(layer->GetName());
     out.crs_wkt = wkt_of(working_crs);
+    {
+        const char* authority = source_crs->GetAuthorityName(nullptr);
+        const char* code = source_crs->GetAuthorityCode(nullptr);
+        const char* name = source_crs->GetName();
+        out.source_crs = authority && code ? std::string(authority) + ":" + code : name ? name : "";
+    }
     auto builders = builders_for(*layer, at);
     layer->ResetReading();
     ReadingProgress progress(request.control, *layer, request.role);
@@ -212,8 +218,11 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
                              "expected coordinates in the layer's CRS");
         }
         if (transform && geometry->transform(transform.get()) != OGRERR_NONE) {
+            // Coordinates the declared CRS cannot hold are nearly always a wrongly declared CRS.
             throw InputError(feature_at + ": cannot be transformed to the working CRS (" +
-                             (errors.last_error().empty() ? "coordinates outside the CRS's area" : errors.last_error()) + ")");
+                             (errors.last_error().empty() ? "coordinates outside the CRS's area" : errors.last_error()) +
+                             "); likely cause: the coordinates are not in the CRS the file declares (" + out.source_crs +
+                             "): metres declared as degrees, or longitude and latitude swapped");
         }
         if (!finite_extent(*geometry)) {
             throw InputError(feature_at + ": coordinates are outside the working CRS's area of use");
@@ -236,11 +245,12 @@ Layer read_vector(const VectorRequest& request, const OGRSpatialReference& worki
 }
 
 Layer read_table(const std::string& role, const std::filesystem::path& path, const std::string& layer_name, bool allow_network,
-                 const std::string& filter, const std::vector<std::string>& columns, const Control& control) {
+                 const std::string& filter, const std::vector<std::string>& columns, const Control& control,
+                 const std::string& encoding) {
     const std::string at = where(role, path);
     ScopedErrorCollector errors;  // from the start: drivers parse lazily (see read_vector)
     InputGuard guard(role, path, allow_network);
-    auto dataset = open_vector(role, path, allow_network);
+    auto dataset = open_vector(role, path, allow_network, encoding);
     OGRLayer* layer = pick_layer(*dataset, role, path, layer_name);
     apply_filter(*layer, filter, at);
     Layer out;

@@ -1,6 +1,8 @@
 // Partnership areas: drawn polygons overlaid on the zones, or areas defined by member sites
 // (GP practices of a PCN or LCP) whose polygons are the zones dissolved by area.
 #include "furthest/errors.hpp"
+#include "furthest/zonal.hpp"
+#include "geography/points.hpp"
 #include "geography/repair.hpp"
 #include "io/gdal_session.hpp"
 #include "io/readers.hpp"
@@ -22,6 +24,15 @@ void warn_blank_area_names(const RunConfig& config, const std::vector<std::strin
                  blank);
 }
 
+// "(declared EPSG:4326; in the working CRS x 0..1, y 0..1)": how a layer that meets nothing is named.
+std::string layer_extent(const Layer& layer) {
+    const Bounds b = polygon_bounds(layer.wkb);
+    char extent[160];
+    std::snprintf(extent, sizeof extent, "x %.6g..%.6g, y %.6g..%.6g", b.x_min, b.x_max, b.y_min, b.y_max);
+    return "(declared " + (layer.source_crs.empty() ? std::string("in its CRS") : layer.source_crs) + "; in the working CRS " +
+           extent + ")";
+}
+
 // Coverage below 1 - this is reported as a shortfall (gaps between generalised boundaries).
 constexpr double kCoverageTolerance = 1e-6;
 
@@ -29,7 +40,7 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
                     Reports& reports, const Control& control) {
     AreaSet areas;
     areas.layer = io::read_vector({"areas", config.areas.path, config.areas.layer, io::GeometryFamily::Polygonal,
-                                   config.allow_network, config.areas.where, &control},
+                                   config.allow_network, config.areas.where, &control, config.areas.encoding},
                                   working_crs);
     facts.inputs.push_back({"areas", config.areas.path});
     areas.ids = unique_ids(areas.layer, "areas", config.areas.path, config.areas.id);
@@ -66,11 +77,15 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
             short_ids.push_back(zones.ids[z]);
         }
     }
+    // Layers that do not meet are nearly always a wrongly declared CRS (a layer in metres declared
+    // EPSG:4326, lat/lon axes swapped): say so with both layers' CRS and extents, not only "none".
     if (no_area.size() == zones.ids.size())
-        throw InputError("areas: '" + config.areas.path.string() + "' cover none of the " + count_of(zones.ids.size(), "zone") +
-                         " of '" + config.zones.path.string() +
-                         "'; expected areas overlapping the zones (check that both "
-                         "layers declare the right CRS)");
+        throw InputError("areas: '" + config.areas.path.string() + "' " + layer_extent(areas.layer) + " cover none of the " +
+                         count_of(zones.ids.size(), "zone") + " of '" + config.zones.path.string() + "' " +
+                         layer_extent(*zones.layer) +
+                         "; expected areas overlapping the zones. Likely cause: a layer's declared CRS is wrong (a "
+                         "layer in metres declared as degrees, or longitude and latitude swapped); check that both "
+                         "layers declare the CRS their coordinates are in");
     facts.coverage_shortfalls = shortfalls;
     if (!shortfalls.empty())
         reports.warn("zones_partly_covered",
@@ -79,7 +94,13 @@ AreaSet drawn_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpat
                      short_ids);
     if (!no_area.empty())
         reports.warn("zones_without_area",
-                     "areas: " + count_of(no_area.size(), "zone") + " overlap no area and have no area_id: " + list_some(no_area),
+                     "areas: " + count_of(no_area.size(), "zone") +
+                         " overlap no area and have no area_id: " + list_some(no_area) +
+                         (2 * no_area.size() > zones.ids.size()
+                              ? std::string("; that is most zones: check that '") + config.areas.path.string() + "' " +
+                                    layer_extent(areas.layer) + " and '" + config.zones.path.string() + "' " +
+                                    layer_extent(*zones.layer) + " declare the CRS their coordinates are in"
+                              : std::string()),
                      no_area);
     return areas;
 }
@@ -88,8 +109,9 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
                      ManifestFacts& facts, Reports& reports, const Control& control) {
     const AreasSpec& spec = config.areas;
     const std::string at = "areas: '" + spec.path.string() + "'";
-    Layer sites = locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where, {}, control),
-                              "areas", spec.path, spec.site, tables, config, working_crs, reports);
+    Layer sites =
+        locate_rows(io::read_table("areas", spec.path, spec.layer, config.allow_network, spec.where, {}, control, spec.encoding),
+                    "areas", spec.path, spec.site, tables, config, working_crs, reports);
     facts.inputs.push_back({"area member sites", spec.path});
     const Column& id_column = io::require_column(sites, "areas", spec.path, spec.id);
     const Column* name_column = spec.name.empty() ? nullptr : &io::require_column(sites, "areas", spec.path, spec.name);
@@ -114,6 +136,14 @@ AreaSet member_areas(const RunConfig& config, const ZoneSet& zones, const OGRSpa
         site_area[row] = it->second;
     }
     warn_blank_area_names(config, blank_names, reports);
+    {
+        // Member sites mostly outside the zones (x and y swapped, degrees declared as metres) would
+        // still give every zone a "nearest" area: refused or flagged here, not silently assigned.
+        std::vector<double> x, y;
+        geography::point_coordinates(sites.wkb, x, y);
+        const auto owner = locate_points(x, y, zones.layer->wkb, config.threads, control);
+        check_sites_land("areas", spec.path, spec.site, config, x, y, owner, *zones.layer, "member sites", reports);
+    }
     const MemberAssignment assignment = spec.assign;
     areas.zone_to_area =
         member_site_crosswalk(centroids(zones.layer->wkb, config.threads, control), sites.wkb, site_area,

@@ -93,7 +93,7 @@ Eigen::VectorXd via_lookup(const IndicatorSpec& spec, const Layer& table, const 
     const ViaSpec& via = *spec.via;
     const std::string role = role_of(spec);
     const std::string lookup_role = role + " lookup";
-    const Layer& lookup = tables.get(lookup_role, via.lookup, via.layer, "lookup table");
+    const Layer& lookup = tables.get(lookup_role, via.lookup, via.layer, "lookup table", via.encoding);
     const Column& from = io::require_column(lookup, lookup_role, via.lookup, via.from);
     const Column& to = io::require_column(lookup, lookup_role, via.lookup, via.to);
     const Column* change = via.change.empty() ? nullptr : &io::require_column(lookup, lookup_role, via.lookup, via.change);
@@ -253,11 +253,12 @@ Eigen::VectorXd via_raster(const IndicatorSpec& spec, const ZoneSet& zones, cons
 }  // namespace
 
 const Layer& TableCache::get(const std::string& role, const std::filesystem::path& path, const std::string& layer,
-                             const std::string& manifest_role) {
-    const auto key = std::make_pair(path.string(), layer);
+                             const std::string& manifest_role, const std::string& encoding) {
+    // Read once per file, layer and declared encoding.
+    const auto key = std::make_pair(path.string(), layer + '\n' + encoding);
     auto it = tables_.find(key);
     if (it == tables_.end()) {
-        it = tables_.emplace(key, io::read_table(role, path, layer, allow_network_, "", {}, control_)).first;
+        it = tables_.emplace(key, io::read_table(role, path, layer, allow_network_, "", {}, control_, encoding)).first;
         facts_.inputs.push_back({manifest_role, path});
     }
     return it->second;
@@ -271,7 +272,7 @@ Eigen::VectorXd join_indicator(const IndicatorSpec& spec, const ZoneSet& zones, 
     if (spec.via && spec.via->kind == ViaSpec::Kind::Raster) {
         x = via_raster(spec, zones, config, facts, tables.control(), note);
     } else {
-        const Layer& table = tables.get(role_of(spec), spec.path, spec.layer, "indicator table");
+        const Layer& table = tables.get(role_of(spec), spec.path, spec.layer, "indicator table", spec.encoding);
         if (!spec.via) x = by_key(spec, table, zones, labels, note);
         else if (spec.via->kind == ViaSpec::Kind::Lookup) x = via_lookup(spec, table, zones, tables, config, note);
         else x = via_points(spec, table, zones, tables, config, working_crs, reports, note);

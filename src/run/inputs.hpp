@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,7 @@ public:
     const Control& control() const { return control_; }
     /// `role` names the input in messages; `manifest_role` files it in the manifest's inputs.
     const Layer& get(const std::string& role, const std::filesystem::path& path, const std::string& layer,
-                     const std::string& manifest_role);
+                     const std::string& manifest_role, const std::string& encoding = "");
     /// The [postcodes] directory, read on first use (coordinates in the directory's own CRS).
     const PostcodeDirectory& postcodes(const PostcodesSpec& spec);
 
@@ -56,6 +57,16 @@ struct UnplacedRows {
 Layer locate_rows(Layer table, const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
                   TableCache& tables, const RunConfig& config, const OGRSpatialReference& working_crs, Reports& reports,
                   UnplacedRows* unplaced = nullptr);
+
+/// Points of one input that should lie in the zones (partner sites, member sites) and mostly do
+/// not (more than half: a table for the study area keeps a fringe beyond its edge, not a
+/// majority). InputError naming the file, the count and the likely cause when a slip explains it
+/// (x and y exchanged, degrees declared as metres; geography's check_placement) or when none lies
+/// in any zone; otherwise a `points_mostly_outside` warning (a wider table than the study area).
+/// `x`, `y` are in the working CRS; `owner` is each point's zone or -1.
+void check_sites_land(const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
+                      const RunConfig& config, std::span<const double> x, std::span<const double> y,
+                      std::span<const Eigen::Index> owner, const Layer& zones, const std::string& noun, Reports& reports);
 
 /// The table's rows at `keep`, in order, geometry included when it has any.
 Layer rows_at(const Layer& table, const std::vector<std::size_t>& keep);

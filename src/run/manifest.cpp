@@ -48,6 +48,8 @@ std::string effective_config_json(const RunConfig& config) {
                     {"layer", config.zones.layer},
                     {"id", config.zones.id},
                     {"name", config.zones.name}};
+    // A declared encoding is part of how an input was read; absent, detection chose (and said so).
+    if (!config.zones.encoding.empty()) out["zones"]["encoding"] = config.zones.encoding;
     ordered_json areas = {{"path", config.areas.path.string()},
                           {"layer", config.areas.layer},
                           {"id", config.areas.id},
@@ -57,6 +59,7 @@ std::string effective_config_json(const RunConfig& config) {
         areas.update(site(config.areas.site));
         areas["k"] = config.areas.k;
     }
+    if (!config.areas.encoding.empty()) areas["encoding"] = config.areas.encoding;
     out["areas"] = std::move(areas);
     ordered_json indicators = ordered_json::array();
     for (const auto& spec : config.indicators) {
@@ -76,6 +79,7 @@ std::string effective_config_json(const RunConfig& config) {
             via["kind"] = spec.via->extensive ? "extensive" : "intensive";
             entry["via"] = std::move(via);
         }
+        if (!spec.encoding.empty()) entry["encoding"] = spec.encoding;
         indicators.push_back(std::move(entry));
     }
     out["indicators"] = std::move(indicators);
@@ -93,6 +97,7 @@ std::string effective_config_json(const RunConfig& config) {
                                   {"active_from", spec.active_from},
                                   {"active_to", spec.active_to}};
             entry.update(site(spec.site));
+            if (!spec.encoding.empty()) entry["encoding"] = spec.encoding;
             partners.push_back(std::move(entry));
         }
         out["partners"] = std::move(partners);

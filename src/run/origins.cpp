@@ -19,15 +19,15 @@ const ZoneOrigins& zone_origins(RunState& state) {
     if (config.population && !config.population->centroids.empty()) {
         const PopulationSpec& spec = *config.population;
         const std::string role = "population centroids";
-        Layer table =
-            spec.centroids_site.given()
-                ? io::points_from_columns(
-                      io::read_table(role, spec.centroids, spec.centroids_layer, config.allow_network, "", {}, state.control),
-                      role, spec.centroids, spec.centroids_site.x, spec.centroids_site.y,
-                      io::spatial_reference(spec.centroids_site.crs, "[population.centroids] crs"), state.working_crs)
-                : io::read_vector({role, spec.centroids, spec.centroids_layer, io::GeometryFamily::Point, config.allow_network,
-                                   "", &state.control},
-                                  state.working_crs);
+        Layer table = spec.centroids_site.given()
+                          ? io::points_from_columns(
+                                io::read_table(role, spec.centroids, spec.centroids_layer, config.allow_network, "", {},
+                                               state.control, spec.centroids_encoding),
+                                role, spec.centroids, spec.centroids_site.x, spec.centroids_site.y,
+                                io::spatial_reference(spec.centroids_site.crs, "[population.centroids] crs"), state.working_crs)
+                          : io::read_vector({role, spec.centroids, spec.centroids_layer, io::GeometryFamily::Point,
+                                             config.allow_network, "", &state.control, spec.centroids_encoding},
+                                            state.working_crs);
         state.facts.inputs.push_back({role, spec.centroids});
         std::vector<double> x, y;
         try {

@@ -26,6 +26,44 @@ const std::set<std::string>& reserved_names() {
     return names;
 }
 
+std::string folded(const std::string& name) {
+    std::string out = name;
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// Input columns carried into the partners layer under a name a GeoPackage cannot take as is:
+// 'fid' and 'geometry' (its feature id and geometry columns; every QGIS export has a fid), and
+// a name differing only in case from an earlier one (SQLite ignores case in column names). They
+// are renamed, not refused: they are storage artefacts of the tool that wrote the file, not
+// names anyone chose, and refusing would mean editing files one receives. The rule is stated
+// and each rename is a warning: the first free '<name>_1', '<name>_2' ...
+void rename_for_outputs(Layer& table, const std::string& at, Reports& reports) {
+    std::set<std::string> taken;
+    for (const Column& column : table.columns) taken.insert(folded(column.name));
+    for (const auto& name : reserved_names()) taken.insert(name);
+    std::set<std::string> seen;
+    for (Column& column : table.columns) {
+        const std::string key = folded(column.name);
+        const bool storage = key == "fid" || key == "geometry";
+        if (!storage && seen.insert(key).second) continue;
+        std::string renamed;
+        for (int n = 1; renamed.empty() || taken.count(folded(renamed)); ++n) renamed = column.name + "_" + std::to_string(n);
+        taken.insert(folded(renamed));
+        seen.insert(folded(renamed));
+        reports.warn(
+            "column_renamed",
+            at + ": column '" + column.name + "' is written to the partners layer as '" + renamed + "' (" +
+                (storage ? "'" + key + "' is the GeoPackage's own " + (key == "fid" ? "feature id" : "geometry") + " column"
+                         : std::string("it differs only in case from another column, and GeoPackage column names "
+                                       "ignore case")) +
+                "; rule: the first free name <name>_1, <name>_2 ...)",
+            {column.name});
+        column.name = renamed;
+    }
+}
+
 std::string role_of(const RunConfig& config, const PartnersSpec& spec) {
     return config.partners.size() == 1 ? std::string("partners") : "partners '" + spec.name + "'";
 }
@@ -103,14 +141,15 @@ PartnersRead read_partners(RunState& state) {
         UnplacedRows unplaced;
         Layer located;
         if (spec.site.given()) {
-            Layer table = io::read_table(role, spec.path, spec.layer, config.allow_network, spec.where, {}, state.control);
+            Layer table =
+                io::read_table(role, spec.path, spec.layer, config.allow_network, spec.where, {}, state.control, spec.encoding);
             quality.rows_read = static_cast<long long>(table.rows());
             located = locate_rows(std::move(table), role, spec.path, spec.site, state.tables, config, state.working_crs,
                                   state.reports, &unplaced);
         } else {
-            located = io::read_vector(
-                {role, spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network, spec.where, &state.control},
-                state.working_crs);
+            located = io::read_vector({role, spec.path, spec.layer, io::GeometryFamily::Point, config.allow_network, spec.where,
+                                       &state.control, spec.encoding},
+                                      state.working_crs);
             quality.rows_read = static_cast<long long>(located.rows());
         }
         quality.postcodes_blank_or_malformed = unplaced.blank_or_malformed;
@@ -118,7 +157,7 @@ PartnersRead read_partners(RunState& state) {
         state.facts.inputs.push_back({role, spec.path});
         const std::string at = role + ": '" + spec.path.string() + "'";
         for (const Column& column : located.columns)
-            if (reserved_names().count(column.name))
+            if (reserved_names().count(folded(column.name)))
                 throw InputError(at + " already has a column '" + column.name +
                                  "', a name the partners output uses; rename it in the file");
 
@@ -229,6 +268,8 @@ PartnersRead read_partners(RunState& state) {
                                                            " rows read, " + std::to_string(quality.inactive) + " not active on " +
                                                            as_of_text + ")");
 
+        // After every lookup by the names the config gives (id, type, capacities, dates).
+        rename_for_outputs(located, at, state.reports);
         Layer kept = rows_at(located, keep);
         // Numbers as numbers: a CSV is all text to GDAL, so coordinates and counts would reach the
         // outputs (and spreadsheets) as text. The columns the run reads as text stay text.
@@ -263,6 +304,7 @@ PartnersRead read_partners(RunState& state) {
     const std::string crs = read.table.crs_wkt;
     read.table = append_tables(std::move(parts));
     read.table.crs_wkt = crs;
+    if (config.partners.size() > 1) rename_for_outputs(read.table, "partners (columns of several tables)", state.reports);
     read.capacity.resize(static_cast<Eigen::Index>(capacity_rows.size()), static_cast<Eigen::Index>(read.capacity_names.size()));
     for (std::size_t p = 0; p < capacity_rows.size(); ++p)
         for (std::size_t c = 0; c < read.capacity_names.size(); ++c)

@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
+#include <string_view>
 
 namespace furthest {
 namespace run_detail {
@@ -55,6 +57,70 @@ void check_zone_column_names(const RunConfig& config) {
         run_detail::refuse_config(config, "zones: id column '" + config.zones.id +
                                               "' clashes with an output column; rename it in '" + config.zones.path.string() +
                                               "'");
+}
+
+std::string folded(std::string_view name) {
+    std::string out(name);
+    // SQLite compares column names without regard to ASCII case ("Score" is "score").
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// The output names the config fixes, checked against what GeoPackage (SQLite), CSV and XLSX
+// accept, before any file is read: a name one of them cannot take would fail (or be silently
+// renamed by GDAL) only at the very end, after the whole run.
+void check_output_names(const RunConfig& config, const std::vector<TableInfo>& tables) {
+    for (const auto& table : tables) {
+        std::string why;
+        if (table.name.empty() || table.name.size() > 31) why = "is not 1 to 31 characters long (an XLSX sheet name)";
+        else if (table.name.find_first_of("[]:*?/\\") != std::string::npos)
+            why = "holds one of []:*?/\\, which an XLSX sheet name cannot";
+        else if (folded(table.name).rfind("gpkg_", 0) == 0 || folded(table.name).rfind("sqlite_", 0) == 0 ||
+                 folded(table.name).rfind("rtree_", 0) == 0)
+            why = "starts with gpkg_, sqlite_ or rtree_, which a GeoPackage keeps for itself";
+        if (!why.empty())
+            run_detail::refuse_config(config, "output table '" + table.name + "' (made by '" + table.stage + "') " + why);
+    }
+    // Every zones column a config names, with where the name comes from.
+    std::vector<std::pair<std::string, std::string>> named = {
+        {config.zones.id, "[zones] id (column '" + config.zones.id + "' of '" + config.zones.path.string() + "')"}};
+    for (std::size_t i = 0; i < config.indicators.size(); ++i) {
+        const auto& spec = config.indicators[i];
+        named.emplace_back(spec.name, "[[indicators]] #" + std::to_string(i + 1) + " name '" + spec.name + "' (column '" +
+                                          spec.column + "' of '" + spec.path.string() + "')");
+    }
+    for (const auto& [name, origin] : named) {
+        std::string why;
+        if (name.empty()) why = "is empty";
+        else if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+            why = "holds a control character, which a GeoPackage column name and a spreadsheet header cannot";
+        else if (folded(name) == "fid")
+            why =
+                "would be the zones layer's 'fid', the GeoPackage's feature id, which furthest writes itself (a QGIS "
+                "export's fid is a row number, not a zone code)";
+        else if (folded(name) == "geometry") why = "would be the zones layer's 'geometry', the GeoPackage's geometry column";
+        if (!why.empty())
+            run_detail::refuse_config(config, origin + ": the output column '" + name + "' " + why +
+                                                  (origin.rfind("[[indicators]]", 0) == 0 ? "; give the indicator another 'name'"
+                                                                                          : "; choose another id column"));
+    }
+    // Names differing only in case are one column to SQLite (and to a reader of the spreadsheet).
+    // The run's own names first, so a clash is reported against the name the config chose.
+    std::vector<std::pair<std::string, std::string>> all;
+    const RunOptions options;
+    for (const Stage& stage : pipeline())
+        if (stage.applies(config, options))
+            for (auto& name : stage.zone_columns(config)) all.emplace_back(std::move(name), "the run's own zones column");
+    all.insert(all.end(), named.begin(), named.end());
+    std::map<std::string, const std::pair<std::string, std::string>*> seen;
+    for (const auto& entry : all) {
+        auto [it, added] = seen.emplace(folded(entry.first), &entry);
+        if (added || it->second->first == entry.first) continue;  // exact repeats: the clash check above
+        run_detail::refuse_config(config, entry.second + ": the output column '" + entry.first + "' differs only in case from '" +
+                                              it->second->first + "' (" + it->second->second +
+                                              "), and GeoPackage (SQLite) column names ignore case; rename one of them");
+    }
 }
 
 std::vector<std::string> table_names(const RunConfig& config) {
@@ -103,6 +169,7 @@ std::vector<std::string> run_stages(const RunConfig& config) {
 void check_config(const RunConfig& config) {
     run_detail::check_invariants(config, run_detail::table_names(config));
     run_detail::check_zone_column_names(config);
+    run_detail::check_output_names(config, output_tables(config));
 }
 
 RunResult run(const RunConfig& config, const RunOptions& options) {

@@ -1,11 +1,14 @@
 // Sites: rows of a table placed on the map, by coordinates or by postcode.
 #include "furthest/errors.hpp"
+#include "furthest/zonal.hpp"
 #include "io/gdal_session.hpp"
 #include "io/readers.hpp"
 #include "run/inputs.hpp"
 #include "run/run_state.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace furthest::run_detail {
 
@@ -38,7 +41,7 @@ const PostcodeDirectory& TableCache::postcodes(const PostcodesSpec& spec) {
     const std::string role = "postcodes";
     // Three columns of what may be a national directory (2.7 million rows, dozens of columns).
     const Layer table =
-        io::read_table(role, spec.path, spec.layer, allow_network_, "", {spec.postcode, spec.x, spec.y}, control_);
+        io::read_table(role, spec.path, spec.layer, allow_network_, "", {spec.postcode, spec.x, spec.y}, control_, spec.encoding);
     facts_.inputs.push_back({"postcode directory", spec.path});
     const Column& postcode = io::require_column(table, role, spec.path, spec.postcode);
     // Terminated and non-geographic postcodes have blank coordinates: known, but unplaceable.
@@ -124,6 +127,56 @@ Layer locate_rows(Layer table, const std::string& role, const std::filesystem::p
     located.wkb = placed.wkb;
     located.crs_wkt = placed.crs_wkt;
     return located;
+}
+
+namespace {
+
+std::string extent_of(std::span<const double> x, std::span<const double> y) {
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
+        x0 = std::min(x0, x[i]), x1 = std::max(x1, x[i]), y0 = std::min(y0, y[i]), y1 = std::max(y1, y[i]);
+    }
+    char text[160];
+    std::snprintf(text, sizeof text, "x %.6g..%.6g, y %.6g..%.6g", x0, x1, y0, y1);
+    return text;
+}
+
+}  // namespace
+
+void check_sites_land(const std::string& role, const std::filesystem::path& path, const SiteColumns& columns,
+                      const RunConfig& config, std::span<const double> x, std::span<const double> y,
+                      std::span<const Eigen::Index> owner, const Layer& zones, const std::string& noun, Reports& reports) {
+    std::string declared, how;
+    if (!columns.postcode.empty() && config.postcodes) {
+        declared = config.postcodes->crs;
+        how = "placed by postcode (column '" + columns.postcode + "') through [postcodes] '" + config.postcodes->path.string() +
+              "', whose x = '" + config.postcodes->x + "', y = '" + config.postcodes->y + "' are declared " + declared;
+    } else if (!columns.x.empty()) {
+        declared = columns.crs;
+        how = "x = '" + columns.x + "', y = '" + columns.y + "', declared " + declared;
+    } else {
+        how = "a point layer in its own CRS";
+    }
+    const PlacementCheck check = check_placement(x, y, owner, zones.wkb, declared, zones.crs_wkt, config.threads);
+    if (!check.mostly_outside()) return;
+    const Bounds zone_bounds = polygon_bounds(zones.wkb);
+    char zone_extent[160];
+    std::snprintf(zone_extent, sizeof zone_extent, "x %.6g..%.6g, y %.6g..%.6g", zone_bounds.x_min, zone_bounds.x_max,
+                  zone_bounds.y_min, zone_bounds.y_max);
+    const std::string message = role + ": '" + path.string() + "': " + std::to_string(check.outside) + " of " +
+                                std::to_string(check.points) + " " + noun + " (" + how + ") lie in no zone of '" +
+                                config.zones.path.string() + "' (in the working CRS the zones span " + zone_extent +
+                                ", these points " + extent_of(x, y) + ")";
+    if (!check.likely_cause.empty()) throw InputError(message + "; likely cause: " + check.likely_cause);
+    if (check.outside == check.points)
+        throw InputError(message + "; expected " + noun +
+                         " in or near the study area (check the coordinate columns, their order and the declared crs)");
+    reports.warn("points_mostly_outside",
+                 message +
+                     "; kept (they still reach zones near the edge), but check the table covers the study area and "
+                     "its crs is right",
+                 {path.string()});
 }
 
 }  // namespace furthest::run_detail

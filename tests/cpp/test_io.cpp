@@ -590,3 +590,32 @@ TEST(Limits, AnArchiveThatInflatesPastTheLimitIsRefused) {
     run.limits.rows = 1000;
     EXPECT_THROW(io::read_table("big", path, "", false), InputError);
 }
+
+TEST(Limits, ALayerPastTheVertexLimitIsRefused) {
+    const auto dir = fixtures::scratch(std::string("vertex-limit"));
+    // One square of 400 vertices: within a 1,000-vertex limit, and past a 100-vertex one.
+    std::string ring;
+    for (int i = 0; i < 400; ++i) {
+        const double t = i / 100.0;
+        const double x = i < 100 ? t : i < 200 ? 1.0 : i < 300 ? 3.0 - t : 0.0;
+        const double y = i < 100 ? 0.0 : i < 200 ? t - 1.0 : i < 300 ? 1.0 : 4.0 - t;
+        ring += "[" + std::to_string(430000 + x * 1000) + "," + std::to_string(433000 + y * 1000) + "],";
+    }
+    ring += "[430000,433000]";
+    std::ofstream(dir / "square.geojson")
+        << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},)"
+        << R"("features":[{"type":"Feature","properties":{"code":"Z1"},"geometry":{"type":"Polygon","coordinates":[[)" << ring
+        << "]]}}]}";
+    const io::VectorRequest request{"zones", dir / "square.geojson"};
+    io::RunConfinement run(false, {});
+    run.limits.vertices = 1000;
+    EXPECT_EQ(io::read_vector(request, "EPSG:27700").rows(), 1u);
+    run.limits.vertices = 100;
+    try {
+        io::read_vector(request, "EPSG:27700");
+        FAIL() << "read past the vertex limit";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("square.geojson"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("vertices"), std::string::npos) << e.what();
+    }
+}

@@ -26,6 +26,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pytest
 from shapely.geometry import Polygon
 
@@ -1006,3 +1007,52 @@ def test_malformed_bytes_in_a_geojson_give_a_furthest_error_not_a_unicode_error(
     with pytest.raises(furthest.Error) as caught:
         furthest.run(case.config)
     str(caught.value).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Output names checked at validate time (GeoPackage, CSV and XLSX rules)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["fid", "FID", "geometry", "Geometry"])
+def test_indicator_named_like_a_geopackage_column_is_refused_before_reading(case: Case, name: str) -> None:
+    case.config["indicators"][0]["name"] = name
+    case.config["indicators"][0]["path"] = str(case.inputs / "not-there.csv")  # never opened
+    with pytest.raises(
+        furthest.ConfigError,
+        match=rf"\[\[indicators\]\] #1 name '{name}' \(column 'imd_score' of '.*not-there\.csv'\): the output column '{name}'",
+    ) as caught:
+        furthest.validate(case.config)
+    assert "does not exist" not in str(caught.value)
+    # Named by the input file and column, never a temporary or in-memory copy.
+    assert "/vsimem/" not in str(caught.value) and ".tmp-" not in str(caught.value)
+    assert case.written() == []
+
+
+def test_names_differing_only_in_case_are_refused_at_validate(case: Case) -> None:
+    case.config["indicators"][0]["name"] = "Score"  # the run writes 'score' too; SQLite sees one name
+    with pytest.raises(furthest.ConfigError, match=r"name 'Score' .*differs only in case from 'score'.*ignore case"):
+        furthest.validate(case.write_config())
+    done = cli("validate", case.write_config(), cwd=case.root)
+    assert done.returncode == 2 and "differs only in case" in done.stderr
+    assert case.written() == []
+
+
+def test_zone_id_called_fid_is_refused_at_validate(case: Case) -> None:
+    case.config["zones"]["id"] = "fid"
+    with pytest.raises(furthest.ConfigError, match=r"\[zones\] id \(column 'fid' of '.*zones\.gpkg'\).*feature id"):
+        furthest.validate(case.config)
+
+
+def test_partner_columns_a_geopackage_cannot_take_are_renamed_and_reported(case: Case) -> None:
+    # A QGIS export carries 'fid'; another tool wrote 'Name' beside 'name'.
+    case.edit_csv("partners.csv", lambda frame: frame.assign(fid=range(1, len(frame) + 1), Name=frame["name"].str.upper()))
+    case.config["output"]["tables"] = ["csv", "xlsx"]
+    result = furthest.run(case.write_config())
+    renamed = [w for w in result.warnings if w.code == "column_renamed"]
+    assert {w.ids[0] for w in renamed} == {"fid", "Name"}
+    assert any("partners.csv': column 'fid' is written to the partners layer as 'fid_1'" in w for w in renamed)
+    assert any("'Name' is written to the partners layer as 'Name_1'" in w and "ignore case" in w for w in renamed)
+    written = pyogrio.read_dataframe(case.output, layer="partners")
+    assert {"fid_1", "Name_1", "name"} <= set(written.columns)
+    assert list(written["fid_1"].astype(int)) == list(range(1, len(written) + 1))

@@ -242,3 +242,42 @@ def test_tables_in_any_common_encoding_are_read_as_written(case: Case, clean, en
 def test_a_no_break_space_after_a_number_is_a_blank(case: Case, clean) -> None:
     rewrite_text(case, "indicators.csv", lambda text: text.replace(",1253", ",1253\u00a0").replace(",16.03", ",\u202f16.03"))
     assert_same_run(furthest.run(case.config), clean)
+
+
+def test_declared_encoding_overrides_an_ambiguous_detection(case: Case) -> None:
+    """Windows-1252 text whose bytes also form valid UTF-8 ('Ã©' is C3 A9, UTF-8 for 'é'): detection
+    reads it as UTF-8; `encoding = "cp1252"` reads it as written, and says nothing (it was asked)."""
+    name = "CafÃ© Ã‰lan"
+    partners = (case.inputs / "partners.csv").read_text(encoding="utf-8").splitlines()
+    fields = partners[1].split(",")
+    fields[1] = name
+    partners[1] = ",".join(fields)
+    data = ("\n".join(partners) + "\n").encode("cp1252")
+    data.decode("utf-8")  # the point of the test: these bytes are valid UTF-8 too
+    (case.inputs / "partners.csv").write_bytes(data)
+
+    detected = furthest.run(case.config)
+    assert detected.partners["name"].iloc[0] == "Café Élan"
+
+    case.config["partners"]["encoding"] = "cp1252"
+    declared = furthest.run(case.config)
+    assert declared.partners["name"].iloc[0] == name
+    assert [w for w in declared.warnings if w.code == "input_read_as"] == []
+    assert declared.manifest["effective_config"]["partners"][0]["encoding"] == "cp1252"
+
+
+@pytest.mark.parametrize(
+    "section, key",
+    [("zones", None), ("areas", None), ("indicators", 0), ("partners", None), ("population", None)],
+)
+def test_every_table_takes_an_encoding_key(case: Case, section: str, key: int | None) -> None:
+    entry = case.config[section][key] if key is not None else case.config[section]
+    entry["encoding"] = "latin-9"
+    with pytest.raises(furthest.ConfigError, match=r"'encoding' in .* is 'latin-9'.*expected utf-8, utf-16, cp1252"):
+        furthest.validate(case.config)
+
+
+def test_encoding_for_a_geopackage_is_refused(case: Case) -> None:
+    case.config["zones"]["encoding"] = "cp1252"
+    with pytest.raises(furthest.InputError, match=r"zones: 'encoding' is given for '.*zones\.gpkg', which is neither a CSV"):
+        furthest.validate(case.config)

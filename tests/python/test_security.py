@@ -82,7 +82,10 @@ def test_areas_covering_no_zone_are_an_error(demo_copy):
     areas.to_file(demo_copy / "far_areas.geojson")
     config = config_for(demo_copy)
     config["areas"]["path"] = str(demo_copy / "far_areas.geojson")
-    with pytest.raises(furthest.InputError, match=r"far_areas\.geojson' cover none of the 300 zones"):
+    with pytest.raises(
+        furthest.InputError,
+        match=r"far_areas\.geojson' \(declared EPSG:4326; in the working CRS .*\) cover none of the 300 zones",
+    ):
         furthest.run(config)
     assert not (demo_copy / "out" / "run.gpkg").exists()
 

@@ -5,15 +5,41 @@ The heavy work runs in the C++ core (``furthest._core``) with the GIL released; 
 speaks pandas and GeoPandas.
 """
 
-from furthest import access, plan, spatial
-from furthest._core import __version__, normalise_postcode
+from furthest import _core, access, plan, runs, spatial
+from furthest._core import __version__
 from furthest.crosswalk import Crosswalk
-from furthest.errors import ConfigError, Error, FurthestWarning, GeometryError, InputError, OutputError
-from furthest.runs import RunResult, RunWarning, demo_config, output_tables, run, validate
+from furthest.errors import (
+    ArgumentTypeError,
+    ConfigError,
+    Error,
+    FurthestWarning,
+    GeometryError,
+    InputError,
+    OutputError,
+    api_boundary,
+)
+from furthest.runs import RunResult, RunWarning
 from furthest.scoring import COLUMNS, Domain, Indicator, ScoringMethod, method_summary, score
 from furthest.zonal import zonal_stats
 
+# The public entry points of runs.py, each behind the boundary that turns any stray exception
+# into a furthest.Error (runs.py itself stays as it is).
+run = api_boundary("furthest.run")(runs.run)
+validate = api_boundary("furthest.validate")(runs.validate)
+output_tables = api_boundary("furthest.output_tables")(runs.output_tables)
+demo_config = api_boundary("furthest.demo_config")(runs.demo_config)
+
+
+@api_boundary("furthest.normalise_postcode")
+def normalise_postcode(text: str) -> str | None:
+    """The standard form of a UK postcode ('ls14ap' -> 'LS1 4AP'), or None when the text is not shaped like one."""
+    if not isinstance(text, str):
+        raise ArgumentTypeError(f"normalise_postcode: text is a {type(text).__name__}; expected a str")
+    return _core.normalise_postcode(text)
+
+
 __all__ = [
+    "ArgumentTypeError",
     "COLUMNS",
     "ConfigError",
     "Crosswalk",

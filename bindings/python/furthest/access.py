@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from furthest import _core
+from furthest.errors import api_boundary
 
 __all__ = [
     "Interaction",
@@ -39,31 +40,37 @@ __all__ = [
 Decay = _core.Decay
 
 
+@api_boundary("furthest.access.uniform")
 def uniform() -> Decay:
     """Every pair within reach weighs 1 (plain 2SFCA)."""
     return _core.Decay.uniform()
 
 
+@api_boundary("furthest.access.step")
 def step(bands: Mapping[float, float]) -> Decay:
     """PySAL access ``weights.step_fn``: ``{upper cost: weight}``; 0 beyond the last band."""
     return _core.Decay.step([(float(k), float(v)) for k, v in bands.items()])
 
 
+@api_boundary("furthest.access.linear")
 def linear(width: float) -> Decay:
     """f(c) = max(0, 1 - c / width)."""
     return _core.Decay.linear(float(width))
 
 
+@api_boundary("furthest.access.gaussian")
 def gaussian(sigma: float) -> Decay:
     """PySAL access ``weights.gaussian``: f(c) = exp(-c^2 / (2 sigma^2))."""
     return _core.Decay.gaussian(float(sigma))
 
 
+@api_boundary("furthest.access.power")
 def power(exponent: float, min_cost: float = 1.0) -> Decay:
     """f(c) = max(c, min_cost) ** -exponent (gravity); min_cost keeps distance 0 finite."""
     return _core.Decay.power(float(exponent), float(min_cost))
 
 
+@api_boundary("furthest.access.exponential")
 def exponential(rate: float) -> Decay:
     """f(c) = exp(-rate c)."""
     return _core.Decay.exponential(float(rate))
@@ -101,6 +108,7 @@ def _index(frame: Any) -> pd.Index:
     return pd.RangeIndex(len(frame))
 
 
+@api_boundary("furthest.access.interaction")
 def interaction(
     origins: Any,
     sites: Any,
@@ -207,11 +215,13 @@ class Interaction:
     def _supply(self, supply: Any) -> np.ndarray:
         return self._values(supply, self._sites, self.site_index, "supply")
 
+    @api_boundary("furthest.access.Interaction.pairs")
     def pairs(self) -> pd.DataFrame:
         """One row per pair within reach: origin and site labels and the cost (a copy)."""
         origin, site, cost = self.matrix.pair_table()
         return pd.DataFrame({"origin": self.origin_index[origin], "site": self.site_index[site], "cost": cost})
 
+    @api_boundary("furthest.access.Interaction.nearest")
     def nearest(self) -> pd.DataFrame:
         """Per zone: ``cost`` to the nearest site within reach (NaN when none) and that ``site``'s
         label (None when none; ties go to the site listed first)."""
@@ -220,6 +230,7 @@ class Interaction:
         labels[site < 0] = None
         return pd.DataFrame({"cost": cost, "site": labels}, index=self.origin_index)
 
+    @api_boundary("furthest.access.Interaction.within")
     def within(self, capacity: Any = None, max_cost: float | None = None) -> pd.DataFrame:
         """Per zone: ``sites`` within ``max_cost`` (default: the whole reach) and, with
         ``capacity`` (per site: a Series on the sites' index, an array or a column name), the
@@ -230,6 +241,7 @@ class Interaction:
             out["capacity"] = _core.supply_within(self.matrix, self._supply(capacity), limit)
         return out
 
+    @api_boundary("furthest.access.Interaction.two_step_fca")
     def two_step_fca(self, demand: Any, supply: Any = None, decay: Decay | None = None) -> pd.Series:
         """2SFCA (Luo & Wang 2003), E2SFCA with a ``decay`` (Luo & Qi 2009), as PySAL access's
         ``two_stage_fca``: supply per person within each site's catchment, summed per zone.
@@ -237,6 +249,7 @@ class Interaction:
         r = _core.two_step_fca(self.matrix, self._demand(demand), self._supply(supply), decay or uniform())
         return pd.Series(r["access"], index=self.origin_index, name="access")
 
+    @api_boundary("furthest.access.Interaction.balanced_fca")
     def balanced_fca(self, demand: Any, supply: Any = None, decay: Decay | None = None) -> pd.DataFrame:
         """Balanced FCA (Paez, Higgins & Vivona 2019; ``accessibility`` R package's "bfca"):
         ``access`` per zone and ``supply``, the share of supply allocated to the zone, which adds
@@ -244,6 +257,7 @@ class Interaction:
         r = _core.balanced_fca(self.matrix, self._demand(demand), self._supply(supply), decay or uniform())
         return pd.DataFrame({"access": r["access"], "supply": r["zone_supply"]}, index=self.origin_index)
 
+    @api_boundary("furthest.access.Interaction.site_demand")
     def site_demand(self, demand: Any, supply: Any = None, decay: Decay | None = None, balanced: bool = False) -> pd.DataFrame:
         """Per site: the ``demand`` it serves and its ``ratio`` of supply to that demand (NaN where
         no demand reaches it), from the 2SFCA or, with ``balanced``, the BFCA first step."""
@@ -251,6 +265,7 @@ class Interaction:
         r = fn(self.matrix, self._demand(demand), self._supply(supply), decay or uniform())
         return pd.DataFrame({"demand": r["site_demand"], "ratio": r["site_ratio"]}, index=self.site_index)
 
+    @api_boundary("furthest.access.Interaction.gravity")
     def gravity(self, supply: Any = None, decay: Decay | None = None) -> pd.Series:
         """Gravity access (Hansen 1959): sum of supply x f(cost) over the sites within reach;
         default decay ``power(1.0)``."""

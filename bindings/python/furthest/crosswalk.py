@@ -10,6 +10,7 @@ The geometry work happens once, in C++ (GEOS, GDAL/PROJ for reprojection), when 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,16 +20,84 @@ import pandas as pd
 import shapely
 
 from furthest import _core
+from furthest.errors import ArgumentTypeError, FurthestWarning, api_boundary, expect_type
 
 DEFAULT_WORKING_CRS = "EPSG:27700"
 
 
-def _frame(data: Any) -> gpd.GeoDataFrame | gpd.GeoSeries:
+def _frame(data: Any, role: str = "data") -> gpd.GeoDataFrame | gpd.GeoSeries:
     if isinstance(data, (gpd.GeoDataFrame, gpd.GeoSeries)):
         return data
     if isinstance(data, (str, os.PathLike)):
+        if not os.path.exists(data):
+            raise _core.InputError(f"{role}: file '{os.fspath(data)}' does not exist")
         return gpd.read_file(data)
-    raise TypeError(f"expected a GeoDataFrame, GeoSeries or path, got {type(data).__name__}")
+    expect_type(data, (gpd.GeoDataFrame, gpd.GeoSeries), role, "a GeoDataFrame, GeoSeries or path")
+    raise AssertionError("unreachable")
+
+
+def _column_of(frame: Any, column: str, role: str) -> pd.Series:
+    expect_type(column, str, f"{role}: the column name", "a column name (str)")
+    if not isinstance(frame, pd.DataFrame) or column not in frame.columns:
+        have = list(frame.columns)[:12] if isinstance(frame, pd.DataFrame) else []
+        raise _core.InputError(f"{role}: no column '{column}'; columns: {have}")
+    return frame[column]
+
+
+def _threads(threads: Any) -> int:
+    # As [run] threads: 0 = all cores, at most 1024.
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)):
+        raise ArgumentTypeError(f"threads is a {type(threads).__name__}; expected a whole number from 0 to 1024")
+    if not 0 <= int(threads) <= 1024:
+        raise _core.ConfigError(f"threads is {threads}; expected a whole number from 0 (all cores) to 1024")
+    return int(threads)
+
+
+def _report_repairs(repairs: list, ids: dict[str, pd.Index]) -> pd.DataFrame:
+    """A frame of the polygons repaired (side, id, GEOS's reason) and one FurthestWarning saying so."""
+    rows = [(side, ids[side][index], reason) for side, index, reason in repairs]
+    frame = pd.DataFrame(rows, columns=["side", "id", "reason"])
+    if rows:
+        shown = "; ".join(f"{side} {ident!r} ({reason})" for side, ident, reason in rows[:5])
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        warnings.warn(
+            f"{len(rows)} invalid polygon(s) repaired with GEOS MakeValid before the overlay (self-intersecting "
+            f"rings would otherwise lose their area): {shown}{more}; see .repairs",
+            FurthestWarning,
+            stacklevel=3,
+        )
+    return frame
+
+
+def _check_meeting(native: Any, source: Any, target: Any) -> None:
+    """Layers that do not meet cover nothing: an error naming both layers' CRS and bounds (the
+    usual cause is a wrongly declared CRS or swapped axes), a warning when they barely meet."""
+    uncovered = np.asarray(native.uncovered())
+    rows, cols, _ = native.coo()
+    n_sources, n_targets = native.shape
+    reached = len(np.unique(cols))
+    if n_sources == 0 or n_targets == 0:
+        return
+
+    def described(frame: Any, role: str) -> str:
+        crs = frame.crs.to_string() if frame.crs is not None else "no CRS"
+        bounds = ", ".join(f"{v:.6g}" for v in frame.total_bounds)
+        return f"{role} ({len(frame)} polygons, declared {crs}, bounds {bounds})"
+
+    where = f"{described(source, 'sources')} and {described(target, 'targets')}"
+    cause = (
+        "likely cause: a layer's declared CRS is wrong (metres declared as degrees, e.g. EPSG:4326, or longitude and "
+        "latitude swapped); check that each declares the CRS its coordinates are in (.set_crs / .to_crs)"
+    )
+    if not (uncovered < 1.0).any():
+        raise _core.InputError(f"overlay: {where} do not meet: no source overlaps any target; {cause}")
+    if 2 * int((uncovered >= 1.0).sum()) > n_sources and 2 * (n_targets - reached) > n_targets:
+        warnings.warn(
+            f"overlay: {where} barely meet: {int((uncovered >= 1.0).sum())} of {n_sources} sources overlap no target "
+            f"and {n_targets - reached} of {n_targets} targets receive nothing; {cause}",
+            FurthestWarning,
+            stacklevel=3,
+        )
 
 
 def _geometry(frame: gpd.GeoDataFrame | gpd.GeoSeries, role: str) -> tuple[np.ndarray, str]:
@@ -43,7 +112,7 @@ def _geometry(frame: gpd.GeoDataFrame | gpd.GeoSeries, role: str) -> tuple[np.nd
 
 
 def _ids(frame: Any, id_column: str | None, role: str) -> pd.Index:
-    index = pd.Index(frame[id_column]) if id_column is not None else frame.index
+    index = pd.Index(_column_of(frame, id_column, role)) if id_column is not None else frame.index
     if not index.is_unique:
         dupes = list(index[index.duplicated()].unique()[:10])
         raise _core.InputError(f"{role}: ids are not unique (e.g. {dupes}); expected one row per {role[:-1]}")
@@ -78,6 +147,7 @@ class Crosswalk:
 
     # ---- builders ------------------------------------------------------------------------------
     @classmethod
+    @api_boundary("furthest.Crosswalk.overlay")
     def overlay(
         cls,
         source,
@@ -98,32 +168,40 @@ class Crosswalk:
         holding no weight fall back to area weights and are listed in ``area_fallback``. Geographic
         inputs are reprojected to ``crs`` (default: the first projected input CRS, else EPSG:27700)
         before any area is measured."""
-        source, target = _frame(source), _frame(target)
+        source, target = _frame(source, "sources"), _frame(target, "targets")
+        threads = _threads(threads)
         working = _working_crs(crs, source, target)
         src_wkb, src_crs = _geometry(source, "sources")
         tgt_wkb, tgt_crs = _geometry(target, "targets")
         src_ids, tgt_ids = _ids(source, source_id, "sources"), _ids(target, target_id, "targets")
+        ids = {"sources": src_ids, "targets": tgt_ids}
+        # Invalid polygons (a bow-tie's lobes cancel in signed areas) are repaired in C++ before
+        # any area is measured; each repair is returned, listed in .repairs and warned about.
         if weight_raster is not None:
-            native, fallback = _core.raster_weighted_overlay(
+            expect_type(weight_raster, (str, os.PathLike), "weight_raster", "a raster path")
+            native, fallback, repairs = _core.raster_weighted_overlay(
                 src_wkb, src_crs, tgt_wkb, tgt_crs, os.fspath(weight_raster), band, working, threads
             )
-            out = cls(native, src_ids, tgt_ids)
-            out.area_fallback = src_ids[np.asarray(fallback, dtype=int)]
-            return out
-        if weights is None:
-            native = _core.overlay_crosswalk(src_wkb, src_crs, tgt_wkb, tgt_crs, working, threads)
-            return cls(native, src_ids, tgt_ids)
-        weights = _frame(weights)
-        pts_wkb, pts_crs = _geometry(weights, "weight points")
-        values = np.ones(len(weights)) if weight is None else weights[weight].to_numpy(dtype=float)
-        native, fallback = _core.weighted_points_overlay(
-            src_wkb, src_crs, tgt_wkb, tgt_crs, pts_wkb, pts_crs, values, working, threads
-        )
+        elif weights is None:
+            native, repairs = _core.overlay_crosswalk(src_wkb, src_crs, tgt_wkb, tgt_crs, working, threads)
+            fallback = None
+        else:
+            weights = _frame(weights, "weights")
+            pts_wkb, pts_crs = _geometry(weights, "weight points")
+            values = np.ones(len(weights)) if weight is None else _column_of(weights, weight, "weights").to_numpy(dtype=float)
+            native, fallback, repairs = _core.weighted_points_overlay(
+                src_wkb, src_crs, tgt_wkb, tgt_crs, pts_wkb, pts_crs, values, working, threads
+            )
         out = cls(native, src_ids, tgt_ids)
-        out.area_fallback = src_ids[np.asarray(fallback, dtype=int)]
+        out.repairs = _report_repairs(repairs, ids)
+        """Polygons repaired before the overlay: side ('sources', 'targets'), id and GEOS's reason."""
+        if fallback is not None:
+            out.area_fallback = src_ids[np.asarray(fallback, dtype=int)]
+        _check_meeting(native, source, target)
         return out
 
     @classmethod
+    @api_boundary("furthest.Crosswalk.points")
     def points(
         cls,
         points,
@@ -138,23 +216,34 @@ class Crosswalk:
         """Points (postcodes, premises, sites) into polygons. A point on a shared boundary goes to the
         first polygon (in row order) that covers it; points in no polygon are reported by
         :attr:`unplaced`. ``weight`` (premises, people) is what intensive values are averaged by."""
-        points, polygons = _frame(points), _frame(polygons)
+        points, polygons = _frame(points, "points"), _frame(polygons, "polygons")
+        threads = _threads(threads)
         working = _working_crs(crs, polygons, points)
         poly_wkb, poly_crs = _geometry(polygons, "polygons")
-        values = np.ones(0) if weight is None else points[weight].to_numpy(dtype=float)
+        values = np.ones(0) if weight is None else _column_of(points, weight, "points").to_numpy(dtype=float)
         series = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
         if series.crs is not None and (shapely.get_type_id(series.values) == 0).all():
             # Plain points cross as two coordinate arrays: far cheaper than one WKB blob each.
             xy = shapely.get_coordinates(series.values)
-            native = _core.points_crosswalk_xy(
+            native, placement = _core.points_crosswalk_xy(
                 xy[:, 0], xy[:, 1], series.crs.to_wkt(), poly_wkb, poly_crs, values, working, threads
             )
         else:
             pts_wkb, pts_crs = _geometry(points, "points")
-            native = _core.points_crosswalk(pts_wkb, pts_crs, poly_wkb, poly_crs, values, working, threads)
+            native, placement = _core.points_crosswalk(pts_wkb, pts_crs, poly_wkb, poly_crs, values, working, threads)
+        # Points that mostly land nowhere because of a slip (x and y swapped, degrees declared as
+        # metres) are an error naming the cause; a wider table than the polygons (a national
+        # postcode list) is not, and its unplaced points are in .unplaced.
+        if placement["mostly_outside"] and placement["likely_cause"]:
+            crs_name = series.crs.to_string() if series.crs is not None else "no CRS"
+            raise _core.InputError(
+                f"points: {placement['outside']} of {placement['points']} points (declared {crs_name}) lie in no "
+                f"polygon; likely cause: {placement['likely_cause']}"
+            )
         return cls(native, _ids(points, point_id, "points"), _ids(polygons, polygon_id, "polygons"))
 
     @classmethod
+    @api_boundary("furthest.Crosswalk.raster")
     def raster(cls, zones, raster_path, *, weights=None, band: int = 1, threads: int = 0) -> Crosswalk:
         """Raster cells into zones with exact cell-coverage fractions (the answer exactextract
         gives), times the ``weights`` raster (e.g. a population grid) when given. Zones are
@@ -164,6 +253,7 @@ class Crosswalk:
         return raster_crosswalk(zones, raster_path, weights, band, threads=threads)
 
     @classmethod
+    @api_boundary("furthest.Crosswalk.lookup")
     def lookup(
         cls,
         table: pd.DataFrame,
@@ -217,6 +307,7 @@ class Crosswalk:
         return cls(native, src_ids, tgt_ids, notes)
 
     @classmethod
+    @api_boundary("furthest.Crosswalk.member_sites")
     def member_sites(
         cls,
         zones,
@@ -234,16 +325,21 @@ class Crosswalk:
         (by its centroid) joins the area of its nearest member site (``assign="nearest"``), or is
         shared by inverse squared distance among the nearest sites of the ``k`` nearest areas
         (``"shared"``). :attr:`area_polygons` holds the zones dissolved by main area, for maps."""
-        zones, sites = _frame(zones), _frame(sites)
+        zones, sites = _frame(zones, "zones"), _frame(sites, "member sites")
+        threads = _threads(threads)
+        expect_type(assign, str, "assign", "'nearest' or 'shared'")
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise ArgumentTypeError(f"k is a {type(k).__name__}; expected a whole number from 1 to 100")
         working = _working_crs(crs, zones, sites)
         zone_wkb, zone_crs = _geometry(zones, "zones")
         site_wkb, site_crs = _geometry(sites, "member sites")
-        labels = sites[area].astype(str)
+        labels = _column_of(sites, area, "member sites").astype(str)
         area_ids = pd.Index(pd.unique(labels), name=area)
-        native, polygons = _core.member_site_crosswalk(
+        native, polygons, repairs = _core.member_site_crosswalk(
             zone_wkb, zone_crs, site_wkb, site_crs, area_ids.get_indexer(labels), len(area_ids), assign, k, working, threads
         )
         out = cls(native, _ids(zones, zone_id, "zones"), area_ids)
+        out.repairs = _report_repairs(repairs, {"zones": out.sources})
         names = sites.groupby(labels)[area_name].first().reindex(area_ids) if area_name else pd.Series(area_ids, index=area_ids)
         out.area_polygons = gpd.GeoDataFrame(
             {"area_id": area_ids, "area_name": names.to_numpy()}, geometry=shapely.from_wkb(polygons), crs=working
@@ -251,9 +347,11 @@ class Crosswalk:
         return out
 
     # ---- composition and application -------------------------------------------------------------
+    @api_boundary("furthest.Crosswalk.compose")
     def compose(self, other: Crosswalk) -> Crosswalk:
         """This crosswalk, then ``other`` (e.g. LSOA 2011 -> 2021, then 2021 -> LCP). The first's
         targets must be the second's sources (any order)."""
+        expect_type(other, Crosswalk, "compose: other", "a furthest.Crosswalk")
         native = self._native
         if not self.targets.equals(other.sources):
             position = other.sources.get_indexer(self.targets)
@@ -272,6 +370,7 @@ class Crosswalk:
 
     __matmul__ = compose
 
+    @api_boundary("furthest.Crosswalk.apply")
     def apply(
         self,
         data: pd.DataFrame,
@@ -292,7 +391,20 @@ class Crosswalk:
         Missing values stay missing; ``<col>_missing_share`` reports how much incoming weight was
         missing. Returns a DataFrame on the targets' index.
         """
+        expect_type(data, pd.DataFrame, "data", "a DataFrame with one row per source")
+        # One column name alone is that column, not its letters.
+        extensive, intensive, categorical = (
+            [names] if isinstance(names, str) else list(names) for names in (extensive, intensive, categorical)
+        )
+        if key is not None:
+            _column_of(data, key, "data")
+        for column in [*extensive, *intensive, *categorical, *([weight] if weight is not None else [])]:
+            if column != key:
+                _column_of(data, column, "data")
         frame = data.set_index(key) if key is not None else data
+        if not frame.index.is_unique:
+            dupes = list(frame.index[frame.index.duplicated()].unique()[:5])
+            raise _core.InputError(f"apply: data has more than one row for sources {dupes}; expected one row per source")
         frame = frame.reindex(self.sources)
         out = pd.DataFrame(index=self.targets)
         source_weight = None if weight is None else frame[weight].to_numpy(dtype=float)

@@ -331,3 +331,14 @@ def allocate(
     out.attrs["unplaced"] = int(raw["unplaced"])
     out.attrs["unit"] = str(unit)
     return out
+
+
+# Every mistake leaves as a furthest.Error (ArgumentTypeError for a wrong type): see furthest.errors.
+def _guard_public() -> None:
+    from furthest.errors import api_boundary
+
+    for name in ("allocate", "maximal_covering", "p_median", "waves"):
+        globals()[name] = api_boundary(f"furthest.plan.{name}")(globals()[name])
+
+
+_guard_public()

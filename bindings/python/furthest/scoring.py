@@ -20,7 +20,7 @@ import pandas as pd
 
 from furthest import _core
 from furthest._config_json import config_json
-from furthest.errors import ConfigError, InputError
+from furthest.errors import ArgumentTypeError, ConfigError, InputError, api_boundary
 
 __all__ = ["COLUMNS", "Domain", "Indicator", "ScoringMethod", "class_breaks", "method_summary", "score"]
 
@@ -118,19 +118,52 @@ _TOP_KEYS = {
 }
 
 
+def _entry(item: Any, number: int, what: str, kind: type) -> dict[str, Any]:
+    if isinstance(item, kind):
+        return item.to_dict()
+    if not isinstance(item, Mapping):
+        raise ArgumentTypeError(
+            f"scoring spec {what} {number} is a {type(item).__name__} ({item!r:.60}); expected a dict such as "
+            "{'name': 'imd', 'column': 'IMD_score'}"
+        )
+    entry = dict(item)
+    for key in ("name", "column", "domain"):
+        if key in entry and not isinstance(entry[key], str):
+            raise ArgumentTypeError(
+                f"scoring spec {what} {number}: '{key}' is a {type(entry[key]).__name__}; expected a column name (str)"
+            )
+    return entry
+
+
 def _as_spec(spec: Any) -> dict[str, Any]:
     if isinstance(spec, Mapping):
         out = dict(spec)
     elif isinstance(spec, (list, tuple)):
         out = {"indicators": list(spec)}
     else:
-        raise ConfigError("scoring spec must be a dict (a [scoring] section) or a list of indicator dicts")
+        raise ArgumentTypeError(
+            f"scoring spec is a {type(spec).__name__}; expected a dict (a [scoring] section) or a list of indicator dicts"
+        )
+    for key in out:
+        if not isinstance(key, str):
+            raise ArgumentTypeError(f"scoring spec: key {key!r} is a {type(key).__name__}; expected text keys")
     indicators = out.get("indicators")
+    if isinstance(indicators, (str, bytes, Mapping, Indicator)) or (
+        indicators is not None and not isinstance(indicators, (list, tuple))
+    ):
+        raise ArgumentTypeError(
+            f"scoring spec 'indicators' is a {type(indicators).__name__} ({indicators!r:.60}); expected a list of "
+            "indicator dicts, e.g. [{'name': 'imd', 'column': 'IMD_score'}]"
+        )
     if not indicators:
         raise ConfigError("scoring spec needs 'indicators', a non-empty list of indicator dicts")
-    out["indicators"] = [i.to_dict() if isinstance(i, Indicator) else dict(i) for i in indicators]
+    out["indicators"] = [_entry(i, n + 1, "indicator", Indicator) for n, i in enumerate(indicators)]
     if "domains" in out:
-        out["domains"] = [d.to_dict() if isinstance(d, Domain) else dict(d) for d in out["domains"]]
+        if not isinstance(out["domains"], (list, tuple)):
+            raise ArgumentTypeError(
+                f"scoring spec 'domains' is a {type(out['domains']).__name__}; expected a list of domain dicts"
+            )
+        out["domains"] = [_entry(d, n + 1, "domain", Domain) for n, d in enumerate(out["domains"])]
     for i, ind in enumerate(out["indicators"]):
         if "name" not in ind and "column" not in ind:
             raise ConfigError(f"scoring spec indicator {i + 1} needs 'name' (or 'column')")
@@ -171,6 +204,7 @@ def _areas(df: pd.DataFrame, areas: Any) -> tuple[np.ndarray, pd.Index, pd.Serie
     return codes.astype(np.int64), uniques, labels
 
 
+@api_boundary("furthest.score")
 def score(
     df: pd.DataFrame,
     spec: Mapping[str, Any] | Sequence[Mapping[str, Any] | Indicator],
@@ -260,7 +294,12 @@ def score(
     about a second and raises ``KeyboardInterrupt``. ``result.attrs["scoring"]`` is a :class:`ScoringMethod`.
     """
     if not isinstance(df, pd.DataFrame):
-        raise InputError("scoring: df must be a pandas DataFrame with zones as rows")
+        raise ArgumentTypeError(f"scoring: df is a {type(df).__name__}; expected a pandas DataFrame with zones as rows")
+    for name, value in (("draws", draws), ("seed", seed), ("threads", threads)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
+            raise ArgumentTypeError(f"scoring: {name} is a {type(value).__name__}; expected a whole number (or None)")
+    if progress is not None and not callable(progress):
+        raise ArgumentTypeError(f"scoring: progress is a {type(progress).__name__}; expected a callable or None")
     parsed = _as_spec(spec)
     unknown = set(parsed) - _TOP_KEYS
     if unknown:
@@ -353,8 +392,11 @@ def _frame(index: pd.Index, raw: dict, area_info, names: list[str]) -> pd.DataFr
     return out
 
 
+@api_boundary("furthest.method_summary")
 def method_summary(result: pd.DataFrame) -> str:
     """The plain-words method summary of a :func:`score` result."""
+    if not isinstance(result, pd.DataFrame):
+        raise ArgumentTypeError(f"method_summary: result is a {type(result).__name__}; expected a furthest.score result")
     method = result.attrs.get("scoring")
     if not isinstance(method, ScoringMethod):
         raise InputError("method_summary: not a furthest.score result (attrs['scoring'] is missing)")

@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 
 from furthest import _core
-from furthest.errors import ConfigError, InputError
+from furthest.errors import ArgumentTypeError, ConfigError, InputError, api_boundary
 
 __all__ = ["Weights", "fdr", "gi_star", "local_moran", "permutations_suffice", "smallest_p_value", "weights"]
 
@@ -41,24 +41,29 @@ class Weights:
         self.kind = kind
 
     @property
+    @api_boundary("furthest.spatial.Weights.n")
     def n(self) -> int:
         return int(self.native.n)
 
     @property
+    @api_boundary("furthest.spatial.Weights.cardinalities")
     def cardinalities(self) -> pd.Series:
         """Number of neighbours of each zone."""
         return pd.Series(np.diff(self.native.offsets), index=self.index, name="neighbours")
 
     @property
+    @api_boundary("furthest.spatial.Weights.islands")
     def islands(self) -> pd.Index:
         """Labels of the zones without neighbours (never given a statistic or a class)."""
         return self.index[self.native.islands()]
 
+    @api_boundary("furthest.spatial.Weights.positions")
     def positions(self) -> dict[int, list[int]]:
         """Neighbours by position: {i: [j, ...]} (copies; for checks, not for loops)."""
         offsets, neighbours = self.native.offsets, self.native.neighbours
         return {i: neighbours[offsets[i] : offsets[i + 1]].tolist() for i in range(self.n)}
 
+    @api_boundary("furthest.spatial.Weights.row_standardised")
     def row_standardised(self) -> Weights:
         """A copy with each row summing to 1."""
         native = self.native.copy()
@@ -78,6 +83,7 @@ def _points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(geometry).astype(float), shapely.get_y(geometry).astype(float)
 
 
+@api_boundary("furthest.spatial.weights")
 def weights(
     gdf: gpd.GeoDataFrame,
     kind: str = "queen",
@@ -95,28 +101,62 @@ def weights(
     ``binary=False``); "knn" (the ``k`` nearest, ties to the lower position). Copies the geometries
     once into the engine; the GIL is released while building.
     """
+    if not isinstance(gdf, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        raise ArgumentTypeError(f"weights: gdf is a {type(gdf).__name__}; expected a GeoDataFrame")
+    if not isinstance(kind, str):
+        raise ArgumentTypeError(f"weights: kind is a {type(kind).__name__}; expected 'queen', 'rook', 'distance' or 'knn'")
+    _whole(threads, "threads", 0, 1024, "0 = all cores")
     if kind in ("queen", "rook"):
         wkb = shapely.to_wkb(gdf.geometry.values)
         native = _core.contiguity_weights(list(wkb), kind, threads=threads, progress=progress)
     elif kind == "distance":
         if threshold is None:
             raise ConfigError('weights: kind="distance" needs threshold=')
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.number)):
+            raise ArgumentTypeError(f"weights: threshold is a {type(threshold).__name__}; expected metres (a number)")
+        if not (np.isfinite(threshold) and threshold > 0):
+            raise ConfigError(f"weights: threshold is {threshold}; expected a finite distance > 0 (as [hotspots] distance)")
         x, y = _points(gdf)
         native = _core.distance_band_weights(x, y, float(threshold), binary=binary)
     elif kind == "knn":
         if k is None:
             raise ConfigError('weights: kind="knn" needs k=')
+        k = _whole(k, "k", 1, 100, "as [hotspots] k")
         x, y = _points(gdf)
-        native = _core.knn_weights(x, y, int(k))
+        native = _core.knn_weights(x, y, k)
     else:
         raise ConfigError(f"weights: kind {kind!r} is not one of 'queen', 'rook', 'distance', 'knn'")
     return Weights(native, gdf.index, kind)
 
 
+def _whole(value: Any, name: str, low: int, high: int, why: str) -> int:
+    """A whole-number keyword within the cap its config key has (the same bounds, the same words)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ArgumentTypeError(f"{name} is a {type(value).__name__}; expected a whole number from {low} to {high}")
+    if not low <= int(value) <= high:
+        raise ConfigError(f"{name} is {value}; expected a whole number from {low} to {high} ({why})")
+    return int(value)
+
+
+def _test_options(weights: Any, permutations: Any, alpha: Any, threads: Any) -> None:
+    if not isinstance(weights, Weights):
+        raise ArgumentTypeError(
+            f"weights is a {type(weights).__name__}; expected furthest.spatial.Weights (from furthest.spatial.weights)"
+        )
+    _whole(permutations, "permutations", 0, 99999, "as [hotspots] permutations; 0 = no inference")
+    _whole(threads, "threads", 0, 1024, "0 = all cores")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) or not 0.0 < float(alpha) < 1.0:
+        raise ConfigError(f"alpha is {alpha!r}; expected a number between 0 and 1, e.g. 0.05")
+
+
 def _values(data: pd.Series | pd.DataFrame, column: str | None, w: Weights) -> pd.Series:
+    if not isinstance(data, (pd.Series, pd.DataFrame)):
+        raise ArgumentTypeError(f"data is a {type(data).__name__}; expected a pandas Series (or a DataFrame and column=)")
     if isinstance(data, pd.DataFrame):
         if column is None:
             raise ConfigError("column= names the values to test when a DataFrame is given")
+        if column not in data.columns:
+            raise InputError(f"column {column!r} is not in the DataFrame; columns: {list(data.columns)[:12]}")
         data = data[column]
     if not data.index.equals(w.index):
         raise InputError("the values' index differs from the weights' index; build the weights from the same frame")
@@ -159,6 +199,7 @@ def _frame(
     return frame, significant
 
 
+@api_boundary("furthest.spatial.gi_star")
 def gi_star(
     data: pd.Series | pd.DataFrame,
     weights: Weights,
@@ -179,6 +220,7 @@ def gi_star(
     ``correction`` ("fdr" Benjamini–Hochberg, "bonferroni", "none") at ``alpha``. ``attrs`` holds
     ``min_p`` and ``permutations_suffice``. The GIL is released; Ctrl-C stops it.
     """
+    _test_options(weights, permutations, alpha, threads)
     values = _values(data, column, weights)
     result = _core.local_gi_star(
         values.to_numpy(),
@@ -197,6 +239,7 @@ def gi_star(
     return frame
 
 
+@api_boundary("furthest.spatial.local_moran")
 def local_moran(
     data: pd.Series | pd.DataFrame,
     weights: Weights,
@@ -216,6 +259,7 @@ def local_moran(
     ``quadrant`` (esda's q: 1 HH, 2 LH, 3 LL, 4 HL; 0 for islands) and ``cluster`` ("HH", "LL", "HL",
     "LH" where significant after ``correction``, else "not significant", or "island").
     """
+    _test_options(weights, permutations, alpha, threads)
     values = _values(data, column, weights)
     result = _core.local_moran(
         values.to_numpy(),
@@ -234,6 +278,7 @@ def local_moran(
     return frame
 
 
+@api_boundary("furthest.spatial.fdr")
 def fdr(p: pd.Series | np.ndarray, alpha: float = 0.05) -> pd.Series | np.ndarray:
     """Benjamini–Hochberg step-up: True where rejected at false-discovery rate ``alpha``; NaN is
     neither tested nor counted. A Series comes back on its index."""
@@ -244,11 +289,13 @@ def fdr(p: pd.Series | np.ndarray, alpha: float = 0.05) -> pd.Series | np.ndarra
     return reject
 
 
+@api_boundary("furthest.spatial.smallest_p_value")
 def smallest_p_value(permutations: int) -> float:
     """The smallest two-sided pseudo p ``permutations`` can give: 2 / (permutations + 1)."""
     return float(_core.smallest_p_value(permutations))
 
 
+@api_boundary("furthest.spatial.permutations_suffice")
 def permutations_suffice(permutations: int, alpha: float, tests: int, correction: str = "fdr") -> bool:
     """Whether the smallest attainable p reaches ``alpha`` (correction "none") or ``alpha / tests``
     ("bonferroni", and "fdr", whose strictest step is that bound)."""

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from furthest import _core
+from furthest.errors import api_boundary
 
 STATISTICS = ("count", "sum", "mean", "min", "max", "weighted_mean", "majority", "frac_above")
 """What :func:`zonal_stats` computes; ``count``..``majority`` as exactextract defines them."""
@@ -43,6 +44,7 @@ def _wkb(geometry: gpd.GeoSeries) -> tuple[np.ndarray, str]:
     return shapely.to_wkb(geometry.values, output_dimension=2), geometry.crs.to_wkt()
 
 
+@api_boundary("furthest.zonal_stats")
 def zonal_stats(
     zones: gpd.GeoDataFrame | gpd.GeoSeries | str | os.PathLike[str],
     raster_path: str | os.PathLike[str],

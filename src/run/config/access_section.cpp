@@ -58,10 +58,11 @@ void parse_access_section(const Reader& reader, const toml::table& root, RunConf
         const std::string where = "[access.travel_costs]";
         if (!node->is_table()) reader.fail("'travel_costs' in [access]" + line_of(*node) + " must be a table, e.g. " + where);
         const toml::table& costs = *node->as_table();
-        reader.check_keys(costs, where, {"path", "layer", "origin", "destination", "cost"});
+        reader.check_keys(costs, where, {"path", "layer", "origin", "destination", "cost", "encoding"});
         TravelCostsSpec travel;
         travel.path = reader.path(costs, where, "path");
         travel.layer = reader.text(costs, where, "layer", false, "a layer name");
+        travel.encoding = reader.encoding(costs, where);
         travel.origin = reader.text(costs, where, "origin", true, "the zone id column");
         travel.destination = reader.text(costs, where, "destination", true, "the partner id column");
         travel.cost = reader.text(costs, where, "cost", true, "the cost column (minutes, metres ...)");

@@ -6,7 +6,9 @@ namespace furthest::run_detail {
 
 void parse_areas_section(const Reader& reader, const toml::table& root, RunConfig& config) {
     const auto& areas = reader.section(root, "areas", true);
-    reader.check_keys(areas, "[areas]", {"path", "layer", "id", "name", "x", "y", "crs", "postcode", "assign", "k", "where"});
+    reader.check_keys(areas, "[areas]",
+                      {"path", "layer", "id", "name", "x", "y", "crs", "postcode", "assign", "k", "where", "encoding"});
+    config.areas.encoding = reader.encoding(areas, "[areas]");
     config.areas.where = reader.text(areas, "[areas]", "where", false, "an OGR SQL filter");
     config.areas.path = reader.path(areas, "[areas]", "path");
     config.areas.layer = reader.text(areas, "[areas]", "layer", false, "a layer name");

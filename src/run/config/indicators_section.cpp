@@ -59,6 +59,7 @@ void parse_lookup_via(const Reader& reader, const toml::table& table, const std:
     via.kind = ViaSpec::Kind::Lookup;
     via.lookup = reader.path(table, section, "lookup");
     via.layer = reader.text(table, section, "layer", false, "a layer name");
+    via.encoding = reader.encoding(table, section);
     via.from = reader.text(table, section, "from", true, "the lookup column holding the indicator table's codes");
     via.to = reader.text(table, section, "to", true, "the lookup column holding zone ids");
     via.change = reader.text(table, section, "change", false, "the lookup's change-code column (U, S, M, X)");
@@ -84,10 +85,12 @@ void parse_lookup_via(const Reader& reader, const toml::table& table, const std:
 }
 
 IndicatorSpec parse_indicator(const Reader& reader, const toml::table& table, const std::string& section) {
-    reader.check_keys(table, section, {"path", "layer", "key", "column", "name", "direction", "weight", "missing", "via"});
+    reader.check_keys(table, section,
+                      {"path", "layer", "key", "column", "name", "direction", "weight", "missing", "via", "encoding"});
     IndicatorSpec spec;
     spec.path = reader.path(table, section, "path");
     spec.layer = reader.text(table, section, "layer", false, "a layer name");
+    spec.encoding = reader.encoding(table, section);
     if (const toml::node* via = table.get("via")) {
         if (!via->is_table()) reader.fail("'via' in " + section + line_of(*via) + " must be a table, e.g. [indicators.via]");
         spec.via = parse_via(reader, *via->as_table(), section + ".via");
@@ -118,7 +121,7 @@ IndicatorSpec parse_indicator(const Reader& reader, const toml::table& table, co
 ViaSpec parse_via(const Reader& reader, const toml::table& table, const std::string& section) {
     reader.check_keys(table, section,
                       {"lookup", "layer", "from", "to", "change", "split_weight", "kind", "x", "y", "crs", "weight", "postcode",
-                       "zonal", "band", "threshold", "weights"});
+                       "zonal", "band", "threshold", "weights", "encoding"});
     ViaSpec via;
     const std::string kind = reader.text(table, section, "kind", false, "'intensive' or 'extensive'");
     if (!kind.empty() && kind != "intensive" && kind != "extensive")

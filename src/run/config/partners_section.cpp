@@ -11,12 +11,13 @@ namespace {
 PartnersSpec parse_partners(const Reader& reader, const toml::table& table, const std::string& section) {
     reader.check_keys(table, section,
                       {"name", "path", "layer", "x", "y", "crs", "postcode", "where", "id", "type", "type_column", "capacity",
-                       "active_from", "active_to"});
+                       "active_from", "active_to", "encoding"});
     PartnersSpec spec;
     spec.path = reader.path(table, section, "path");
     spec.name = reader.text(table, section, "name", false, "the table's label, e.g. \"gp_practices\"");
     if (spec.name.empty()) spec.name = spec.path.stem().string();
     spec.layer = reader.text(table, section, "layer", false, "a layer name");
+    spec.encoding = reader.encoding(table, section);
     spec.site = parse_site_columns(reader, table, section, false, "for a point layer");
     spec.where = reader.text(table, section, "where", false, "an OGR SQL filter");
     spec.id = reader.text(table, section, "id", false, "the partners' id column");

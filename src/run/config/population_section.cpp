@@ -7,11 +7,12 @@ void parse_population_section(const Reader& reader, const toml::table& root, Run
     if (!root.get("population")) return;
     const std::string section = "[population]";
     const auto& table = reader.section(root, "population", false);
-    reader.check_keys(table, section, {"path", "layer", "key", "column", "via", "centroids"});
+    reader.check_keys(table, section, {"path", "layer", "key", "column", "via", "centroids", "encoding"});
     PopulationSpec spec;
     IndicatorSpec& count = spec.count;
     count.path = reader.path(table, section, "path");
     count.layer = reader.text(table, section, "layer", false, "a layer name");
+    count.encoding = reader.encoding(table, section);
     if (const toml::node* via = table.get("via")) {
         if (!via->is_table()) reader.fail("'via' in " + section + line_of(*via) + " must be a table, e.g. [population.via]");
         count.via = parse_via(reader, *via->as_table(), section + ".via");
@@ -33,9 +34,10 @@ void parse_population_section(const Reader& reader, const toml::table& root, Run
         const std::string where = "[population.centroids]";
         if (!node->is_table()) reader.fail("'centroids' in " + section + line_of(*node) + " must be a table, e.g. " + where);
         const toml::table& centroids = *node->as_table();
-        reader.check_keys(centroids, where, {"path", "layer", "key", "x", "y", "crs"});
+        reader.check_keys(centroids, where, {"path", "layer", "key", "x", "y", "crs", "encoding"});
         spec.centroids = reader.path(centroids, where, "path");
         spec.centroids_layer = reader.text(centroids, where, "layer", false, "a layer name");
+        spec.centroids_encoding = reader.encoding(centroids, where);
         spec.centroids_key = reader.text(centroids, where, "key", true, "the column holding the zone id");
         spec.centroids_site = parse_site_columns(reader, centroids, where, false, "for a point layer");
         if (!spec.centroids_site.postcode.empty())

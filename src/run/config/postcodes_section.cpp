@@ -8,10 +8,11 @@ namespace furthest::run_detail {
 void parse_postcodes_section(const Reader& reader, const toml::table& root, RunConfig& config) {
     if (root.get("postcodes")) {
         const auto& postcodes = reader.section(root, "postcodes", false);
-        reader.check_keys(postcodes, "[postcodes]", {"path", "layer", "postcode", "x", "y", "crs", "unmatched"});
+        reader.check_keys(postcodes, "[postcodes]", {"path", "layer", "postcode", "x", "y", "crs", "unmatched", "encoding"});
         PostcodesSpec spec;
         spec.path = reader.path(postcodes, "[postcodes]", "path");
         spec.layer = reader.text(postcodes, "[postcodes]", "layer", false, "a layer name");
+        spec.encoding = reader.encoding(postcodes, "[postcodes]");
         spec.postcode = reader.text(postcodes, "[postcodes]", "postcode", true, "the directory's postcode column");
         spec.x = reader.text(postcodes, "[postcodes]", "x", true, "the x (longitude/easting) column");
         spec.y = reader.text(postcodes, "[postcodes]", "y", true, "the y (latitude/northing) column");

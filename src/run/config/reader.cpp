@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
+#include "io/text_encoding.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -127,6 +128,15 @@ SiteColumns parse_site_columns(const Reader& reader, const toml::table& table, c
     if (required && !xy && site.postcode.empty())
         reader.fail(section + " needs 'x', 'y' and 'crs' (coordinate columns) or 'postcode' (a postcode column)");
     return site;
+}
+
+std::string Reader::encoding(const toml::table& table, const std::string& section, const std::string& key) const {
+    const std::string value = text(table, section, key, false, "an encoding such as \"cp1252\"");
+    if (const toml::node* node = table.get(key); node && !io::parse_encoding(value))
+        fail("'" + key + "' in " + section + line_of(*node) + " is '" + value + "'" +
+             core::did_you_mean(value, {"utf-8", "utf-16", "cp1252", "windows-1252", "latin-1"}) +
+             "; expected utf-8, utf-16, cp1252 (windows-1252, Excel's \"CSV\") or latin-1 (iso-8859-1)");
+    return value;
 }
 
 }  // namespace furthest::run_detail

@@ -43,6 +43,10 @@ public:
 
     double number(const toml::table& table, const std::string& section, const std::string& key, double fallback) const;
 
+    /// The table's optional `encoding` key ("cp1252", "utf-8" ...), checked against the encodings
+    /// the readers know; empty when not given (the reader detects it).
+    std::string encoding(const toml::table& table, const std::string& section, const std::string& key = "encoding") const;
+
 private:
     std::string expand(const std::string& raw, const std::string& section, const std::string& key) const;
 

@@ -69,7 +69,7 @@ std::string decay_words(const AccessSpec& spec) {
 InteractionMatrix matrix_from_costs(RunState& state, const PartnerSet& partners, double max_cost) {
     const TravelCostsSpec& spec = *state.config.access->travel_costs;
     const std::string role = "travel costs";
-    const Layer& table = state.tables.get(role, spec.path, spec.layer, role);
+    const Layer& table = state.tables.get(role, spec.path, spec.layer, role, spec.encoding);
     const Column& origin = io::require_column(table, role, spec.path, spec.origin);
     const Column& destination = io::require_column(table, role, spec.path, spec.destination);
     const std::vector<double> cost =

@@ -2,6 +2,7 @@
 // [[partners]] table, placed by coordinates, postcode or geometry, located in the zones and
 // areas, with a data-quality report per table.
 #include "furthest/crosswalk.hpp"
+#include "run/inputs.hpp"
 #include "run/partners.hpp"
 
 #include <algorithm>
@@ -33,6 +34,20 @@ void locate(RunState& state) {
     PartnerSet partners;
     partners.zone = locate_points(read.table.wkb, zones.layer->wkb, config.threads, state.control);
     partners.area = locate_points(read.table.wkb, areas.table->wkb, config.threads, state.control);
+    // Per table: a table whose sites mostly land nowhere (x and y swapped, degrees declared as
+    // metres) is refused or flagged here, before its count hides among the others'.
+    for (const PartnersSpec& spec : config.partners) {
+        std::vector<double> x, y;
+        std::vector<Eigen::Index> owner;
+        for (std::size_t p = 0; p < partners.zone.size(); ++p)
+            if (read.table_name[p] == spec.name) {
+                x.push_back(read.x[p]);
+                y.push_back(read.y[p]);
+                owner.push_back(partners.zone[p]);
+            }
+        const std::string role = config.partners.size() == 1 ? std::string("partners") : "partners '" + spec.name + "'";
+        check_sites_land(role, spec.path, spec.site, config, x, y, owner, *zones.layer, "partner sites", state.reports);
+    }
     std::vector<std::string> outside_rows;
     for (std::size_t p = 0; p < partners.zone.size(); ++p) {
         if (partners.zone[p] >= 0) continue;

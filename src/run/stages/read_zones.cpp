@@ -32,9 +32,9 @@ void read(RunState& state) {
         throw ConfigError("[run] crs '" + config.working_crs +
                           "' is not projected; areas and distances need a projected "
                           "CRS in metres, e.g. \"EPSG:27700\"");
-    Layer zones = io::read_vector(
-        {"zones", config.zones.path, config.zones.layer, io::GeometryFamily::Polygonal, config.allow_network, "", &state.control},
-        state.working_crs);
+    Layer zones = io::read_vector({"zones", config.zones.path, config.zones.layer, io::GeometryFamily::Polygonal,
+                                   config.allow_network, "", &state.control, config.zones.encoding},
+                                  state.working_crs);
     state.facts.inputs.push_back({"zones", config.zones.path});
     auto ids = unique_ids(zones, "zones", config.zones.path, config.zones.id);
     const std::string at = "zones: '" + config.zones.path.string() + "'";
@@ -71,6 +71,7 @@ void read(RunState& state) {
     }
     table.wkb = std::move(zones.wkb);
     table.crs_wkt = zones.crs_wkt;
+    table.source_crs = zones.source_crs;
     state.facts.working_crs_wkt = table.crs_wkt;
     state.facts.counts.emplace_back("zones", static_cast<long long>(ids.size()));
     state.zones = ZoneSet{&table, std::move(ids), std::move(names)};
