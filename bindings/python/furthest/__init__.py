@@ -5,7 +5,7 @@ The heavy work runs in the C++ core (``furthest._core``) with the GIL released; 
 speaks pandas and GeoPandas.
 """
 
-from furthest import access, plan, spatial
+from furthest import access, monitor, plan, spatial
 from furthest._core import __version__, normalise_postcode
 from furthest.crosswalk import Crosswalk
 from furthest.errors import ConfigError, Error, FurthestWarning, GeometryError, InputError, OutputError
@@ -31,6 +31,7 @@ __all__ = [
     "access",
     "demo_config",
     "method_summary",
+    "monitor",
     "normalise_postcode",
     "output_tables",
     "plan",
