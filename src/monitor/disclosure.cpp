@@ -27,7 +27,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <queue>
@@ -57,187 +57,384 @@ struct Cell {
     Eigen::Index column;
 };
 
-/// Suppressed cells that lie on no cycle of the bipartite graph (rows 0..R-1, columns R..R+C-1),
-/// in row-major order. Tarjan's bridge finding, iterative (a table can have 33,755 rows).
-std::vector<Cell> bridges(const Status& status) {
-    const Eigen::Index rows = status.rows(), columns = status.cols();
-    const auto vertices = static_cast<std::size_t>(rows + columns);
-    // Adjacency in CSR form; each edge carries its cell's row-major number.
-    std::vector<std::size_t> degree(vertices + 1, 0);
-    for (Eigen::Index i = 0; i < rows; ++i)
-        for (Eigen::Index j = 0; j < columns; ++j)
-            if (status(i, j) != kPublished) {
-                ++degree[static_cast<std::size_t>(i) + 1];
-                ++degree[static_cast<std::size_t>(rows + j) + 1];
-            }
-    std::vector<std::size_t> offset(degree);
-    for (std::size_t v = 1; v <= vertices; ++v) offset[v] += offset[v - 1];
-    std::vector<std::size_t> to(offset[vertices]), edge(offset[vertices]);
-    std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
-    for (Eigen::Index i = 0; i < rows; ++i)
-        for (Eigen::Index j = 0; j < columns; ++j)
-            if (status(i, j) != kPublished) {
-                const auto r = static_cast<std::size_t>(i), c = static_cast<std::size_t>(rows + j);
-                const auto e = static_cast<std::size_t>(i * columns + j);
-                to[fill[r]] = c;
-                edge[fill[r]++] = e;
-                to[fill[c]] = r;
-                edge[fill[c]++] = e;
-            }
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 
-    constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
-    std::vector<std::size_t> entered(vertices, kNone), low(vertices, 0);
-    std::vector<std::size_t> found;
-    struct Frame {
-        std::size_t vertex, parent_edge, next;
-    };
-    std::vector<Frame> stack;
-    std::size_t clock = 0;
-    for (std::size_t root = 0; root < vertices; ++root) {
-        if (entered[root] != kNone) continue;
-        entered[root] = low[root] = clock++;
-        stack.push_back({root, kNone, offset[root]});
-        while (!stack.empty()) {
-            Frame& f = stack.back();
-            if (f.next < offset[f.vertex + 1]) {
-                const std::size_t k = f.next++;
-                if (edge[k] == f.parent_edge) continue;
-                const std::size_t w = to[k];
-                if (entered[w] == kNone) {
-                    entered[w] = low[w] = clock++;
-                    stack.push_back({w, edge[k], offset[w]});
-                } else {
-                    low[f.vertex] = std::min(low[f.vertex], entered[w]);
-                }
-            } else {
-                const Frame done = f;
-                stack.pop_back();
-                if (!stack.empty()) {
-                    const std::size_t parent = stack.back().vertex;
-                    low[parent] = std::min(low[parent], low[done.vertex]);
-                    if (low[done.vertex] > entered[parent]) found.push_back(done.parent_edge);
-                }
-            }
+/// The table with its margins as a bipartite graph (vertices: rows 0..R-1, then columns R..R+C-1;
+/// edges: cells) and the suppression pattern being built on it.
+class Pattern {
+public:
+    Pattern(const Eigen::MatrixXd& values, Status& status, Eigen::Index inner_rows, Eigen::Index inner_columns)
+        : values_(values),
+          status_(status),
+          rows_(values.rows()),
+          columns_(values.cols()),
+          inner_rows_(inner_rows),
+          inner_columns_(inner_columns),
+          zero_cost_(2.0 * values.sum() + 1.0),
+          vertices_(static_cast<std::size_t>(rows_ + columns_)),
+          adjacent_(vertices_),
+          part_(vertices_),
+          by_cost_(vertices_) {
+        std::iota(part_.begin(), part_.end(), std::size_t{0});
+        for (Eigen::Index i = 0; i < rows_; ++i)
+            for (Eigen::Index j = 0; j < columns_; ++j)
+                if (suppressed(i, j)) link(i, j);
+        // Each vertex's cells, cheapest first (ties by position): published cells are met in this
+        // order by the search, so a column of 33,755 rows is not scanned whole at every step.
+        for (std::size_t v = 0; v < vertices_; ++v) {
+            auto& list = by_cost_[v];
+            list.resize(static_cast<std::size_t>(is_row(v) ? columns_ : rows_));
+            std::iota(list.begin(), list.end(), std::size_t{0});
+            std::stable_sort(list.begin(), list.end(),
+                             [&](std::size_t a, std::size_t b) { return cost(cell_of(v, a)) < cost(cell_of(v, b)); });
         }
     }
-    std::sort(found.begin(), found.end());
-    std::vector<Cell> out;
-    out.reserve(found.size());
-    for (const std::size_t e : found)
-        out.push_back({static_cast<Eigen::Index>(e) / columns, static_cast<Eigen::Index>(e) % columns});
-    return out;
-}
 
-/// The table with its margins and the pattern being built.
-struct Pattern {
-    const Eigen::MatrixXd& values;
-    Status& status;
-    Eigen::Index inner_rows;     ///< rows before the margin row
-    Eigen::Index inner_columns;  ///< columns before the margin column
-    double zero_cost;            ///< what suppressing a published zero costs
+    /// Suppressed cells that the published relations pin (row-major): suppressed zeros that can
+    /// never rise, then, without those, cells that lie on no cycle (bridges).
+    std::vector<Cell> pinned() const;
+    /// Makes cell e movable: the cheaper of the cycles that move it up and (for a positive count)
+    /// down with every count staying >= 0; when neither exists (a table of zeros), any cycle.
+    void protect(Cell e);
 
-    bool suppressed(Eigen::Index i, Eigen::Index j) const { return status(i, j) != kPublished; }
-    /// -1 for a row or column total: with the relations written as cells minus total = 0 and the
-    /// margin relations negated, a total enters its relations with the opposite sign.
-    double flip(Eigen::Index i, Eigen::Index j) const {
-        const bool margin_row = i >= inner_rows, margin_column = j >= inner_columns;
-        return margin_row != margin_column ? -1.0 : 1.0;
+private:
+    bool is_row(std::size_t v) const { return v < static_cast<std::size_t>(rows_); }
+    std::size_t column_vertex(Eigen::Index j) const { return static_cast<std::size_t>(rows_ + j); }
+    /// The cell joining vertex v to its k-th neighbour.
+    Cell cell_of(std::size_t v, std::size_t k) const {
+        return is_row(v) ? Cell{static_cast<Eigen::Index>(v), static_cast<Eigen::Index>(k)}
+                         : Cell{static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(v) - rows_};
     }
+    std::size_t other_end(std::size_t v, Cell c) const {
+        return is_row(v) ? column_vertex(c.column) : static_cast<std::size_t>(c.row);
+    }
+    bool suppressed(Eigen::Index i, Eigen::Index j) const { return status_(i, j) != kPublished; }
+    double cost(Cell c) const {
+        const double v = values_(c.row, c.column);
+        return v > 0.0 ? v : zero_cost_;  // a zero is often known to a reader: used last
+    }
+    /// -1 for a row or column total: with the relations written as cells minus total = 0 and the
+    /// margin relations negated, a total enters both its relations with the opposite sign.
+    double flip(Cell c) const { return (c.row >= inner_rows_) != (c.column >= inner_columns_) ? -1.0 : 1.0; }
+    /// Whether a cycle may take cell c down when it leaves vertex v with the cycle's sign on rows
+    /// `sign` (a cycle alternates: what leaves a row with sign s leaves a column with -s).
+    bool may_use(Cell c, std::size_t v, double sign) const {
+        const double moves = (is_row(v) ? sign : -sign) * flip(c);
+        return moves > 0.0 || values_(c.row, c.column) > 0.0;
+    }
+    void link(Eigen::Index i, Eigen::Index j) {
+        adjacent_[static_cast<std::size_t>(i)].push_back({i, j});
+        adjacent_[column_vertex(j)].push_back({i, j});
+        part_[part(static_cast<std::size_t>(i))] = part(column_vertex(j));
+        if (values_(i, j) == 0.0) ++suppressed_zeros_;
+    }
+    /// The connected part of the pattern (union-find; the pattern only grows).
+    std::size_t part(std::size_t v) const {
+        while (part_[v] != v) v = part_[v] = part_[part_[v]];
+        return v;
+    }
+    bool close_bridge(Cell e);
+    std::pair<std::vector<Cell>, double> cheapest_cycle(Cell e, double direction, bool signs) const;
+
+    const Eigen::MatrixXd& values_;
+    Status& status_;
+    Eigen::Index rows_, columns_, inner_rows_, inner_columns_;
+    double zero_cost_;
+    std::size_t vertices_;
+    std::vector<std::vector<Cell>> adjacent_;       ///< suppressed cells per vertex
+    mutable std::vector<std::size_t> part_;         ///< union-find over the suppressed cells
+    std::size_t suppressed_zeros_ = 0;
+    std::vector<std::vector<std::size_t>> by_cost_; ///< neighbours per vertex, cheapest cell first
 };
 
-/// The cheapest cycle through cell e = (i, j) along which e can move in `direction` (+1 up, -1
-/// down) while every cell stays >= 0: a path from e's column to e's row avoiding e, whose
-/// cells alternate in the cycle's sign; a cell that would go down must hold a positive count. A
-/// suppressed cell costs 0, a published count its value, a published zero `zero_cost` (and only
-/// where it would go up). With `signs` false any path will do (the bridge rule alone). Returns
-/// the path's published cells and its cost (infinity when there is none).
-std::pair<std::vector<Cell>, double> cheapest_cycle(const Pattern& t, Cell e, double direction, bool signs) {
-    const Eigen::Index rows = t.values.rows(), columns = t.values.cols();
-    const auto vertices = static_cast<std::size_t>(rows + columns);
-    const auto source = static_cast<std::size_t>(rows + e.column), target = static_cast<std::size_t>(e.row);
-    constexpr double kInf = std::numeric_limits<double>::infinity();
-    // The cycle's sign on e; leaving a column the next cell takes the opposite sign, leaving a row
-    // the same (the cycle alternates, and it leaves e's column first).
-    const double sign_e = direction * t.flip(e.row, e.column);
-    std::vector<double> distance(vertices, kInf);
-    std::vector<std::size_t> previous(vertices, vertices);
-    std::vector<bool> settled(vertices, false);
-    using Entry = std::pair<double, std::size_t>;  // (distance, vertex): ties go to the lower vertex
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
-    distance[source] = 0.0;
-    queue.push({0.0, source});
-    while (!queue.empty()) {
-        const auto [d, v] = queue.top();
-        queue.pop();
-        if (settled[v]) continue;
-        settled[v] = true;
-        if (v == target) break;
-        const bool is_row = v < static_cast<std::size_t>(rows);
-        const double cycle_sign = is_row ? sign_e : -sign_e;
-        const Eigen::Index others = is_row ? columns : rows;
-        for (Eigen::Index k = 0; k < others; ++k) {
-            const Eigen::Index i = is_row ? static_cast<Eigen::Index>(v) : k;
-            const Eigen::Index j = is_row ? k : static_cast<Eigen::Index>(v) - rows;
-            if (i == e.row && j == e.column) continue;
-            const std::size_t w = is_row ? static_cast<std::size_t>(rows + j) : static_cast<std::size_t>(i);
-            if (settled[w]) continue;
-            const double value = t.values(i, j);
-            const bool goes_down = signs && cycle_sign * t.flip(i, j) < 0.0;
-            if (goes_down && value <= 0.0) continue;
-            const double step = t.suppressed(i, j) ? 0.0 : value > 0.0 ? value : t.zero_cost;
-            if (d + step < distance[w]) {
-                distance[w] = d + step;
-                previous[w] = v;
-                queue.push({distance[w], w});
+std::vector<Cell> Pattern::pinned() const {
+    // 1. Suppressed zeros that can rise: a zero can move only up, so it can move at all exactly when
+    //    its up-arc lies on a directed cycle (both ends in one strongly connected component) of the
+    //    graph whose arcs are the moves cells may make (rows to columns with sign +1, columns to
+    //    rows with -1; a zero may only rise). Tarjan's algorithm, iterative.
+    std::vector<std::size_t> component(vertices_, kNone), entered(vertices_, kNone), low(vertices_, 0), stack;
+    std::vector<bool> on_stack(vertices_, false);
+    struct Frame {
+        std::size_t vertex, next;
+    };
+    std::vector<Frame> calls;
+    std::size_t clock = 0, components = 0;
+    for (std::size_t root = 0; root < vertices_; ++root) {
+        if (entered[root] != kNone) continue;
+        calls.push_back({root, 0});
+        entered[root] = low[root] = clock++;
+        stack.push_back(root);
+        on_stack[root] = true;
+        while (!calls.empty()) {
+            Frame& f = calls.back();
+            const auto& cells = adjacent_[f.vertex];
+            if (f.next < cells.size()) {
+                const Cell c = cells[f.next++];
+                if (!may_use(c, f.vertex, 1.0)) continue;
+                const std::size_t w = other_end(f.vertex, c);
+                if (entered[w] == kNone) {
+                    entered[w] = low[w] = clock++;
+                    stack.push_back(w);
+                    on_stack[w] = true;
+                    calls.push_back({w, 0});
+                } else if (on_stack[w]) {
+                    low[f.vertex] = std::min(low[f.vertex], entered[w]);
+                }
+                continue;
+            }
+            const std::size_t v = f.vertex;
+            calls.pop_back();
+            if (!calls.empty()) low[calls.back().vertex] = std::min(low[calls.back().vertex], low[v]);
+            if (low[v] == entered[v]) {
+                std::size_t w;
+                do {
+                    w = stack.back();
+                    stack.pop_back();
+                    on_stack[w] = false;
+                    component[w] = components;
+                } while (w != v);
+                ++components;
             }
         }
     }
+    auto stuck = [&](Eigen::Index i, Eigen::Index j) {
+        return values_(i, j) == 0.0 && component[static_cast<std::size_t>(i)] != component[column_vertex(j)];
+    };
+
+    // 2. Without the stuck zeros (they are known to be 0), a cell is pinned exactly when it is a
+    //    bridge: every other cell can then be lifted off 0 at once, and a cycle of positive
+    //    counts moves freely. Tarjan's bridge finding, iterative.
+    std::vector<std::size_t> order(vertices_, kNone);
+    std::fill(low.begin(), low.end(), 0);
+    std::vector<bool> bridge_row_major(static_cast<std::size_t>(rows_ * columns_), false);
+    struct Walk {
+        std::size_t vertex;
+        Cell parent;
+        std::size_t next;
+    };
+    std::vector<Walk> walk;
+    clock = 0;
+    for (std::size_t root = 0; root < vertices_; ++root) {
+        if (order[root] != kNone) continue;
+        order[root] = low[root] = clock++;
+        walk.push_back({root, Cell{-1, -1}, 0});
+        while (!walk.empty()) {
+            Walk& f = walk.back();
+            const auto& cells = adjacent_[f.vertex];
+            if (f.next < cells.size()) {
+                const Cell c = cells[f.next++];
+                if ((c.row == f.parent.row && c.column == f.parent.column) || stuck(c.row, c.column)) continue;
+                const std::size_t w = other_end(f.vertex, c);
+                if (order[w] == kNone) {
+                    order[w] = low[w] = clock++;
+                    walk.push_back({w, c, 0});
+                } else {
+                    low[f.vertex] = std::min(low[f.vertex], order[w]);
+                }
+                continue;
+            }
+            const Walk done = f;
+            walk.pop_back();
+            if (walk.empty()) continue;
+            const std::size_t parent = walk.back().vertex;
+            low[parent] = std::min(low[parent], low[done.vertex]);
+            if (low[done.vertex] > order[parent])
+                bridge_row_major[static_cast<std::size_t>(done.parent.row * columns_ + done.parent.column)] = true;
+        }
+    }
+    std::vector<Cell> out;
+    for (Eigen::Index i = 0; i < rows_; ++i)
+        for (Eigen::Index j = 0; j < columns_; ++j)
+            if (suppressed(i, j) && (stuck(i, j) || bridge_row_major[static_cast<std::size_t>(i * columns_ + j)]))
+                out.push_back({i, j});
+    return out;
+}
+
+/// The cheapest cycle through cell e along which e moves in `direction` (+1 up, -1 down) while
+/// every count stays >= 0: a path from e's column to e's row avoiding e, on which a cell that
+/// would go down holds a positive count. Suppressed cells cost 0, published ones their cost;
+/// `signs` false ignores the >= 0 rule (the bridge rule alone). Dijkstra, meeting each vertex's
+/// published cells cheapest first (one cursor per settled vertex), ties by vertex. Returns the
+/// path's published cells and its cost (infinity when there is none).
+std::pair<std::vector<Cell>, double> Pattern::cheapest_cycle(Cell e, double direction, bool signs) const {
+    const std::size_t source = column_vertex(e.column), target = static_cast<std::size_t>(e.row);
+    const double sign = direction * flip(e);  // the cycle's sign on cells leaving a row (e does)
+    auto usable = [&](Cell c, std::size_t v) {
+        return !(c.row == e.row && c.column == e.column) && (!signs || may_use(c, v, sign));
+    };
+    std::vector<double> distance(vertices_, std::numeric_limits<double>::infinity());
+    std::vector<std::size_t> previous(vertices_, kNone);
+    std::vector<bool> settled(vertices_, false);
+    struct Entry {
+        double distance;
+        std::size_t to, from, cursor;  // cursor: position in from's by_cost_ list, or kNone
+        bool operator>(const Entry& o) const {
+            if (distance != o.distance) return distance > o.distance;
+            if (to != o.to) return to > o.to;
+            return from > o.from;
+        }
+    };
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
+    // Push v's next usable published cell at or after position k.
+    auto advance = [&](std::size_t v, std::size_t k) {
+        const auto& list = by_cost_[v];
+        for (; k < list.size(); ++k) {
+            const Cell c = cell_of(v, list[k]);
+            const std::size_t w = other_end(v, c);
+            if (settled[w] || suppressed(c.row, c.column) || !usable(c, v)) continue;
+            queue.push({distance[v] + cost(c), w, v, k});
+            return;
+        }
+    };
+    auto settle = [&](std::size_t v) {
+        settled[v] = true;
+        for (const Cell& c : adjacent_[v]) {
+            const std::size_t w = other_end(v, c);
+            if (!settled[w] && usable(c, v) && distance[v] < distance[w]) {
+                distance[w] = distance[v];
+                queue.push({distance[v], w, v, kNone});
+            }
+        }
+        advance(v, 0);
+    };
+    distance[source] = 0.0;
+    settle(source);
+    while (!queue.empty() && !settled[target]) {
+        const Entry top = queue.top();
+        queue.pop();
+        if (top.cursor != kNone) advance(top.from, top.cursor + 1);
+        if (settled[top.to]) continue;
+        distance[top.to] = top.distance;
+        previous[top.to] = top.from;
+        settle(top.to);
+    }
     std::pair<std::vector<Cell>, double> out{{}, distance[target]};
-    if (!std::isfinite(out.second)) return out;
+    if (!settled[target]) {
+        out.second = std::numeric_limits<double>::infinity();
+        return out;
+    }
     for (std::size_t v = target; v != source; v = previous[v]) {
         const std::size_t u = previous[v];
-        const bool v_is_row = v < static_cast<std::size_t>(rows);
-        const auto i = static_cast<Eigen::Index>(v_is_row ? v : u);
-        const auto j = static_cast<Eigen::Index>(v_is_row ? u : v) - rows;
-        if (!t.suppressed(i, j)) out.first.push_back({i, j});
+        const Cell c = is_row(v) ? Cell{static_cast<Eigen::Index>(v), static_cast<Eigen::Index>(u) - rows_}
+                                 : Cell{static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(v) - rows_};
+        if (!suppressed(c.row, c.column)) out.first.push_back(c);
     }
     return out;
 }
 
-/// Makes sure cell e can move in some direction: the cheaper of the cycles that move it up and
-/// (for a positive count) down; when neither exists (a table of zeros), any cycle through it.
-void protect(Pattern& t, Cell e) {
-    auto best = cheapest_cycle(t, e, 1.0, true);
-    if (best.second > 0.0 && t.values(e.row, e.column) > 0.0) {
-        auto down = cheapest_cycle(t, e, -1.0, true);
+/// The fast way to put a bridge of positive counts on a cycle when the pattern holds no
+/// suppressed zero (so no cell's >= 0 can pin a cycle of suppressed cells): removing e splits its
+/// part in two; find the smaller side by two interleaved searches, then the cheapest path from
+/// that side to any vertex of the other (Dijkstra from every vertex of the small side at once),
+/// which is cheap where the plain search would sweep a large part at cost 0 first. Returns false
+/// when the fast way does not apply. A published zero it takes may pin a cell: the next round's
+/// check (pinned) then sends that cell to the exact search.
+bool Pattern::close_bridge(Cell e) {
+    if (suppressed_zeros_ > 0 || !(values_(e.row, e.column) > 0.0)) return false;
+    const std::size_t ends[2] = {static_cast<std::size_t>(e.row), column_vertex(e.column)};
+    std::vector<std::uint8_t> side(vertices_, 0);  // 1: e's row's side, 2: e's column's side
+    std::vector<std::size_t> queues[2] = {{ends[0]}, {ends[1]}};
+    std::size_t heads[2] = {0, 0};
+    side[ends[0]] = 1;
+    side[ends[1]] = 2;
+    int small = -1;
+    while (small < 0) {
+        for (int s = 0; s < 2 && small < 0; ++s) {
+            if (heads[s] == queues[s].size()) {
+                small = s;
+                break;
+            }
+            const std::size_t v = queues[s][heads[s]++];
+            for (const Cell& c : adjacent_[v]) {
+                if (c.row == e.row && c.column == e.column) continue;
+                const std::size_t w = other_end(v, c);
+                if (side[w] == s + 1) continue;
+                if (side[w] != 0) return true;  // the two sides meet: e is already on a cycle
+                side[w] = static_cast<std::uint8_t>(s + 1);
+                queues[s].push_back(w);
+            }
+        }
+    }
+    const auto mine = static_cast<std::uint8_t>(small + 1);
+    const std::size_t whole = part(ends[0]);
+    std::vector<std::size_t> previous(vertices_, kNone);
+    std::vector<double> distance(vertices_, std::numeric_limits<double>::infinity());
+    std::vector<bool> settled(vertices_, false);
+    struct Entry {
+        double distance;
+        std::size_t to, from, cursor;
+        bool operator>(const Entry& o) const {
+            if (distance != o.distance) return distance > o.distance;
+            if (to != o.to) return to > o.to;
+            return from > o.from;
+        }
+    };
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
+    auto advance = [&](std::size_t v, std::size_t k) {
+        const auto& list = by_cost_[v];
+        for (; k < list.size(); ++k) {
+            const Cell c = cell_of(v, list[k]);
+            const std::size_t w = other_end(v, c);
+            if (settled[w] || suppressed(c.row, c.column)) continue;
+            queue.push({distance[v] + cost(c), w, v, k});
+            return;
+        }
+    };
+    auto settle = [&](std::size_t v) {
+        settled[v] = true;
+        for (const Cell& c : adjacent_[v]) {
+            const std::size_t w = other_end(v, c);
+            if (!settled[w] && distance[v] < distance[w]) {
+                distance[w] = distance[v];
+                queue.push({distance[v], w, v, kNone});
+            }
+        }
+        advance(v, 0);
+    };
+    for (const std::size_t v : queues[small]) distance[v] = 0.0;
+    for (const std::size_t v : queues[small]) settled[v] = true;
+    for (const std::size_t v : queues[small]) advance(v, 0);
+    std::size_t reached = kNone;
+    while (!queue.empty()) {
+        const Entry top = queue.top();
+        queue.pop();
+        if (top.cursor != kNone) advance(top.from, top.cursor + 1);
+        if (settled[top.to]) continue;
+        distance[top.to] = top.distance;
+        previous[top.to] = top.from;
+        if (part(top.to) == whole && side[top.to] != mine) {
+            reached = top.to;
+            break;
+        }
+        settle(top.to);
+    }
+    if (reached == kNone) return false;
+    for (std::size_t v = reached;;) {  // back to the small side, suppressing the published cells
+        const std::size_t u = previous[v];
+        const Cell c = is_row(v) ? Cell{static_cast<Eigen::Index>(v), static_cast<Eigen::Index>(u) - rows_}
+                                 : Cell{static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(v) - rows_};
+        if (!suppressed(c.row, c.column)) {
+            status_(c.row, c.column) = kSecondary;
+            link(c.row, c.column);
+        }
+        if (side[u] == mine) break;
+        v = u;
+    }
+    return true;
+}
+
+void Pattern::protect(Cell e) {
+    if (close_bridge(e)) return;
+    auto best = cheapest_cycle(e, 1.0, true);
+    if (best.second > 0.0 && values_(e.row, e.column) > 0.0) {
+        auto down = cheapest_cycle(e, -1.0, true);
         if (down.second < best.second) best = std::move(down);
     }
-    if (!std::isfinite(best.second)) best = cheapest_cycle(t, e, 1.0, false);
-    for (const Cell& c : best.first) t.status(c.row, c.column) = kSecondary;
-}
-
-/// Suppressed cells in a connected part of the pattern that holds a suppressed zero, row-major:
-/// only there can a cycle be pinned by the cells' >= 0 (a cycle of positive counts moves freely).
-std::vector<Cell> near_suppressed_zeros(const Pattern& t) {
-    const Eigen::Index rows = t.values.rows(), columns = t.values.cols();
-    std::vector<std::size_t> part(static_cast<std::size_t>(rows + columns));
-    std::iota(part.begin(), part.end(), std::size_t{0});
-    const std::function<std::size_t(std::size_t)> find = [&](std::size_t v) {
-        while (part[v] != v) v = part[v] = part[part[v]];
-        return v;
-    };
-    for (Eigen::Index i = 0; i < rows; ++i)
-        for (Eigen::Index j = 0; j < columns; ++j)
-            if (t.suppressed(i, j)) part[find(static_cast<std::size_t>(i))] = find(static_cast<std::size_t>(rows + j));
-    std::vector<bool> has_zero(part.size(), false);
-    for (Eigen::Index i = 0; i < rows; ++i)
-        for (Eigen::Index j = 0; j < columns; ++j)
-            if (t.suppressed(i, j) && t.values(i, j) == 0.0) has_zero[find(static_cast<std::size_t>(i))] = true;
-    std::vector<Cell> out;
-    for (Eigen::Index i = 0; i < rows; ++i)
-        for (Eigen::Index j = 0; j < columns; ++j)
-            if (t.suppressed(i, j) && has_zero[find(static_cast<std::size_t>(i))]) out.push_back({i, j});
-    return out;
+    if (!std::isfinite(best.second)) best = cheapest_cycle(e, 1.0, false);
+    for (const Cell& c : best.first) {
+        status_(c.row, c.column) = kSecondary;
+        link(c.row, c.column);
+    }
 }
 
 }  // namespace
@@ -273,9 +470,11 @@ SuppressedTable suppress_counts(const Eigen::MatrixXd& counts, const DisclosureO
     if (options.margins && rows > 0 && columns > 0) {
         // A published zero costs more than every published count together: used only when no
         // cycle of counts exists.
-        Pattern pattern{values, status, rows, columns, 2.0 * values.sum() + 1.0};
-        for (const Cell& b : bridges(status)) protect(pattern, b);
-        for (const Cell& c : near_suppressed_zeros(pattern)) protect(pattern, c);
+        // Rounds until nothing is pinned: protecting a cell never pins another (the feasible set
+        // only grows), so each round fixes at least the cells it protects.
+        Pattern pattern(values, status, rows, columns);
+        for (auto pinned = pattern.pinned(); !pinned.empty(); pinned = pattern.pinned())
+            for (const Cell& c : pinned) pattern.protect(c);
     }
 
     for (Eigen::Index i = 0; i < values.rows(); ++i)

@@ -173,7 +173,7 @@ TEST(MonitoringConcentration, BadInputNamesTheZoneAndTheProblem) {
     EXPECT_NE(message({0, 0, 0, 0}, kPeople, kNeed).find("no reach at all"), std::string::npos);
     EXPECT_NE(message(kReach, {100, 0, 300, 400}, kNeed).find("zone 'E01000002' has reach 30 but population 0"),
               std::string::npos);
-    EXPECT_NE(message(kReach, {0, 0, 0, 0}, kNeed).find("no people"), std::string::npos);
+    EXPECT_NE(message({0, 0, 0, 0}, {0, 0, 0, 0}, kNeed).find("no people"), std::string::npos);
     ConcentrationOptions o;
     o.level = 1.0;
     EXPECT_THROW(concentration_index(ReachByNeed{kReach, kPeople, kNeed}, o), InputError);
