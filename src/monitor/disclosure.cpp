@@ -92,7 +92,7 @@ public:
 
     /// Suppressed cells that the published relations pin (row-major): suppressed zeros that can
     /// never rise, then, without those, cells that lie on no cycle (bridges).
-    std::vector<Cell> pinned() const;
+    std::vector<Cell> pinned();
     /// Makes cell e movable: the cheaper of the cycles that move it up and (for a positive count)
     /// down with every count staying >= 0; when neither exists (a table of zeros), any cycle.
     void protect(Cell e);
@@ -126,7 +126,6 @@ private:
         adjacent_[static_cast<std::size_t>(i)].push_back({i, j});
         adjacent_[column_vertex(j)].push_back({i, j});
         part_[part(static_cast<std::size_t>(i))] = part(column_vertex(j));
-        if (values_(i, j) == 0.0) ++suppressed_zeros_;
     }
     /// The connected part of the pattern (union-find; the pattern only grows).
     std::size_t part(std::size_t v) const {
@@ -143,11 +142,12 @@ private:
     std::size_t vertices_;
     std::vector<std::vector<Cell>> adjacent_;       ///< suppressed cells per vertex
     mutable std::vector<std::size_t> part_;         ///< union-find over the suppressed cells
-    std::size_t suppressed_zeros_ = 0;
+    std::vector<bool> stuck_;  ///< row-major: suppressed zeros that cannot rise (as of the last check)
+    bool is_stuck(Cell c) const { return !stuck_.empty() && stuck_[static_cast<std::size_t>(c.row * columns_ + c.column)]; }
     std::vector<std::vector<std::size_t>> by_cost_; ///< neighbours per vertex, cheapest cell first
 };
 
-std::vector<Cell> Pattern::pinned() const {
+std::vector<Cell> Pattern::pinned() {
     // 1. Suppressed zeros that can rise: a zero can move only up, so it can move at all exactly when
     //    its up-arc lies on a directed cycle (both ends in one strongly connected component) of the
     //    graph whose arcs are the moves cells may make (rows to columns with sign +1, columns to
@@ -242,6 +242,15 @@ std::vector<Cell> Pattern::pinned() const {
                 bridge_row_major[static_cast<std::size_t>(done.parent.row * columns_ + done.parent.column)] = true;
         }
     }
+    // The parts of the pattern without the stuck zeros, for the fast bridge closing.
+    stuck_.assign(static_cast<std::size_t>(rows_ * columns_), false);
+    std::iota(part_.begin(), part_.end(), std::size_t{0});
+    for (Eigen::Index i = 0; i < rows_; ++i)
+        for (Eigen::Index j = 0; j < columns_; ++j) {
+            if (!suppressed(i, j)) continue;
+            if (stuck(i, j)) stuck_[static_cast<std::size_t>(i * columns_ + j)] = true;
+            else part_[part(static_cast<std::size_t>(i))] = part(column_vertex(j));
+        }
     std::vector<Cell> out;
     for (Eigen::Index i = 0; i < rows_; ++i)
         for (Eigen::Index j = 0; j < columns_; ++j)
@@ -322,15 +331,15 @@ std::pair<std::vector<Cell>, double> Pattern::cheapest_cycle(Cell e, double dire
     return out;
 }
 
-/// The fast way to put a bridge of positive counts on a cycle when the pattern holds no
-/// suppressed zero (so no cell's >= 0 can pin a cycle of suppressed cells): removing e splits its
-/// part in two; find the smaller side by two interleaved searches, then the cheapest path from
-/// that side to any vertex of the other (Dijkstra from every vertex of the small side at once),
-/// which is cheap where the plain search would sweep a large part at cost 0 first. Returns false
-/// when the fast way does not apply. A published zero it takes may pin a cell: the next round's
-/// check (pinned) then sends that cell to the exact search.
+/// The fast way to put a bridge on a cycle. Treat the stuck zeros as known (they are 0 in every
+/// table that fits the published figures) and lift every other zero a little off 0 along its own
+/// cycle: every count left is then positive, so any cycle of them moves freely. Removing e splits
+/// its part in two; find the smaller side by two interleaved searches, then the cheapest path of
+/// positive published counts from that side to any vertex of the other (Dijkstra from every vertex
+/// of the small side at once), which is cheap where the plain search would sweep a large part at
+/// cost 0 first. Returns false when it does not apply (e is a stuck zero, or no such path).
 bool Pattern::close_bridge(Cell e) {
-    if (suppressed_zeros_ > 0 || !(values_(e.row, e.column) > 0.0)) return false;
+    if (is_stuck(e)) return false;
     const std::size_t ends[2] = {static_cast<std::size_t>(e.row), column_vertex(e.column)};
     std::vector<std::uint8_t> side(vertices_, 0);  // 1: e's row's side, 2: e's column's side
     std::vector<std::size_t> queues[2] = {{ends[0]}, {ends[1]}};
@@ -346,7 +355,7 @@ bool Pattern::close_bridge(Cell e) {
             }
             const std::size_t v = queues[s][heads[s]++];
             for (const Cell& c : adjacent_[v]) {
-                if (c.row == e.row && c.column == e.column) continue;
+                if ((c.row == e.row && c.column == e.column) || is_stuck(c)) continue;
                 const std::size_t w = other_end(v, c);
                 if (side[w] == s + 1) continue;
                 if (side[w] != 0) return true;  // the two sides meet: e is already on a cycle
@@ -376,6 +385,7 @@ bool Pattern::close_bridge(Cell e) {
             const Cell c = cell_of(v, list[k]);
             const std::size_t w = other_end(v, c);
             if (settled[w] || suppressed(c.row, c.column)) continue;
+            if (values_(c.row, c.column) == 0.0) continue;  // a zero could pin the cycle: left to the exact search
             queue.push({distance[v] + cost(c), w, v, k});
             return;
         }
@@ -384,7 +394,7 @@ bool Pattern::close_bridge(Cell e) {
         settled[v] = true;
         for (const Cell& c : adjacent_[v]) {
             const std::size_t w = other_end(v, c);
-            if (!settled[w] && distance[v] < distance[w]) {
+            if (!settled[w] && !is_stuck(c) && distance[v] < distance[w]) {
                 distance[w] = distance[v];
                 queue.push({distance[v], w, v, kNone});
             }

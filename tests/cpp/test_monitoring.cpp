@@ -263,6 +263,25 @@ TEST(MonitoringDisclosure, ZerosArePublishedByDefaultOrSuppressedOnRequest) {
     EXPECT_EQ(hidden.status(1, 1), status_of(CellStatus::Primary));
 }
 
+TEST(MonitoringDisclosure, SuppressedZerosAreNotLeftPinnedByCountsBeingNonNegative) {
+    // Zeros suppressed: the four zeros form a cycle, so no relation has a single suppressed cell,
+    // yet row 0 publishes 50 of its total of 50, so its hidden cells sum to 0 and, being >= 0, are
+    // all 0. Each zero must be able to rise, along a cycle whose falling cells hold counts: here
+    // the whole of column 2 and row 2 (LP ranges then: each zero in [0, 10] or [0, 20]).
+    DisclosureOptions o;
+    o.zeros = furthest::ZeroCells::Suppress;
+    const auto t = suppress_counts(table({{0, 0, 50}, {0, 0, 60}, {10, 20, 30}}), o);
+    const auto P = status_of(CellStatus::Primary), S = status_of(CellStatus::Secondary);
+    for (Eigen::Index i = 0; i < 2; ++i) {
+        EXPECT_EQ(t.status(i, 0), P);
+        EXPECT_EQ(t.status(i, 1), P);
+        EXPECT_EQ(t.status(i, 2), S);
+    }
+    for (Eigen::Index j = 0; j < 3; ++j) EXPECT_EQ(t.status(2, j), S);
+    EXPECT_EQ(t.secondary_cells, 5);
+    EXPECT_EQ(t.primary_margins + t.secondary_margins, 0);
+}
+
 TEST(MonitoringDisclosure, WithoutMarginsOnlyPrimarySuppressionApplies) {
     DisclosureOptions o;
     o.margins = false;

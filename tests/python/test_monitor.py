@@ -120,6 +120,17 @@ def test_top_decile_and_waves_against_their_share_of_people() -> None:
     assert by_wave["population_share"].sum() + z["people"][outside].sum() / z["people"].sum() == pytest.approx(1)
 
 
+def test_concentration_per_wave_ranks_each_wave_among_itself() -> None:
+    z = _zones(200, 8)
+    wave = pd.Series(np.where(z["need"] <= 100, 1, 2), index=z.index, name="wave")
+    per_wave = monitor.concentration_by_group(z["reach"], z["people"], z["need"], wave, draws=99, seed=2)
+    assert list(per_wave.index) == [1, 2] and per_wave.index.name == "wave"
+    first = z[wave == 1]
+    alone = monitor.concentration_index(first["reach"], first["people"], first["need"], draws=99, seed=2)
+    assert per_wave.loc[1, "index"] == alone.index and per_wave.loc[1, "upper"] == alone.upper
+    assert per_wave["zones"].sum() == 200 and per_wave.loc[1, "reach"] == first["reach"].sum()
+
+
 # ---- disclosure control ---------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ from furthest.errors import InputError
 __all__ = [
     "ConcentrationResult",
     "SuppressedTable",
+    "concentration_by_group",
     "concentration_index",
     "need_groups",
     "share_to_groups",
@@ -157,6 +158,40 @@ def concentration_index(
         fractional_rank=fractional,
         bootstrap=raw["bootstrap"],
     )
+
+
+def concentration_by_group(
+    reach: pd.Series,
+    population: pd.Series,
+    need_rank: pd.Series,
+    groups: pd.Series,
+    *,
+    draws: int = 999,
+    seed: int = 0,
+    level: float = 0.9,
+    threads: int = 0,
+) -> pd.DataFrame:
+    """The concentration index within each group (e.g. rollout wave), one row per group label.
+
+    Columns ``index``, ``lower``, ``upper`` (as :func:`concentration_index`, each group's zones
+    ranked among themselves, same seed), ``zones``, ``population`` and ``reach``; a group with no
+    reach gets NaN. Zones whose label is missing are left out. Series share the zones' index.
+    """
+    frame = pd.DataFrame({"reach": reach, "population": population, "need_rank": need_rank, "group": groups})
+    rows = {}
+    for label, part in frame.dropna(subset=["group"]).groupby("group", sort=True):
+        row = {"zones": len(part), "population": part["population"].sum(), "reach": part["reach"].sum()}
+        if row["reach"] > 0:
+            c = concentration_index(
+                part["reach"], part["population"], part["need_rank"], draws=draws, seed=seed, level=level, threads=threads
+            )
+            row.update(index=c.index, lower=c.lower, upper=c.upper)
+        else:
+            row.update(index=np.nan, lower=np.nan, upper=np.nan)
+        rows[label] = row
+    columns = ["index", "lower", "upper", "zones", "population", "reach"]
+    name = groups.name if groups.name is not None else "group"
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis(name)
 
 
 def need_groups(population: pd.Series | np.ndarray, need_rank: pd.Series | np.ndarray, groups: int = 10) -> pd.Series:
