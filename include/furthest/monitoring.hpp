@@ -33,15 +33,16 @@
 /// and column with its total): the suppressed cells are the edges of a bipartite graph between
 /// the table's rows and columns (margins included: the total row and total column are vertices
 /// too), and a suppressed cell is determined by the relations exactly when its edge is a bridge
-/// (lies on no cycle). Every bridge is closed into a cycle by the cheapest path between its two
-/// ends (Dijkstra; a published cell costs its count, a published zero far more, ties by position),
-/// whose published cells are suppressed too; cycles are chosen so the cell can move along them
-/// with every count staying >= 0 (a cycle through suppressed zeros can pin a cell), which makes
-/// the feasible range of every suppressed cell wider than zero. So no relation ever holds exactly
-/// one suppressed cell, and no suppressed cell is fixed by the relations. Limits: this protects
-/// against exact recovery, not against a narrow feasible interval (there is no protection level:
-/// a 4 on a cycle with a 1 can be bounded to [3, 5]); nor against group disclosure (a row whose
-/// people all fall in one column). See tests/python/test_monitor.py for the LP audit.
+/// (lies on no cycle); and, since counts are >= 0, a cycle through suppressed zeros can still pin
+/// a cell. Each pinned cell is protected along the cheapest cycle that can move it with every
+/// count staying >= 0 (Dijkstra; a published cell costs its count, a published zero far more,
+/// ties by position), whose published cells are suppressed too. Then every suppressed cell's
+/// feasible range, given the published figures and counts >= 0, is wider than zero, and no
+/// relation holds exactly one suppressed cell. Limits: this protects against exact recovery, not
+/// against a narrow feasible interval (there is no protection level: a 4 on a cycle with a 1 can
+/// be bounded to [3, 5]); nor against group disclosure (a row whose people all fall in one
+/// column). Published margins are the sums of the cells given. See tests/python/test_monitor.py
+/// for the LP audit.
 #pragma once
 
 #include "furthest/control.hpp"
