@@ -2,6 +2,7 @@
 #include "bind_access.hpp"
 #include "bind_crosswalk.hpp"
 #include "bind_location.hpp"
+#include "bind_monitoring.hpp"
 #include "bind_run.hpp"
 #include "bind_scoring.hpp"
 #include "bind_spatial.hpp"
@@ -64,6 +65,7 @@ PYBIND11_MODULE(_core, m) {
     furthest::python::bind_spatial(m);
     furthest::python::bind_access(m);
     furthest::python::bind_location(m);
+    furthest::python::bind_monitoring(m);
 
     m.def(
         "normalise_postcode",

@@ -9,6 +9,7 @@
 #include "furthest/errors.hpp"
 #include "furthest/io.hpp"
 #include "furthest/location.hpp"
+#include "furthest/monitoring.hpp"
 #include "furthest/postcodes.hpp"
 #include "furthest/rollout.hpp"
 #include "furthest/run.hpp"

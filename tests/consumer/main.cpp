@@ -25,6 +25,15 @@ int main(int argc, char** argv) {
         budget.budget = 10;
         const furthest::BudgetShare share = furthest::share_budget(weight, budget);
         if (share.units != std::vector<std::int64_t>{8, 2, 0}) return 1;
+        // Monitoring: all reach in the first of two equal zones (2 x 0.25 - 1 = -0.5); a 2 in a
+        // 2 x 2 table hides all four cells (only the totals are published).
+        const std::vector<double> reach = {4.0, 0.0}, people = {10.0, 10.0}, need = {1.0, 2.0};
+        furthest::ConcentrationOptions concentration;
+        concentration.draws = 0;
+        if (furthest::concentration_index({reach, people, need}, concentration).index != -0.5) return 1;
+        Eigen::MatrixXd counts(2, 2);
+        counts << 2, 10, 15, 30;
+        if (furthest::suppress_counts(counts).secondary_cells != 3) return 1;
     } catch (const furthest::Error& error) {
         std::cerr << "consumer: " << error.what() << "\n";
         return 1;

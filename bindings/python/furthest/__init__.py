@@ -5,7 +5,7 @@ The heavy work runs in the C++ core (``furthest._core``) with the GIL released; 
 speaks pandas and GeoPandas.
 """
 
-from furthest import _core, access, plan, runs, spatial
+from furthest import _core, access, monitor, plan, runs, spatial
 from furthest._core import __version__
 from furthest.crosswalk import Crosswalk
 from furthest.errors import (
@@ -57,6 +57,7 @@ __all__ = [
     "access",
     "demo_config",
     "method_summary",
+    "monitor",
     "normalise_postcode",
     "output_tables",
     "plan",

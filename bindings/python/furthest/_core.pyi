@@ -352,3 +352,51 @@ class BudgetShareDict(TypedDict):
     unplaced: int
 
 def share_budget(weight: npt.ArrayLike, budget: int, minimum: int, cap: int, unit: str) -> BudgetShareDict: ...
+
+# --- monitoring (furthest/monitoring.hpp) ---
+class ConcentrationDict(TypedDict):
+    index: float
+    lower: float
+    upper: float
+    level: float
+    draws: int
+    undefined_draws: int
+    bootstrap: npt.NDArray[np.float64]
+    curve_population: npt.NDArray[np.float64]
+    curve_reach: npt.NDArray[np.float64]
+    fractional_rank: npt.NDArray[np.float64]
+
+def concentration_index(
+    reach: npt.ArrayLike,
+    population: npt.ArrayLike,
+    need_rank: npt.ArrayLike,
+    *,
+    draws: int = 999,
+    seed: int = 0,
+    level: float = 0.9,
+    threads: int = 0,
+    zone_ids: Sequence[str] = ...,
+    progress: Callable[[str, float], object] | None = None,
+) -> ConcentrationDict: ...
+def need_groups(population: npt.ArrayLike, need_rank: npt.ArrayLike, groups: int) -> npt.NDArray[np.int64]: ...
+
+class GroupSharesDict(TypedDict):
+    population: npt.NDArray[np.float64]
+    reach: npt.NDArray[np.float64]
+    population_share: npt.NDArray[np.float64]
+    reach_share: npt.NDArray[np.float64]
+    ratio: npt.NDArray[np.float64]
+    ungrouped_population: float
+    ungrouped_reach: float
+
+def share_by_group(reach: npt.ArrayLike, population: npt.ArrayLike, group: npt.ArrayLike, groups: int) -> GroupSharesDict: ...
+
+class SuppressedDict(TypedDict):
+    values: npt.NDArray[np.float64]
+    status: npt.NDArray[np.int8]
+    primary_cells: int
+    secondary_cells: int
+    primary_margins: int
+    secondary_margins: int
+
+def suppress_counts(counts: npt.ArrayLike, threshold: float, zeros: str, margins: bool) -> SuppressedDict: ...
