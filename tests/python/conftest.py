@@ -7,6 +7,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,3 +51,37 @@ def demo_copy(demo_dir: Path, tmp_path: Path) -> tuple[Path, dict]:
         section["path"] = str(folder / section["path"])
     config["output"]["path"] = str(tmp_path / "out" / "demo.gpkg")
     return folder, config
+
+
+def _full_demo_config(demo_dir: Path, folder: Path) -> dict:
+    """The demo with uncertainty draws and hub siting: its partners split into the 4 existing
+    Digital Health Hubs and 21 candidates, 2 new hubs in wave 1 and 1 in wave 2."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = tomllib.loads((demo_dir / "demo.toml").read_text())
+    for section in (config["zones"], config["areas"], config["population"], *config["indicators"]):
+        section["path"] = str(demo_dir / section["path"])
+    partners = pd.read_csv(demo_dir / "partners.csv")
+    hubs = partners["type"] == "digital_health_hub"
+    partners[hubs].to_csv(folder / "hubs.csv", index=False)
+    partners[~hubs].to_csv(folder / "others.csv", index=False)
+    given = {k: v for k, v in config.pop("partners").items() if k != "path"}
+    config["partners"] = [
+        {**given, "name": "hubs", "path": str(folder / "hubs.csv")},
+        {**given, "name": "others", "path": str(folder / "others.csv")},
+    ]
+    config.setdefault("scoring", {})["uncertainty"] = {"draws": 200, "seed": 11}
+    config["rollout"]["hubs"] = {"candidates": ["others"], "existing": ["hubs"], "waves": [2, 1]}
+    config["output"]["path"] = str(folder / "out" / "full.gpkg")
+    config["report"] = {
+        "title": "Furthton: where digital support goes next",
+        "attribution": ["Contains OS data © Crown copyright and database right 2025", "Furthton is synthetic: not a real place"],
+    }
+    return config
+
+
+@pytest.fixture(scope="session")
+def full(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The demo run with everything the maps and the report show (one run for both test files)."""
+    import furthest
+
+    return furthest.run(_full_demo_config(demo_dir, tmp_path_factory.mktemp("full")))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tomllib
-from pathlib import Path
 
 import matplotlib
 import pandas as pd
@@ -21,38 +19,10 @@ DECILE_COLOURS = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090"] + ["#e0
 DECILE_LABELS = ["1 (most need)", "2", "3", "4", "5", "6", "7", "8", "9", "10 (least need)"]
 
 
-def full_demo_config(demo_dir: Path, folder: Path) -> dict:
-    """The demo with everything the maps and the report show: uncertainty draws, and its partners
-    split into two tables so that [rollout.hubs] keeps the 4 Digital Health Hubs and chooses new
-    ones (2 in wave 1, 1 in wave 2) among the other 21 partners."""
-    folder.mkdir(parents=True, exist_ok=True)
-    config = tomllib.loads((demo_dir / "demo.toml").read_text())
-    for section in (config["zones"], config["areas"], config["population"], *config["indicators"]):
-        section["path"] = str(demo_dir / section["path"])
-    partners = pd.read_csv(demo_dir / "partners.csv")
-    hubs = partners["type"] == "digital_health_hub"
-    partners[hubs].to_csv(folder / "hubs.csv", index=False)
-    partners[~hubs].to_csv(folder / "others.csv", index=False)
-    given = {k: v for k, v in config.pop("partners").items() if k != "path"}
-    config["partners"] = [
-        {**given, "name": "hubs", "path": str(folder / "hubs.csv")},
-        {**given, "name": "others", "path": str(folder / "others.csv")},
-    ]
-    config.setdefault("scoring", {})["uncertainty"] = {"draws": 200, "seed": 11}
-    config["rollout"]["hubs"] = {"candidates": ["others"], "existing": ["hubs"], "waves": [2, 1]}
-    config["output"]["path"] = str(folder / "out" / "full.gpkg")
-    return config
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> furthest.RunResult:
     """The demo as shipped: rollout and allocation, no uncertainty, no hubs."""
     return furthest.run(furthest.demo_config(), output=tmp_path_factory.mktemp("demo") / "demo.gpkg")
-
-
-@pytest.fixture(scope="module")
-def full(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> furthest.RunResult:
-    return furthest.run(full_demo_config(demo_dir, tmp_path_factory.mktemp("full")))
 
 
 @pytest.fixture(autouse=True)
