@@ -65,6 +65,19 @@ struct Cell {
 
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 
+// A step of the cheapest-path searches: reach vertex `to` from `from` at `distance`; `cursor` is
+// the position in from's by_cost_ list to resume from (kNone for a start). Ties go to the lower
+// vertex, so the cells chosen do not depend on the heap's order.
+struct Entry {
+    double distance;
+    std::size_t to, from, cursor;
+    bool operator>(const Entry& o) const {
+        if (distance != o.distance) return distance > o.distance;
+        if (to != o.to) return to > o.to;
+        return from > o.from;
+    }
+};
+
 /// The table with its margins as a bipartite graph (vertices: rows 0..R-1, then columns R..R+C-1;
 /// edges: cells) and the suppression pattern being built on it.
 class Pattern {
@@ -280,15 +293,6 @@ std::pair<std::vector<Cell>, double> Pattern::cheapest_cycle(Cell e, double dire
     std::vector<double> distance(vertices_, std::numeric_limits<double>::infinity());
     std::vector<std::size_t> previous(vertices_, kNone);
     std::vector<bool> settled(vertices_, false);
-    struct Entry {
-        double distance;
-        std::size_t to, from, cursor;  // cursor: position in from's by_cost_ list, or kNone
-        bool operator>(const Entry& o) const {
-            if (distance != o.distance) return distance > o.distance;
-            if (to != o.to) return to > o.to;
-            return from > o.from;
-        }
-    };
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
     // Push v's next usable published cell at or after position k.
     auto advance = [&](std::size_t v, std::size_t k) {
@@ -375,15 +379,6 @@ bool Pattern::close_bridge(Cell e) {
     std::vector<std::size_t> previous(vertices_, kNone);
     std::vector<double> distance(vertices_, std::numeric_limits<double>::infinity());
     std::vector<bool> settled(vertices_, false);
-    struct Entry {
-        double distance;
-        std::size_t to, from, cursor;
-        bool operator>(const Entry& o) const {
-            if (distance != o.distance) return distance > o.distance;
-            if (to != o.to) return to > o.to;
-            return from > o.from;
-        }
-    };
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
     auto advance = [&](std::size_t v, std::size_t k) {
         const auto& list = by_cost_[v];
