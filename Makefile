@@ -86,7 +86,7 @@ py-test: python $(VENV)/.test-deps-ok
 # ---- house format: ruff for Python (pyproject.toml [tool.ruff]), clang-format for C++ (.clang-format) ----
 # Both pinned: a new release may format differently, so an upgrade is one commit that also reformats.
 LINT_TOOLS := "ruff==0.17.5" "clang-format==18.1.8"
-PY_LINT_PATHS := bindings/python tests benchmarks data/demo/make_demo.py notebooks
+PY_LINT_PATHS := bindings/python tests benchmarks data/demo/make_demo.py examples notebooks
 # Tracked and new (not ignored) C++ files that exist; ruff reads the notebooks itself.
 CXX_FORMAT_FILES = $(wildcard $(shell git ls-files --cached --others --exclude-standard -- \
                      include src bindings tests/cpp tests/fuzz tests/consumer 2>/dev/null | grep -E '\.(cpp|hpp)$$'))

@@ -21,6 +21,24 @@ x=430000, y=433000 and is about 12 km x 10 km. The script writes:
 * ``partners.csv``: ~25 partner organisations (points inside the town):
   ``partner_id``, ``name``, ``type``, ``champions``, ``devices``, ``lon``,
   ``lat`` (EPSG:4326).
+* ``activity.csv``: a SYNTHETIC activity log of a digital-inclusion programme
+  over the year 2025-04-01 to 2026-03-31, as the ``[monitoring]`` stage reads
+  it: ``partner_id``, ``date``, ``kind`` (``Person helped``, ``Device lent``,
+  ``Champion trained``, ``Session``, ``Hub opened``), ``count``,
+  ``resident_zone``. People helped and devices lent are monthly rows per
+  partner and resident zone (dated the 1st), residents drawn from zones within
+  2 km of the partner, favouring higher ``imd_score``; the people a partner
+  did not record a zone for are daily tallies with a blank zone (placed
+  through the partner's catchment). Champions trained and sessions are
+  monthly rows per partner; three ``Hub opened`` rows mark new hubs. The LCPs
+  start in order of need, two a quarter, each partner ramping up over four
+  months; Hollin Vale (high need, wave 1 of the demo plan) lags, so monitoring
+  has a "behind plan" case. Five rows are deliberately wrong, for the
+  data-quality report: a partner not in ``partners.csv`` (``P026``), a date
+  after the year (``2026-04-01``), an unknown kind (``Newsletter sent``), a
+  zone not in the town (``FZ00371``) and a blank ``count``. The log comes
+  from its own random stream (``SEED + 1``), drawn after everything else, so
+  the other files do not depend on it.
 
 ``demo.toml`` (the run config) and ``README.md`` are maintained by hand beside
 this script; the script does not touch them.
@@ -117,6 +135,7 @@ NEIGHBOURHOODS = [
 DEPRIVED_POLES = [((1800.0, -900.0), 55.0, 1500.0), ((-3700.0, 2500.0), 50.0, 1200.0)]
 
 PARTNER_TYPES = ["library", "gp_practice", "community_centre", "digital_health_hub"]
+PARTNER_COLUMNS = ["partner_id", "name", "type", "champions", "devices", "lon", "lat"]
 
 
 # --------------------------------------------------------------------------- geometry
@@ -326,7 +345,122 @@ def make_partners(rng, outline, areas_bng, hood_xy, to_lonlat) -> pd.DataFrame:
     df.insert(0, "partner_id", [f"P{i + 1:03d}" for i in range(len(df))])
     df["lon"] = np.round(lon, 6)
     df["lat"] = np.round(lat, 6)
-    return df[["partner_id", "name", "type", "champions", "devices", "lon", "lat"]]
+    return df  # partners.csv keeps PARTNER_COLUMNS; x, y and lcp feed the activity log
+
+
+# --------------------------------------------------------------------------- activity log
+
+PERIOD_START = "2025-04-01"  # the programme year, reported by quarter
+MONTHS = pd.date_range(PERIOD_START, periods=12, freq="MS")
+REACH_M = 2000.0  # residents come from zones within this distance of the partner
+REACH_SIGMA_M = 900.0  # ... their pull fading (Gaussian) with distance
+# Hollin Vale: high need and wave 1 of the demo plan, but its one partner struggles to recruit,
+# so its log is thin and starts late (the monitoring's "behind plan" case).
+LAGGING_LCP = "LCP06"
+# People helped per month by a partner in full swing, by type; devices lent per month per device
+# held; champions trained per month; sessions per month beyond the first.
+PEOPLE_PER_MONTH = {"digital_health_hub": 68.0, "library": 40.0, "community_centre": 30.0, "gp_practice": 18.0}
+DEVICE_TURNOVER = 0.19
+CHAMPIONS_PER_MONTH = {"digital_health_hub": 0.9, "library": 0.5, "community_centre": 0.45, "gp_practice": 0.25}
+EXTRA_SESSIONS = {"digital_health_hub": 7.0, "library": 4.0, "community_centre": 3.0, "gp_practice": 1.0}
+ACTIVITY_COLUMNS = ["partner_id", "date", "kind", "count", "resident_zone"]
+
+
+def lcp_start_months(zones, indicators, areas_bng) -> dict[str, tuple[int, float]]:
+    """Each LCP's first active month (0 = April 2025) and its intensity.
+
+    The LCPs start in order of need (their residents' mean IMD score), two a quarter, except the
+    lagging one, which starts in November at a sixth of the pace."""
+    reps = gpd.GeoDataFrame(
+        indicators[["zone_code", "imd_score", "population"]],
+        geometry=shapely.point_on_surface(zones.geometry.values),
+        crs=CRS_BNG,
+    )
+    joined = gpd.sjoin(reps, areas_bng[["lcp_code", "geometry"]], predicate="within")
+    joined["weighted"] = joined["imd_score"] * joined["population"]
+    sums = joined.groupby("lcp_code")[["weighted", "population"]].sum()
+    need = sums["weighted"] / sums["population"]
+    order = [c for c in need.sort_values(ascending=False, kind="mergesort").index if c != LAGGING_LCP]
+    starts = {code: (3 * (i // 2), 1.0) for i, code in enumerate(order)}
+    starts[LAGGING_LCP] = (7, 0.17)
+    return starts
+
+
+def resident_rows(rng, partner_id, month, kind, n, zone_codes, weights, blank_share) -> list[tuple]:
+    """Split n people among resident zones: one row a month per zone. The people whose zone the
+    partner did not write down are tallied by day (a drop-in sheet without addresses), with a
+    blank zone, to be placed through the partner's catchment."""
+    if n == 0:
+        return []
+    unknown = rng.binomial(n, blank_share)
+    days = rng.integers(0, month.days_in_month, unknown)
+    rows = [
+        (partner_id, (month + pd.Timedelta(days=int(d))).strftime("%Y-%m-%d"), kind, int(c), "")
+        for d, c in zip(*np.unique(days, return_counts=True))
+    ]
+    counts = rng.multinomial(n - unknown, weights)
+    first = month.strftime("%Y-%m-%d")
+    rows.extend((partner_id, first, kind, int(c), z) for z, c in zip(zone_codes, counts) if c)
+    return rows
+
+
+def make_activity(rng, zones, indicators, partners, areas_bng) -> pd.DataFrame:
+    """A year of a digital-inclusion programme's activity log (see the module docstring)."""
+    starts = lcp_start_months(zones, indicators, areas_bng)
+    reps = shapely.get_coordinates(shapely.point_on_surface(zones.geometry.values))
+    imd = indicators["imd_score"].to_numpy()
+    # the programme reaches the furthest first, but not only them: a floor keeps some reach
+    # into low-need zones near busy partners
+    need_pull = 0.3 + (imd / np.median(imd)) ** 1.5
+    codes = zones["zone_code"].to_numpy()
+
+    rows = []
+    for p in partners.itertuples():
+        d = np.hypot(reps[:, 0] - p.x, reps[:, 1] - p.y)
+        near = d <= REACH_M
+        w = np.exp(-(d[near] ** 2) / (2.0 * REACH_SIGMA_M**2)) * need_pull[near]
+        w = w / w.sum()
+        start, pace = starts[p.lcp]
+        # how much of the partner's residents' zones it writes down: most record nearly all,
+        # a few hardly any
+        blank_share = float(rng.choice([0.04, 0.08, 0.15, 0.6], p=[0.4, 0.3, 0.2, 0.1]))
+        busy = 0.7 + 0.1 * p.champions
+        for m, month in enumerate(MONTHS):
+            if m < start:
+                continue
+            ramp = pace * min(1.0, (m - start + 1) / 4.0)  # a partner takes a few months to get going
+            people = rng.poisson(PEOPLE_PER_MONTH[p.type] * busy * ramp)
+            rows += resident_rows(rng, p.partner_id, month, "Person helped", people, codes[near], w, blank_share)
+            devices = rng.poisson(DEVICE_TURNOVER * p.devices * ramp)
+            rows += resident_rows(rng, p.partner_id, month, "Device lent", devices, codes[near], w, blank_share)
+            day = month.strftime("%Y-%m-%d")
+            trained = rng.poisson(CHAMPIONS_PER_MONTH[p.type] * ramp)
+            if trained:
+                rows.append((p.partner_id, day, "Champion trained", int(trained), ""))
+            sessions = 1 + rng.poisson(EXTRA_SESSIONS[p.type] * ramp)
+            rows.append((p.partner_id, day, "Session", int(sessions), ""))
+
+    # New Digital Health Hubs at three partners (not already a hub) of the first LCPs to start
+    first = partners[partners["lcp"].map(lambda c: starts[c][0] == 0) & (partners["type"] != "digital_health_hub")]
+    for (pid, _), day in zip(
+        first.sort_values("champions", ascending=False, kind="mergesort")[["partner_id", "lcp"]].itertuples(index=False),
+        ["2025-05-19", "2025-09-08", "2026-01-26"],
+    ):
+        rows.append((pid, day, "Hub opened", 1, ""))
+
+    # Rows a data-quality report must catch (listed in README.md).
+    last_partner = partners["partner_id"].iloc[-1]
+    n_partners = len(partners)
+    rows += [
+        (f"P{n_partners + 1:03d}", "2025-10-01", "Person helped", 12, ""),  # a partner not in partners.csv
+        (last_partner, "2026-04-01", "Session", 6, ""),  # after the programme year
+        (partners["partner_id"].iloc[0], "2025-06-01", "Newsletter sent", 1, ""),  # not a kind the log knows
+        (partners["partner_id"].iloc[1], "2025-11-01", "Person helped", 3, f"FZ{len(zones) + 71:05d}"),  # no such zone
+        (partners["partner_id"].iloc[2], "2025-12-01", "Session", None, ""),  # count left blank
+    ]
+    log = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+    log["count"] = log["count"].astype("Int64")
+    return log.sort_values(["date", "partner_id", "kind", "resident_zone"], kind="mergesort").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- main
@@ -412,7 +546,12 @@ def build(out: Path) -> None:
     areas = areas.set_crs(CRS_LONLAT, allow_override=True)
 
     indicators = make_indicators(rng, zones)
-    partners = make_partners(rng, outline, area_polys, hood_xy, to_lonlat)
+    partners_full = make_partners(rng, outline, area_polys, hood_xy, to_lonlat)
+    partners = partners_full[PARTNER_COLUMNS]
+
+    # The activity log draws from its own stream, made after everything else, so that adding it
+    # left every other file byte-identical.
+    activity = make_activity(np.random.default_rng(SEED + 1), zones, indicators, partners_full, areas_bng)
 
     # ------------------------------------------------------------------ write
     out.mkdir(parents=True, exist_ok=True)
@@ -450,12 +589,14 @@ def build(out: Path) -> None:
 
     indicators.to_csv(out / "indicators.csv", index=False, lineterminator="\n")
     partners.to_csv(out / "partners.csv", index=False, lineterminator="\n")
+    activity.to_csv(out / "activity.csv", index=False, lineterminator="\n")
 
     print(f"Furthton (synthetic) written to {out}:")
     print(f"  zones.gpkg      {len(zones)} zones, outline area {outline.area / 1e6:.2f} km2")
     print(f"  areas.geojson   {len(areas)} Local Care Partnerships")
     print(f"  indicators.csv  {len(indicators)} rows")
     print(f"  partners.csv    {len(partners)} partners")
+    print(f"  activity.csv    {len(activity)} rows: " + ", ".join(f"{k} {n}" for k, n in activity["kind"].value_counts().items()))
 
 
 def main(argv=None) -> None:
