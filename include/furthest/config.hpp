@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -217,6 +218,59 @@ struct RolloutSpec {
     std::optional<HubsSpec> hubs;
 };
 
+/// How often reach is counted ([monitoring] period): calendar months, or three-month blocks
+/// starting with the month of `from` (a programme year starting in April gives Apr-Jun first).
+enum class MonitoringPeriod { Month, Quarter };
+
+/// What the plan expected ([monitoring.targets]): each area wave lasts `wave_months` from the
+/// start of the programme (wave 0, the pilot, and wave 1 start at `from`; wave k at
+/// from + (k - 1) x wave_months); by the end of its wave an area should reach the rates below,
+/// pro rata in between. NaN: no target for that measure.
+struct MonitoringTargets {
+    double wave_months = 6.0;
+    double people_helped_per_1000 = std::numeric_limits<double>::quiet_NaN();  ///< per 1,000 residents
+    double devices_lent_per_1000 = std::numeric_limits<double>::quiet_NaN();   ///< per 1,000 residents
+    double champions_per_area = std::numeric_limits<double>::quiet_NaN();      ///< champions trained
+    double on_track = 0.8;  ///< "behind plan" below this share of what was expected to date
+};
+
+/// Support the programme adds ([monitoring.feedback]), fed back into access and the gap: each
+/// champion trained and each hub opened adds supply at its partner (in [access] capacity units),
+/// each device lent adds supply in its resident's zone, not shared with others.
+struct MonitoringFeedback {
+    double champion_supply = 1.0;
+    double hub_supply = 1.0;
+    double device_supply = 1.0;
+};
+
+/// Programme monitoring ([monitoring]): an activity log (one row per event or per month) read,
+/// placed, counted per zone, area and period against need and the plan, and published under
+/// disclosure control. Needs [population] (reach per 1,000 residents) and [[partners]].
+struct MonitoringSpec {
+    std::filesystem::path path;
+    std::string layer;
+    std::string encoding;
+    std::string partner;   ///< column: the partner's id (a [[partners]] id value)
+    std::string date;      ///< column: YYYY-MM-DD (or YYYY-MM, DD/MM/YYYY)
+    std::string kind;      ///< column: "Person helped", "Device lent", "Champion trained", "Session", "Hub opened"
+    std::string count;     ///< optional column: whole numbers >= 0; absent: 1 per row
+    std::string postcode;  ///< optional column: the resident's postcode (needs [postcodes]); never written out
+    std::string zone;      ///< optional column: the resident's zone code
+    std::string from;      ///< first day of the programme period (a date as above)
+    std::string to;        ///< last day
+    MonitoringPeriod period = MonitoringPeriod::Month;
+    double threshold = 5.0;      ///< disclosure: counts 0 < c < threshold are suppressed
+    bool suppress_zeros = false;
+    /// Measures under disclosure control (people_helped, devices_lent, champions_trained,
+    /// sessions, hubs_opened); default the two counts of residents.
+    std::vector<std::string> suppress = {"people_helped", "devices_lent"};
+    int draws = 999;             ///< bootstrap draws for the concentration index
+    std::uint64_t seed = 0;
+    double level = 0.9;
+    std::optional<MonitoringTargets> targets;
+    MonitoringFeedback feedback;
+};
+
 /// A row whose postcode is blank, malformed, unknown or without coordinates (`unmatched = ...`).
 enum class UnmatchedPostcodes {
     Error,  ///< "error": the run stops, naming the row
@@ -270,6 +324,7 @@ struct RunConfig {
     std::optional<AccessSpec> access;
     std::optional<HotspotsSpec> hotspots;
     std::optional<RolloutSpec> rollout;
+    std::optional<MonitoringSpec> monitoring;
     std::optional<PostcodesSpec> postcodes;
     /// How the indicators become a need index ([scoring]); built from [[indicators]] (z-scores,
     /// their directions and weights, weighted arithmetic mean) when the config has none.

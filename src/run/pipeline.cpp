@@ -18,7 +18,7 @@ namespace furthest {
 namespace run_detail {
 
 extern const Stage read_zones_stage, build_areas_stage, join_indicators_stage, join_population_stage, score_stage,
-    locate_partners_stage, access_stage, hotspots_stage, roll_up_stage, rollout_stage, name_rows_stage, write_outputs_stage;
+    locate_partners_stage, access_stage, hotspots_stage, roll_up_stage, rollout_stage, monitoring_stage, name_rows_stage, write_outputs_stage;
 
 const std::vector<Stage>& pipeline() {
     static const std::vector<Stage> stages = {
@@ -32,6 +32,7 @@ const std::vector<Stage>& pipeline() {
         hotspots_stage,         // [hotspots]: Gi* and local Moran of the gap (or need) -> hotspot columns
         roll_up_stage,          // zones and partners by area -> area columns, roll-up, zone_areas
         rollout_stage,          // [rollout]: areas and zones into waves, stability, equity, allocation
+        monitoring_stage,       // [monitoring]: the activity log against need and the plan, fed back, under disclosure control
         name_rows_stage,        // zone_name and area_name beside every zone_id and area_id
         write_outputs_stage,    // the catalogue to GeoPackage, CSV/XLSX and manifest, all or nothing
     };

@@ -2,7 +2,9 @@
 // the reports (warnings as records, manifest facts) they leave.
 #pragma once
 
+#include "furthest/access.hpp"
 #include "furthest/config.hpp"
+#include "furthest/rollout.hpp"
 #include "furthest/run.hpp"
 #include "furthest/scoring.hpp"
 #include "plan/rollup.hpp"
@@ -12,6 +14,7 @@
 #include <Eigen/Core>
 #include <ogr_spatialref.h>
 
+#include <functional>
 #include <list>
 #include <optional>
 #include <stdexcept>
@@ -81,6 +84,23 @@ struct AccessSet {
     Eigen::VectorXd gap_score;          ///< need percentile - support percentile, in (-1, 1)
     std::vector<bool> high_need_low_support;
     Eigen::VectorXd partner_gap_people;  ///< per partner: gap-weighted people it reaches, shared (with population)
+    // What the support was measured with, for monitoring to measure it again with the support
+    // the programme added.
+    InteractionMatrix matrix;           ///< zones x partners within the catchment
+    Eigen::VectorXd supply;             ///< per partner
+    Decay decay;
+};
+
+/// The rollout's plan, kept for monitoring: planned against actual, and the next waves re-planned
+/// on the support that exists now.
+struct RolloutSet {
+    WavePlan plan;
+    std::vector<Eigen::Index> main_area;  ///< per zone: the area its plan places it in (-1: none)
+    std::vector<double> area_value;       ///< per area: the rule's value the plan ranked by
+    /// The same rule on `support` (per zone, as AccessSet::support), with the areas `started`
+    /// fixed in wave 0 beside the pilot; fills `area_value` with the rule's new values.
+    std::function<WavePlan(const Eigen::VectorXd& support, const std::vector<bool>& started, std::vector<double>& area_value)>
+        replan;
 };
 
 /// Everything a run knows. Stages read the members of earlier stages and add their own; the
@@ -111,6 +131,7 @@ struct RunState {
     std::optional<ZoneOrigins> origins;     ///< access
     std::optional<AccessSet> access;        ///< access (when the config has [access])
     std::optional<plan::AreaRollup> rollup; ///< roll up
+    std::optional<RolloutSet> rollout;      ///< rollout (when the config has [rollout])
 };
 
 /// A member an earlier stage should have added; std::logic_error naming it otherwise (a stage

@@ -18,14 +18,14 @@ RunConfig config_from_table(const toml::table& root, const std::filesystem::path
     const Reader reader(source_name, base_dir);
     reader.check_keys(root, "the top level",
                       {"run", "zones", "areas", "indicators", "partners", "population", "access", "hotspots", "rollout",
-                       "postcodes", "scoring", "report", "output"});
+                       "monitoring", "postcodes", "scoring", "report", "output"});
     RunConfig config;
     // Order matters: [access] checks [[partners]] and [hotspots] checks [access]; [postcodes]
     // checks the sections placed by postcode; [scoring] reads the [[indicators]] names.
     for (const auto parse :
          {parse_run_section, parse_zones_section, parse_areas_section, parse_indicators_section, parse_partners_section,
           parse_population_section, parse_access_section, parse_hotspots_section, parse_postcodes_section, parse_scoring_section,
-          parse_rollout_section, parse_report_section, parse_output_section})
+          parse_rollout_section, parse_monitoring_section, parse_report_section, parse_output_section})
         parse(reader, root, config);
     std::ostringstream json;
     json << toml::json_formatter{root};

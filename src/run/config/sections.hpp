@@ -21,6 +21,8 @@ void parse_access_section(const Reader& reader, const toml::table& root, RunConf
 void parse_hotspots_section(const Reader& reader, const toml::table& root, RunConfig& config);
 /// [rollout] with [rollout.allocation] (after [scoring]: some rules need the uncertainty draws).
 void parse_rollout_section(const Reader& reader, const toml::table& root, RunConfig& config);
+/// [monitoring] with [monitoring.targets] and [monitoring.feedback] (after [rollout] and [postcodes]).
+void parse_monitoring_section(const Reader& reader, const toml::table& root, RunConfig& config);
 /// A list of strings (`key = ["a", "b"]`, or one string); empty when absent.
 std::vector<std::string> text_list(const Reader& reader, const toml::table& table, const std::string& section,
                                    const std::string& key, const std::string& expected);

@@ -165,7 +165,7 @@ void measure(RunState& state) {
     // cutoff gives the nearest partner however far.
     state.control.report(kStage, 0.0);
     std::optional<InteractionMatrix> all_costs;
-    const InteractionMatrix m = spec.travel_costs ? matrix_from_costs(state, partners, spec.catchment)
+    InteractionMatrix m = spec.travel_costs ? matrix_from_costs(state, partners, spec.catchment)
                                                   : InteractionMatrix::from_points(origins.x, origins.y, partners.x, partners.y,
                                                                                    spec.catchment, config.threads, state.control);
     if (spec.travel_costs) all_costs = matrix_from_costs(state, partners, std::numeric_limits<double>::infinity());
@@ -280,6 +280,9 @@ void measure(RunState& state) {
                       : "; without [population], gravity access (capacity weighted by the decay) stands for support") +
         ". The gap score is a zone's need percentile minus its support percentile (" + access.support_column +
         ") among the run's zones; gap classes are terciles of each.");
+    access.supply = supply;
+    access.decay = decay;
+    access.matrix = std::move(m);
     state.access = std::move(access);
 }
 
