@@ -11,6 +11,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,6 +33,29 @@ std::span<const T> span_of(const py::array_t<T, py::array::c_style | py::array::
 template <class T>
 py::array_t<T> array_of(const std::vector<T>& values) {
     return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
+}
+
+DisclosureOptions disclosure_options(double threshold, const std::string& zeros, bool margins, const char* who) {
+    DisclosureOptions o;
+    o.threshold = threshold;
+    if (zeros == "publish") o.zeros = ZeroCells::Publish;
+    else if (zeros == "suppress") o.zeros = ZeroCells::Suppress;
+    else throw InputError(std::string(who) + ": zeros is '" + zeros + "'; expected 'publish' or 'suppress'");
+    o.margins = margins;
+    return o;
+}
+
+py::dict dict_of(const SuppressedTable& t) {
+    py::dict d;
+    d["values"] = t.values;
+    d["status"] = t.status;
+    d["primary_cells"] = t.primary_cells;
+    d["secondary_cells"] = t.secondary_cells;
+    d["primary_margins"] = t.primary_margins;
+    d["secondary_margins"] = t.secondary_margins;
+    d["linked_cells"] = t.linked_cells;
+    d["linked_margins"] = t.linked_margins;
+    return d;
 }
 
 }  // namespace
@@ -97,30 +121,39 @@ void bind_monitoring(py::module_& m) {
 
     m.def(
         "suppress_counts",
-        [](const Eigen::MatrixXd& counts, double threshold, const std::string& zeros, bool margins) {
-            DisclosureOptions o;
-            o.threshold = threshold;
-            if (zeros == "publish") o.zeros = ZeroCells::Publish;
-            else if (zeros == "suppress") o.zeros = ZeroCells::Suppress;
-            else throw InputError("suppress: zeros is '" + zeros + "'; expected 'publish' or 'suppress'");
-            o.margins = margins;
+        [](const Eigen::MatrixXd& counts, double threshold, const std::string& zeros, bool margins,
+           const std::optional<CellMask>& forced) {
+            const DisclosureOptions o = disclosure_options(threshold, zeros, margins, "suppress");
             SuppressedTable t;
             {
                 py::gil_scoped_release release;
-                t = suppress_counts(counts, o);
+                t = suppress_counts(counts, o, forced ? &*forced : nullptr);
             }
+            return dict_of(t);
+        },
+        py::arg("counts"), py::arg("threshold"), py::arg("zeros"), py::arg("margins"), py::arg("forced") = py::none(),
+        "Primary and secondary suppression of a table of counts with its margins (furthest::suppress_counts); copies "
+        "the table. forced: cells to suppress whatever their count (shaped like the published table). status: 0 "
+        "published, 1 primary, 2 secondary, 3 linked (forced).");
+
+    m.def(
+        "suppress_nested",
+        [](const Eigen::MatrixXd& counts, const Integers& area_of_zone, std::int64_t areas, double threshold,
+           const std::string& zeros, const py::object& progress) {
+            const DisclosureOptions o = disclosure_options(threshold, zeros, true, "suppress nested");
+            const auto area = span_of(area_of_zone, "area_of_zone");
+            const NestedTables t = call_interruptibly<NestedTables>(
+                [&](const Control& control) { return suppress_nested(counts, area, areas, o, control); }, progress);
             py::dict d;
-            d["values"] = t.values;
-            d["status"] = t.status;
-            d["primary_cells"] = t.primary_cells;
-            d["secondary_cells"] = t.secondary_cells;
-            d["primary_margins"] = t.primary_margins;
-            d["secondary_margins"] = t.secondary_margins;
+            d["zones"] = dict_of(t.zones);
+            d["areas"] = dict_of(t.areas);
+            d["rounds"] = t.rounds;
             return d;
         },
-        py::arg("counts"), py::arg("threshold"), py::arg("zeros"), py::arg("margins"),
-        "Primary and secondary suppression of a table of counts with its margins (furthest::suppress_counts); copies "
-        "the table. status: 0 published, 1 primary, 2 secondary.");
+        py::arg("counts"), py::arg("area_of_zone"), py::arg("areas"), py::arg("threshold"), py::arg("zeros"),
+        py::arg("progress") = py::none(),
+        "Disclosure control of a zones x periods table and its areas x periods table published together "
+        "(furthest::suppress_nested); copies the tables. Runs without the GIL; Ctrl-C stops it between rounds.");
 }
 
 }  // namespace furthest::python

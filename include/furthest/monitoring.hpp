@@ -12,6 +12,9 @@
 ///
 ///   DisclosureOptions d; d.threshold = 5;                 // zeros published, margins published
 ///   const SuppressedTable t = suppress_counts(counts, d); // t.values (NaN = suppressed), t.status
+///
+///   // zone_counts: zones × months; area_of_zone[z] in 0..areas-1 (e.g. each LSOA's PCN)
+///   const NestedTables n = suppress_nested(zone_counts, area_of_zone, areas, d);  // n.zones, n.areas
 /// @endcode
 ///
 /// **Concentration index** (Wagstaff, Paci & van Doorslaer 1991; Kakwani, Wagstaff & van Doorslaer
@@ -43,6 +46,22 @@
 /// be bounded to [3, 5]); nor against group disclosure (a row whose people all fall in one
 /// column). Published margins are the sums of the cells given. See tests/python/test_monitor.py
 /// for the LP audit.
+///
+/// **Linked tables** (Hundepool et al. 2012, sec. 5.5; the modular approach of tau-ARGUS). Counts
+/// per zone × period and per area × period are published together, every zone in one area: zone
+/// cells and totals, area cells and totals, period totals and the grand total. Area g's row is the
+/// total row of the sub-table of g's zones (its total that sub-table's grand total), so tables
+/// suppressed apart leak: a zone's small count paired with another area's zone is recovered from
+/// its area's cell less its neighbours'. `suppress_nested` suppresses the areas table, then each
+/// area's sub-table (its zones × periods with margins) with the area's suppressed row forced, then
+/// the areas table again with every sub-table's suppressed total row forced, until no table adds a
+/// shared cell; the forced cells only grow, so this ends. The zones table as published holds the
+/// zone cells, the zone totals and, as its last row, the period totals over all zones and the
+/// grand total: the areas table's last row, same values and status. A shared cell reports the
+/// reason it was first suppressed (Primary or Secondary) in both tables. Each table then protects
+/// every suppressed cell of its own given the other's pattern; the LP audit in
+/// tests/python/test_monitor.py checks all published figures together. An area without zones has
+/// a row of zeros (a reader who knows it is empty knows them).
 #pragma once
 
 #include "furthest/control.hpp"
@@ -143,8 +162,12 @@ struct DisclosureOptions {
     bool margins = true;
 };
 
-/// What happened to a cell.
-enum class CellStatus : std::int8_t { Published = 0, Primary = 1, Secondary = 2 };
+/// What happened to a cell. Linked: suppressed on the caller's request (`forced`), because the
+/// same figure is suppressed in a linked table; protected like a primary cell.
+enum class CellStatus : std::int8_t { Published = 0, Primary = 1, Secondary = 2, Linked = 3 };
+
+/// One flag per cell of a published table (margins included when they are published).
+using CellMask = Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>;
 
 /// A table as published. With margins, `values` and `status` have one more row (the column
 /// totals) and one more column (the row totals); the corner is the grand total.
@@ -157,11 +180,39 @@ struct SuppressedTable {
     std::int64_t secondary_cells = 0;  ///< inner cells suppressed to protect others
     std::int64_t primary_margins = 0;  ///< totals below the threshold
     std::int64_t secondary_margins = 0;  ///< totals suppressed to protect others
+    std::int64_t linked_cells = 0;  ///< inner cells suppressed on request (`forced`), not below the threshold
+    std::int64_t linked_margins = 0;  ///< totals suppressed on request, not below the threshold
 };
 
 /// Primary and secondary suppression of a rows × columns table of counts (see the file comment).
-/// Deterministic: the same table gives the same pattern. Throws InputError naming the row and
-/// column of a negative or non-finite count, or for a threshold that is not a positive number.
-SuppressedTable suppress_counts(const Eigen::MatrixXd& counts, const DisclosureOptions& options = {});
+/// `forced` (optional, sized like the published table: rows + 1 by columns + 1 with margins)
+/// marks cells to suppress whatever their count, e.g. because a linked table suppresses the same
+/// figure; they are CellStatus::Linked (Primary when also below the threshold) and secondary
+/// suppression protects them as it does primary cells. Deterministic: the same table gives the
+/// same pattern. Throws InputError naming the row and column of a negative or non-finite count,
+/// for a threshold that is not a positive number, or for a `forced` mask of another size.
+SuppressedTable suppress_counts(const Eigen::MatrixXd& counts, const DisclosureOptions& options = {},
+                                const CellMask* forced = nullptr);
+
+/// A zones × periods table and its areas × periods table as published together (linked tables).
+struct NestedTables {
+    /// Zones × periods with each zone's total (last column) and the period totals over all zones
+    /// (last row; the corner is the grand total). The last row is the areas table's last row:
+    /// the same values and status.
+    SuppressedTable zones;
+    /// Areas × periods (each cell the sum of the area's zones) with all margins.
+    SuppressedTable areas;
+    /// Rounds to the fixed point (1 when the first round already agreed).
+    int rounds = 0;
+};
+
+/// Disclosure control of linked tables: counts per zone × period and, summed, per area × period,
+/// each zone in exactly one area, both published with their margins (see the file comment).
+/// `area_of_zone[z]` is zone z's area, 0..areas-1; an area with no zones has a row of zeros.
+/// Deterministic. Throws InputError naming the zone of an area out of range, for sizes that
+/// differ, or as suppress_counts does (naming the zone and period); Stopped when `control` asks
+/// (checked between rounds).
+NestedTables suppress_nested(const Eigen::MatrixXd& zone_counts, std::span<const std::int64_t> area_of_zone, std::int64_t areas,
+                             const DisclosureOptions& options = {}, const Control& control = {});
 
 }  // namespace furthest

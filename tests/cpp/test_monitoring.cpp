@@ -1,11 +1,15 @@
 // Monitoring: the concentration index of reach over need (hand-checked, determinism, bad input)
-// and disclosure control of count tables (hand-checked patterns, randomised properties).
+// and disclosure control of count tables (hand-checked patterns, randomised properties), alone
+// and linked (zones within areas, both published).
 #include "furthest/errors.hpp"
 #include "furthest/monitoring.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -22,6 +26,7 @@ using furthest::DisclosureOptions;
 using furthest::InputError;
 using furthest::ReachByNeed;
 using furthest::suppress_counts;
+using furthest::suppress_nested;
 using Doubles = std::vector<double>;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -366,6 +371,184 @@ TEST(MonitoringDisclosure, RandomTablesLeaveNoSuppressedCellDeterminedByTheRelat
         // Deterministic.
         EXPECT_EQ(suppress_counts(m, o).status, t.status);
     }
+}
+
+TEST(MonitoringDisclosure, ForcedCellsAreSuppressedAndProtectedLikePrimaryOnes) {
+    // Nothing is small; the 40 is forced (a linked table hides it). It must not be left alone in
+    // its row and column: the cheapest rectangle closes it through the 10s.
+    const auto m = table({{40, 10, 60}, {10, 10, 70}, {80, 90, 100}});
+    furthest::CellMask forced = furthest::CellMask::Constant(4, 4, false);
+    forced(0, 0) = true;
+    const auto t = suppress_counts(m, {}, &forced);
+    EXPECT_EQ(t.status(0, 0), static_cast<std::int8_t>(CellStatus::Linked));
+    EXPECT_EQ(t.linked_cells, 1);
+    EXPECT_EQ(t.primary_cells + t.primary_margins, 0);
+    EXPECT_TRUE(std::isnan(t.values(0, 0)));
+    EXPECT_TRUE(on_a_cycle(t, 0, 0));
+    EXPECT_EQ(t.status(0, 1), static_cast<std::int8_t>(CellStatus::Secondary));
+    EXPECT_EQ(t.status(1, 0), static_cast<std::int8_t>(CellStatus::Secondary));
+    EXPECT_EQ(t.status(1, 1), static_cast<std::int8_t>(CellStatus::Secondary));
+    // A forced margin too; a small forced cell stays primary.
+    forced(3, 2) = true;
+    forced(0, 0) = false;
+    const auto margin = suppress_counts(table({{2, 10, 60}, {10, 10, 70}, {80, 90, 100}}), {}, &forced);
+    EXPECT_EQ(margin.status(3, 2), static_cast<std::int8_t>(CellStatus::Linked));
+    EXPECT_EQ(margin.status(0, 0), static_cast<std::int8_t>(CellStatus::Primary));
+    EXPECT_EQ(margin.linked_margins, 1);
+    EXPECT_TRUE(on_a_cycle(margin, 3, 2));
+    const furthest::CellMask wrong = furthest::CellMask::Constant(3, 3, false);
+    EXPECT_THROW(suppress_counts(m, {}, &wrong), InputError);
+}
+
+/// The suppressed values of linked tables (zones x periods and areas x periods, with all totals)
+/// as edges of one graph: vertices are the zones' rows, each area's columns (period p or its
+/// total), the periods' columns over all areas and the row of all zones. A zone's value joins its
+/// row to its area's column; an area's value joins its area's column to the period's column; a
+/// period total (or the grand total) joins the period's column to the all-zones row. Every published
+/// relation is one vertex (the values meeting there sum to zero with signs), so a suppressed value
+/// is determined exactly when its edge is a bridge of the suppressed edges (the linear part of
+/// the audit; the LP in tests/python/test_monitor.py checks counts >= 0 too). Returns the values
+/// that are bridges, as (table, row, column), table 0 zones and 1 areas.
+std::vector<std::array<Eigen::Index, 3>> bridges_of_linked(const Eigen::MatrixXi& zone_status, const Eigen::MatrixXi& area_status,
+                                                           const std::vector<std::int64_t>& area) {
+    const Eigen::Index zones = zone_status.rows() - 1, columns = zone_status.cols(), areas = area_status.rows() - 1;
+    const Eigen::Index top = zones + areas * columns, everyone = top + columns;
+    struct Edge {
+        Eigen::Index a, b;
+        std::array<Eigen::Index, 3> name;
+    };
+    std::vector<Edge> edges;
+    for (Eigen::Index z = 0; z < zones; ++z)
+        for (Eigen::Index c = 0; c < columns; ++c)
+            if (zone_status(z, c) != 0) edges.push_back({z, zones + area[static_cast<std::size_t>(z)] * columns + c, {0, z, c}});
+    for (Eigen::Index g = 0; g <= areas; ++g)
+        for (Eigen::Index c = 0; c < columns; ++c)
+            if (area_status(g, c) != 0)
+                edges.push_back(g < areas ? Edge{zones + g * columns + c, top + c, {1, g, c}}
+                                          : Edge{top + c, everyone, {1, g, c}});
+    std::vector<std::array<Eigen::Index, 3>> out;
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+        std::vector<bool> seen(static_cast<std::size_t>(everyone + 1), false);
+        std::vector<Eigen::Index> queue{edges[e].a};
+        seen[static_cast<std::size_t>(edges[e].a)] = true;
+        for (std::size_t k = 0; k < queue.size(); ++k)
+            for (std::size_t f = 0; f < edges.size(); ++f) {
+                if (f == e || (edges[f].a != queue[k] && edges[f].b != queue[k])) continue;
+                const Eigen::Index w = edges[f].a == queue[k] ? edges[f].b : edges[f].a;
+                if (!seen[static_cast<std::size_t>(w)]) {
+                    seen[static_cast<std::size_t>(w)] = true;
+                    queue.push_back(w);
+                }
+            }
+        if (!seen[static_cast<std::size_t>(edges[e].b)]) out.push_back(edges[e].name);
+    }
+    return out;
+}
+
+Eigen::MatrixXi statuses(const furthest::SuppressedTable& t) { return t.status.cast<int>(); }
+
+TEST(MonitoringDisclosure, LinkedTablesSuppressedApartLeakAndTogetherDoNot) {
+    // Areas A = {a1, a2}, B = {b1, b2}; three months. The zones table alone closes a1's and b1's
+    // January 3s through each other and their February 5s (the cheapest rectangle); the areas table
+    // alone (A and B: 33, 45, 90) has nothing small. Published together, A's January 33 less a2's
+    // 30 gives a1's 3: a bridge.
+    const auto zones = table({{3, 5, 40}, {30, 40, 50}, {3, 5, 40}, {30, 40, 50}});
+    const std::vector<std::int64_t> area{0, 0, 1, 1};
+    const auto alone = suppress_counts(zones);
+    const auto alone_areas = suppress_counts(table({{33, 45, 90}, {33, 45, 90}}));
+    ASSERT_EQ(alone.status(0, 0), static_cast<std::int8_t>(CellStatus::Primary));
+    ASSERT_EQ(alone.status(2, 1), static_cast<std::int8_t>(CellStatus::Secondary));
+    EXPECT_EQ(alone_areas.primary_cells + alone_areas.secondary_cells, 0);
+    const auto leaks = bridges_of_linked(statuses(alone), statuses(alone_areas), area);
+    EXPECT_NE(std::find(leaks.begin(), leaks.end(), std::array<Eigen::Index, 3>{0, 0, 0}), leaks.end());
+
+    const auto nested = suppress_nested(zones, area, 2);
+    EXPECT_TRUE(bridges_of_linked(statuses(nested.zones), statuses(nested.areas), area).empty());
+    EXPECT_EQ(nested.zones.status(0, 0), static_cast<std::int8_t>(CellStatus::Primary));
+    EXPECT_EQ(nested.zones.status(2, 0), static_cast<std::int8_t>(CellStatus::Primary));
+    EXPECT_EQ(nested.zones.primary_cells, 2);
+    EXPECT_GE(nested.rounds, 1);
+    // The published figures are the true ones, and the zones' total row is the areas' one.
+    EXPECT_EQ(nested.zones.values(1, 2), 50.0);
+    EXPECT_EQ(nested.zones.status.row(4), nested.areas.status.row(2));
+    EXPECT_EQ(nested.areas.values(2, 3), 336.0);
+    EXPECT_EQ(nested.zones.values(4, 3), 336.0);
+}
+
+TEST(MonitoringDisclosure, RandomLinkedTablesLeaveNoSuppressedValueDeterminedByAllRelations) {
+    std::mt19937_64 g(77);
+    int several_rounds = 0;
+    for (int trial = 0; trial < 150; ++trial) {
+        const auto zones = static_cast<Eigen::Index>(2 + g() % 12), periods = static_cast<Eigen::Index>(1 + g() % 6);
+        const std::int64_t areas = 1 + static_cast<std::int64_t>(g() % 4);
+        std::vector<std::int64_t> area(static_cast<std::size_t>(zones));
+        for (auto& a : area) a = static_cast<std::int64_t>(g() % static_cast<std::uint64_t>(areas));
+        Eigen::MatrixXd m(zones, periods);
+        for (Eigen::Index i = 0; i < zones; ++i)
+            for (Eigen::Index j = 0; j < periods; ++j) m(i, j) = static_cast<double>(g() % 3 == 0 ? 5 + g() % 60 : 1 + g() % 6);
+        DisclosureOptions o;
+        const auto t = suppress_nested(m, area, areas, o);
+        if (t.rounds > 1) ++several_rounds;
+        // No zeros: the bridge rule is the whole criterion.
+        EXPECT_TRUE(bridges_of_linked(statuses(t.zones), statuses(t.areas), area).empty()) << "trial " << trial;
+        EXPECT_EQ(t.zones.status.row(zones), t.areas.status.row(areas)) << trial;
+        // Published: at or above the threshold, or a zero (an area without zones).
+        for (Eigen::Index i = 0; i <= zones; ++i)
+            for (Eigen::Index j = 0; j <= periods; ++j) {
+                if (t.zones.status(i, j) == 0) {
+                    EXPECT_GE(t.zones.values(i, j), o.threshold) << trial;
+                }
+            }
+        for (Eigen::Index i = 0; i < t.areas.status.rows(); ++i)
+            for (Eigen::Index j = 0; j <= periods; ++j) {
+                EXPECT_NE(t.areas.status(i, j), static_cast<std::int8_t>(CellStatus::Linked));
+                const double v = t.areas.values(i, j);
+                if (t.areas.status(i, j) == 0) {
+                    EXPECT_TRUE(v >= o.threshold || v == 0.0) << trial;
+                }
+            }
+        // Deterministic.
+        const auto again = suppress_nested(m, area, areas, o);
+        EXPECT_EQ(again.zones.status, t.zones.status);
+        EXPECT_EQ(again.areas.status, t.areas.status);
+        EXPECT_EQ(again.rounds, t.rounds);
+    }
+    EXPECT_GT(several_rounds, 0);  // the tables did have to be reconciled
+}
+
+TEST(MonitoringDisclosure, AnAreaWithoutZonesHasARowOfZeros) {
+    const auto t = suppress_nested(table({{10, 20}, {30, 40}}), std::vector<std::int64_t>{0, 2}, 3);
+    ASSERT_EQ(t.areas.values.rows(), 4);
+    EXPECT_EQ(t.areas.values(1, 0), 0.0);
+    EXPECT_EQ(t.areas.values(1, 2), 0.0);
+    EXPECT_EQ(t.areas.values(2, 1), 40.0);
+    EXPECT_EQ(t.areas.secondary_cells + t.areas.primary_cells, 0);
+}
+
+TEST(MonitoringDisclosure, LinkedTablesBadInputNamesTheZone) {
+    const auto m = table({{10, 20}, {30, 40}, {5, 6}});
+    try {
+        suppress_nested(m, std::vector<std::int64_t>{0, 3, 1}, 2);
+        FAIL() << "expected InputError";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("zone 1 has area 3; expected 0..1"), std::string::npos) << e.what();
+    }
+    try {
+        suppress_nested(table({{10, 20}, {30, -4}, {5, 6}}), std::vector<std::int64_t>{0, 1, 1}, 2);
+        FAIL() << "expected InputError";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("zone 1, period 1 is -4"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(suppress_nested(m, std::vector<std::int64_t>{0, 1}, 2), InputError);
+    EXPECT_THROW(suppress_nested(table({{kNaN, 1}}), std::vector<std::int64_t>{0}, 1), InputError);
+    DisclosureOptions no_margins;
+    no_margins.margins = false;
+    EXPECT_THROW(suppress_nested(m, std::vector<std::int64_t>{0, 1, 1}, 2, no_margins), InputError);
+    std::stop_source stop;
+    stop.request_stop();
+    furthest::Control control;
+    control.stop = stop.get_token();
+    EXPECT_THROW(suppress_nested(m, std::vector<std::int64_t>{0, 1, 1}, 2, {}, control), furthest::Stopped);
 }
 
 }  // namespace

@@ -241,3 +241,142 @@ def test_no_published_cell_reveals_a_suppressed_count(counts: np.ndarray, thresh
     for (i, j), (low, high) in _feasible_ranges(published).items():  # (c)
         assert low - 1e-7 <= truth[i, j] <= high + 1e-7
         assert high - low > 1e-6, f"cell {(i, j)} = {truth[i, j]} is pinned to [{low}, {high}]\n{t.published}"
+
+
+# ---- linked tables: zones x periods and areas x periods -------------------------------
+
+
+def _published(t: monitor.SuppressedTable) -> np.ndarray:
+    return t.published.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _combined_ranges(
+    counts: np.ndarray, area: np.ndarray, zones: np.ndarray, areas: np.ndarray
+) -> dict[tuple[str, int, int], tuple[float, float, float]]:
+    """The LP audit of both tables together. Variables: the zone x period cells, >= 0. Published:
+    every value of the zones table (cells, zone totals, period totals, grand total) and of the
+    areas table (area cells, area totals, and the same period totals), each a sum of cells, as
+    equalities. For each suppressed value: (true value, smallest, largest) over all tables of
+    counts >= 0 that agree with everything published."""
+    n_zones, periods = counts.shape
+    n_areas = areas.shape[0] - 1
+    functionals = []  # (name, coefficients over the cells, published value or NaN)
+
+    def add(table: str, i: int, j: int, rows: np.ndarray, published: np.ndarray) -> None:
+        coefficients = np.zeros((n_zones, periods))
+        coefficients[np.ix_(rows, np.arange(periods) if j == periods else [j])] = 1.0
+        functionals.append(((table, i, j), coefficients.ravel(), published[i, j]))
+
+    everyone = np.arange(n_zones)
+    for i in range(n_zones + 1):
+        for j in range(periods + 1):
+            add("zones", i, j, everyone if i == n_zones else np.array([i]), zones)
+    for g in range(n_areas + 1):
+        for j in range(periods + 1):
+            add("areas", g, j, everyone if g == n_areas else np.flatnonzero(area == g), areas)
+    a_eq = np.array([c for _, c, v in functionals if not np.isnan(v)])
+    b_eq = np.array([v for _, _, v in functionals if not np.isnan(v)])
+    truth = counts.ravel().astype(float)
+    ranges = {}
+    for name, coefficients, value in functionals:
+        if not np.isnan(value):
+            continue
+        ends = []
+        for direction in (1.0, -1.0):
+            result = linprog(direction * coefficients, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            assert result.status == 0, result.message  # bounded: every cell is in a published total
+            ends.append(direction * result.fun)
+        ranges[name] = (float(coefficients @ truth), ends[0], ends[1])
+    return ranges
+
+
+def _pinned(ranges: dict[tuple[str, int, int], tuple[float, float, float]]) -> list[tuple[str, int, int]]:
+    for name, (true, low, high) in ranges.items():
+        assert low - 1e-7 <= true <= high + 1e-7, name
+    return [name for name, (_, low, high) in ranges.items() if high - low <= 1e-6]
+
+
+def _linked_example() -> tuple[pd.DataFrame, pd.Series]:
+    """Two areas of two zones. The zones table alone closes the small counts of a1 and b1 (3 in
+    January) through each other (a rectangle with their 5s in February, the cheapest); the areas
+    table alone has nothing small. Together, area A's January (33) less a2's (30) gives a1's 3."""
+    counts = pd.DataFrame(
+        [[3, 5, 40], [30, 40, 50], [3, 5, 40], [30, 40, 50]],
+        index=pd.Index(["a1", "a2", "b1", "b2"], name="zone"),
+        columns=pd.Index(["Jan", "Feb", "Mar"], name="month"),
+    )
+    return counts, pd.Series(["A", "A", "B", "B"], index=counts.index, name="area")
+
+
+def test_independent_suppression_of_linked_tables_leaks_and_nested_does_not() -> None:
+    counts, area = _linked_example()
+    codes = np.array([0, 0, 1, 1])
+    # Each table alone: the audit finds a1's and b1's January counts pinned.
+    alone_zones = monitor.suppress(counts, threshold=5)
+    alone_areas = monitor.suppress(counts.groupby(area).sum(), threshold=5)
+    assert alone_areas.mask.to_numpy().sum() == 0
+    ranges = _combined_ranges(counts.to_numpy(), codes, _published(alone_zones), _published(alone_areas))
+    assert ("zones", 0, 0) in _pinned(ranges) and ranges["zones", 0, 0][:2] == pytest.approx((3, 3))
+    # Together: nothing pinned.
+    nested = monitor.suppress_nested(counts, area, threshold=5)
+    ranges = _combined_ranges(counts.to_numpy(), codes, _published(nested.zones), _published(nested.areas))
+    assert ("zones", 0, 0) in ranges and _pinned(ranges) == []
+    assert list(nested.areas.published.index) == ["A", "B", "Total"] and nested.areas.published.index.name == "area"
+    assert list(nested.zones.published.index) == ["a1", "a2", "b1", "b2", "Total"]
+    assert nested.zones.status.loc["a1", "Jan"] == "primary" and nested.rounds >= 1
+    assert nested.zones.counts["primary_cells"] == 2 and nested.zones.counts["rounds"] == nested.rounds
+
+
+def _random_linked(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n_zones, n_areas, periods = int(rng.integers(8, 14)), 3, int(rng.integers(4, 7))
+    area = np.concatenate([np.arange(n_areas), rng.integers(0, n_areas, n_zones - n_areas)])
+    rng.shuffle(area)
+    # Many small counts (most below the threshold, some zeros), a few large.
+    counts = np.where(
+        rng.random((n_zones, periods)) < 0.7, rng.poisson(3, (n_zones, periods)), rng.integers(5, 60, (n_zones, periods))
+    )
+    return counts, area
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_no_published_figure_of_linked_tables_reveals_a_suppressed_count(seed: int) -> None:
+    """The combined LP audit on random zones in three areas: every suppressed value (zone or area
+    cell, any total) has a feasible range of positive width given all published figures; each
+    published count is >= threshold or a published zero; the shared total row agrees."""
+    counts, codes = _random_linked(seed)
+    zeros = "publish" if seed % 2 == 0 else "suppress"
+    frame = pd.DataFrame(counts, index=[f"z{i}" for i in range(len(codes))], columns=[f"p{j}" for j in range(counts.shape[1])])
+    nested = monitor.suppress_nested(frame, pd.Series(codes, index=frame.index), threshold=5, zeros=zeros)
+    zones, areas = _published(nested.zones), _published(nested.areas)
+    for shown, truth in ((zones, _extended(counts.astype(float))), (areas, _extended(_area_sums(counts, codes)))):
+        visible = ~np.isnan(shown)
+        np.testing.assert_array_equal(shown[visible], truth[visible])
+        assert np.all((truth[visible] >= 5) | ((truth[visible] == 0) & (zeros == "publish")))
+    np.testing.assert_array_equal(nested.zones.status.iloc[-1].to_numpy(), nested.areas.status.iloc[-1].to_numpy())
+    np.testing.assert_array_equal(zones[-1], areas[-1])
+    assert _pinned(_combined_ranges(counts, codes, zones, areas)) == []
+
+
+def _area_sums(counts: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    out = np.zeros((codes.max() + 1, counts.shape[1]))
+    np.add.at(out, codes, counts)
+    return out
+
+
+def test_suppress_nested_bad_input_names_the_zone() -> None:
+    counts, area = _linked_example()
+    with pytest.raises(furthest.InputError, match="zone 'b2' has no area"):
+        monitor.suppress_nested(counts, area.drop("b2"))
+    with pytest.raises(furthest.InputError, match="zone 'a2' has no area"):
+        monitor.suppress_nested(counts, area.where(area.index != "a2"))
+    with pytest.raises(furthest.InputError, match="count for zone 'a1', period 'Feb' is -1;"):
+        monitor.suppress_nested(counts.where(counts != 5, -1), area)
+    with pytest.raises(furthest.InputError, match="'A' is already a zone, period or area label"):
+        monitor.suppress_nested(counts, area, total="A")
+    with pytest.raises(furthest.InputError, match="zeros is 'hide'"):
+        monitor.suppress_nested(counts, area, zeros="hide")
+    # A categorical area keeps its unused categories as rows of zeros.
+    nested = monitor.suppress_nested(counts, area.astype(pd.CategoricalDtype(["A", "C", "B"])))
+    assert list(nested.areas.published.index) == ["A", "C", "B", "Total"]
+    assert nested.areas.published.loc["C"].tolist() == [0, 0, 0, 0]

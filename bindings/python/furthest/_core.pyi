@@ -398,5 +398,23 @@ class SuppressedDict(TypedDict):
     secondary_cells: int
     primary_margins: int
     secondary_margins: int
+    linked_cells: int
+    linked_margins: int
 
-def suppress_counts(counts: npt.ArrayLike, threshold: float, zeros: str, margins: bool) -> SuppressedDict: ...
+def suppress_counts(
+    counts: npt.ArrayLike, threshold: float, zeros: str, margins: bool, forced: npt.ArrayLike | None = None
+) -> SuppressedDict: ...
+
+class NestedDict(TypedDict):
+    zones: SuppressedDict
+    areas: SuppressedDict
+    rounds: int
+
+def suppress_nested(
+    counts: npt.ArrayLike,
+    area_of_zone: npt.ArrayLike,
+    areas: int,
+    threshold: float,
+    zeros: str,
+    progress: Callable[[str, float], object] | None = None,
+) -> NestedDict: ...

@@ -10,14 +10,20 @@ decile (or to each rollout wave) with its share of people.
 :func:`suppress` applies disclosure control to a table of counts before it is published: every
 count (margins included) with ``0 < count < threshold`` is suppressed (primary), then further cells
 (secondary) so that no suppressed count can be worked out exactly from the published row, column
-and grand totals. Methods, limits and references are in the C++ header ``furthest/monitoring.hpp``
-and METHODS.md ("Allocation and equity", "Disclosure control").
+and grand totals. :func:`suppress_nested` does the same for linked tables published together:
+counts per zone x period and per area x period, each zone in one area, with every zone's, area's
+and period's total. The area row is the total row of its zones, so suppressing the two tables
+apart leaks; it protects the zones of each area and the areas table in turn, each with the cells
+the other suppressed forced, until they agree. Methods, limits and references are in the C++
+header ``furthest/monitoring.hpp`` and METHODS.md ("Allocation and equity", "Disclosure control").
 
 >>> from furthest import monitor
 >>> c = monitor.concentration_index(zones["helped"], zones["population"], zones["need_rank"], seed=1)
 >>> c.index, c.interval                      # e.g. -0.21, (-0.27, -0.15): reach goes to higher need
 >>> monitor.share_to_groups(zones["helped"], zones["population"], monitor.need_groups(zones["population"], zones["need_rank"]))
 >>> monitor.suppress(helped_by_area_and_month, threshold=5).published
+>>> nested = monitor.suppress_nested(helped_by_zone_and_month, zones["area"], threshold=5)
+>>> nested.zones.published, nested.areas.published  # one pattern: nothing recoverable from both
 """
 
 from __future__ import annotations
@@ -34,15 +40,17 @@ from furthest.errors import InputError
 
 __all__ = [
     "ConcentrationResult",
+    "NestedSuppression",
     "SuppressedTable",
     "concentration_by_group",
     "concentration_index",
     "need_groups",
     "share_to_groups",
     "suppress",
+    "suppress_nested",
 ]
 
-_STATUS = np.array(["published", "primary", "secondary"], dtype=object)
+_STATUS = np.array(["published", "primary", "secondary", "linked"], dtype=object)
 
 
 def _aligned(first: Any, others: dict[str, Any], who: str) -> tuple[pd.Index | None, list[np.ndarray]]:
@@ -239,8 +247,9 @@ class SuppressedTable:
     """A table of counts as it may be published.
 
     ``published``: the counts (with a total row and column when ``margins``), suppressed cells
-    <NA>; ``status``: "published", "primary" (below the threshold) or "secondary" (hidden to
-    protect another) per cell; ``mask``: True where suppressed. ``counts`` is the record for a
+    <NA>; ``status``: "published", "primary" (below the threshold), "secondary" (hidden to
+    protect another) or "linked" (hidden on request because a linked table hides it; the C++
+    ``forced`` mask) per cell; ``mask``: True where suppressed. ``counts`` is the record for a
     manifest: threshold, rules and how many cells and margins were suppressed, and why.
     """
 
@@ -289,26 +298,12 @@ def suppress(
         raise InputError("suppress: expected a pandas DataFrame of counts (rows x columns)")
     if zeros not in ("publish", "suppress"):
         raise InputError(f"suppress: zeros is {zeros!r}; expected 'publish' or 'suppress'")
-    values = table.apply(pd.to_numeric, errors="coerce")
-    bad = values.isna().to_numpy() | (values.to_numpy(dtype=float, na_value=np.nan) < 0)
-    if bad.any():
-        i, j = map(int, np.argwhere(bad)[0])
-        raise InputError(
-            f"suppress: the count for row {table.index[i]!r}, column {table.columns[j]!r} is "
-            f"{table.iat[i, j]!r}; expected a number >= 0"
-        )
+    counts = _count_matrix(table, "suppress", "row", "column")
     if margins and (total in table.index or total in table.columns):
         raise InputError(f"suppress: the table already has a {total!r} row or column; pass total= another label")
-    counts = values.to_numpy(dtype=np.float64)
     raw = _core.suppress_counts(counts, float(threshold), zeros, margins)
     rows = table.index.append(pd.Index([total])) if margins else table.index
     columns = table.columns.append(pd.Index([total])) if margins else table.columns
-    whole = bool(np.all(np.floor(counts) == counts))
-    published = pd.DataFrame(raw["values"], index=rows, columns=columns).astype("Float64")
-    published = published.mask(np.isnan(raw["values"]))
-    if whole:
-        published = published.astype("Int64")
-    status = pd.DataFrame(_STATUS[raw["status"].astype(np.intp)], index=rows, columns=columns)
     record = {
         "method": "primary below threshold; secondary closes every suppressed cell into a cycle "
         "(no count recoverable exactly from published totals)",
@@ -316,9 +311,131 @@ def suppress(
         "zeros": zeros,
         "margins": margins,
         "cells": int(counts.size),
-        "primary_cells": int(raw["primary_cells"]),
-        "secondary_cells": int(raw["secondary_cells"]),
-        "primary_margins": int(raw["primary_margins"]),
-        "secondary_margins": int(raw["secondary_margins"]),
+    }
+    return _suppressed_table(raw, rows, columns, counts, record)
+
+
+def _count_matrix(table: pd.DataFrame, who: str, row: str, column: str) -> np.ndarray:
+    """The table's counts as float64, or InputError naming the first cell that is not a number >= 0."""
+    values = table.apply(pd.to_numeric, errors="coerce")
+    bad = values.isna().to_numpy() | (values.to_numpy(dtype=float, na_value=np.nan) < 0)
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        value = table.iat[i, j]
+        value = value.item() if isinstance(value, np.generic) else value  # -1, not np.int64(-1)
+        raise InputError(
+            f"{who}: the count for {row} {table.index[i]!r}, {column} {table.columns[j]!r} is {value!r}; expected a number >= 0"
+        )
+    return values.to_numpy(dtype=np.float64)
+
+
+def _suppressed_table(
+    raw: dict[str, Any], rows: pd.Index, columns: pd.Index, counts: np.ndarray, record: dict[str, Any]
+) -> SuppressedTable:
+    published = pd.DataFrame(raw["values"], index=rows, columns=columns).astype("Float64")
+    published = published.mask(np.isnan(raw["values"]))
+    if bool(np.all(np.floor(counts) == counts)):
+        published = published.astype("Int64")
+    status = pd.DataFrame(_STATUS[raw["status"].astype(np.intp)], index=rows, columns=columns)
+    record = {
+        **record,
+        **{
+            key: int(raw[key])
+            for key in (
+                "primary_cells",
+                "secondary_cells",
+                "primary_margins",
+                "secondary_margins",
+                "linked_cells",
+                "linked_margins",
+            )
+        },
     }
     return SuppressedTable(published=published, status=status, counts=record)
+
+
+@dataclass(frozen=True)
+class NestedSuppression:
+    """Linked tables as they may be published together (see :func:`suppress_nested`).
+
+    ``zones``: zones x periods with each zone's ``total`` column and a ``total`` row (the period
+    totals over all zones and the grand total) — that row is ``areas``' total row, with the same
+    values and status. ``areas``: areas x periods, each cell the sum of its zones, with all
+    totals. ``rounds``: how many passes over both tables it took to agree (1: the first).
+    Counting suppressed cells over both tables counts the shared total row twice.
+    """
+
+    zones: SuppressedTable
+    areas: SuppressedTable
+    rounds: int
+
+
+def suppress_nested(
+    counts: pd.DataFrame,
+    area: pd.Series,
+    threshold: float = 5,
+    *,
+    zeros: str = "publish",
+    total: str = "Total",
+    progress: Callable[[str, float], object] | None = None,
+) -> NestedSuppression:
+    """Disclosure control of counts per zone x period and per area x period, published together.
+
+    ``counts``: one row per zone, one column per period. ``area``: each zone's area, a Series on
+    the zones' labels (aligned on ``counts``' index; areas sorted by label, or in category order
+    for a categorical, whose unused categories get rows of zeros). Published: every zone's and
+    area's counts and totals, each period's total and the grand total. Primary and secondary
+    suppression as in :func:`suppress`, applied to the areas table and to each area's zones (whose
+    total row is the area's row) in turn, each with the cells the other suppressed forced, until
+    both agree: then no suppressed count, cell or total, is determined by all the published
+    figures together (given counts >= 0). Shared cells (an area's row) carry their first reason,
+    "primary" or "secondary", in both tables. Deterministic. Copies the table; runs without the
+    GIL. Raises InputError naming the zone for a zone without an area, a count that is not a
+    number >= 0, or a ``total`` label already in use.
+    """
+    who = "suppress nested"
+    if not isinstance(counts, pd.DataFrame):
+        raise InputError(f"{who}: expected a pandas DataFrame of counts (zones x periods)")
+    if not isinstance(area, pd.Series):
+        raise InputError(f"{who}: expected the zones' areas as a pandas Series on the zones' labels")
+    if zeros not in ("publish", "suppress"):
+        raise InputError(f"{who}: zeros is {zeros!r}; expected 'publish' or 'suppress'")
+    if counts.index.has_duplicates:
+        raise InputError(f"{who}: zone {counts.index[counts.index.duplicated()][0]!r} appears more than once in counts")
+    if area.index.has_duplicates:
+        raise InputError(f"{who}: zone {area.index[area.index.duplicated()][0]!r} has more than one area")
+    missing = counts.index.difference(area.index, sort=False)
+    if len(missing):
+        raise InputError(f"{who}: zone {missing[0]!r} has no area ({len(missing)} zone(s) in all); give one per zone")
+    area = area.reindex(counts.index)
+    if area.isna().any():
+        raise InputError(f"{who}: zone {area.index[area.isna().to_numpy()][0]!r} has no area (missing label)")
+    if isinstance(area.dtype, pd.CategoricalDtype):
+        labels = pd.Index(area.cat.categories)
+        codes = area.cat.codes.to_numpy(dtype=np.int64)
+    else:
+        codes, labels = pd.factorize(area, sort=True)
+        codes = np.asarray(codes, dtype=np.int64)
+    if total in counts.index or total in counts.columns or total in labels:
+        raise InputError(f"{who}: {total!r} is already a zone, period or area label; pass total= another label")
+    matrix = _count_matrix(counts, who, "zone", "period")
+    raw = _core.suppress_nested(matrix, codes, len(labels), float(threshold), zeros, progress=progress)
+    columns = counts.columns.append(pd.Index([total]))
+    zone_rows = counts.index.append(pd.Index([total])).rename(counts.index.name)
+    area_rows = pd.Index(labels).append(pd.Index([total])).rename(area.name if area.name is not None else "area")
+    area_counts = np.zeros((len(labels), matrix.shape[1]))
+    np.add.at(area_counts, codes, matrix)
+    record = {
+        "method": "primary below threshold; secondary closes every suppressed cell into a cycle, in the areas "
+        "table and in each area's zones in turn until they agree (linked tables: no count recoverable "
+        "exactly from all published totals)",
+        "threshold": threshold,
+        "zeros": zeros,
+        "margins": True,
+        "rounds": int(raw["rounds"]),
+    }
+    return NestedSuppression(
+        zones=_suppressed_table(raw["zones"], zone_rows, columns, matrix, {**record, "cells": int(matrix.size)}),
+        areas=_suppressed_table(raw["areas"], area_rows, columns, area_counts, {**record, "cells": int(area_counts.size)}),
+        rounds=int(raw["rounds"]),
+    )
