@@ -17,7 +17,8 @@ double non_negative(const Reader& reader, const toml::table& table, const std::s
                     double fallback, const std::string& what) {
     const double value = reader.number(table, section, key, fallback);
     if (!std::isnan(fallback) || table.get(key) != nullptr)
-        if (!(value >= 0.0) || !std::isfinite(value)) reader.fail("'" + key + "' in " + section + " must be a number >= 0 (" + what + ")");
+        if (!(value >= 0.0) || !std::isfinite(value))
+            reader.fail("'" + key + "' in " + section + " must be a number >= 0 (" + what + ")");
     return value;
 }
 
@@ -27,11 +28,12 @@ void parse_monitoring_section(const Reader& reader, const toml::table& root, Run
     if (!root.get("monitoring")) return;
     const std::string section = "[monitoring]";
     const auto& table = reader.section(root, "monitoring", false);
-    reader.check_keys(table, section,
-                      {"path", "layer", "encoding", "partner", "date", "kind", "count", "postcode", "zone", "from", "to",
-                       "period", "threshold", "zeros", "suppress", "draws", "seed", "level", "targets", "feedback"});
+    reader.check_keys(table, section, {"path",     "layer", "encoding", "partner", "date",    "kind",      "count",
+                                       "postcode", "zone",  "from",     "to",      "period",  "threshold", "zeros",
+                                       "suppress", "draws", "seed",     "level",   "targets", "feedback"});
     if (config.partners.empty())
-        reader.fail(section + " counts what partners did: it needs [[partners]] (with an 'id' column the log's partner ids match)");
+        reader.fail(section +
+                    " counts what partners did: it needs [[partners]] (with an 'id' column the log's partner ids match)");
     if (!config.population) reader.fail(section + " counts reach per 1,000 residents: it needs [population]");
     for (std::size_t i = 0; i < config.partners.size(); ++i)
         if (config.partners[i].id.empty())
@@ -67,7 +69,8 @@ void parse_monitoring_section(const Reader& reader, const toml::table& root, Run
                     "; expected 'month' or 'quarter' (three months from the month of 'from')");
     spec.threshold = reader.number(table, section, "threshold", 5.0);
     if (!(spec.threshold >= 1.0) || !std::isfinite(spec.threshold))
-        reader.fail("'threshold' in " + section + " must be a number >= 1 (counts below it are suppressed; 5 in health statistics)");
+        reader.fail("'threshold' in " + section +
+                    " must be a number >= 1 (counts below it are suppressed; 5 in health statistics)");
     const std::string zeros = reader.text(table, section, "zeros", false, "'publish' or 'suppress'");
     if (!zeros.empty() && zeros != "publish" && zeros != "suppress")
         reader.fail("'zeros' in " + section + " is '" + zeros + "'; expected 'publish' or 'suppress'");
@@ -96,22 +99,25 @@ void parse_monitoring_section(const Reader& reader, const toml::table& root, Run
         const toml::table& targets = *node->as_table();
         reader.check_keys(targets, where,
                           {"wave_months", "people_helped_per_1000", "devices_lent_per_1000", "champions_per_area", "on_track"});
-        if (!config.rollout)
-            reader.fail(where + " measures areas against their rollout wave: it needs [rollout]");
+        if (!config.rollout) reader.fail(where + " measures areas against their rollout wave: it needs [rollout]");
         MonitoringTargets t;
         t.wave_months = reader.number(targets, where, "wave_months", 6.0);
         if (!(t.wave_months >= 1.0 && t.wave_months <= 120.0))
             reader.fail("'wave_months' in " + where + " must be a number of months from 1 to 120");
         const double none = std::numeric_limits<double>::quiet_NaN();
-        t.people_helped_per_1000 = non_negative(reader, targets, where, "people_helped_per_1000", none, "people per 1,000 residents");
-        t.devices_lent_per_1000 = non_negative(reader, targets, where, "devices_lent_per_1000", none, "devices per 1,000 residents");
+        t.people_helped_per_1000 =
+            non_negative(reader, targets, where, "people_helped_per_1000", none, "people per 1,000 residents");
+        t.devices_lent_per_1000 =
+            non_negative(reader, targets, where, "devices_lent_per_1000", none, "devices per 1,000 residents");
         t.champions_per_area = non_negative(reader, targets, where, "champions_per_area", none, "champions trained per area");
         if (std::isnan(t.people_helped_per_1000) && std::isnan(t.devices_lent_per_1000) && std::isnan(t.champions_per_area))
-            reader.fail(where + " sets no target; expected one or more of people_helped_per_1000, devices_lent_per_1000, "
-                                "champions_per_area");
+            reader.fail(where +
+                        " sets no target; expected one or more of people_helped_per_1000, devices_lent_per_1000, "
+                        "champions_per_area");
         t.on_track = reader.number(targets, where, "on_track", 0.8);
         if (!(t.on_track > 0.0 && t.on_track <= 1.0))
-            reader.fail("'on_track' in " + where + " must lie in (0, 1]: an area is behind plan below this share of its target to date");
+            reader.fail("'on_track' in " + where +
+                        " must lie in (0, 1]: an area is behind plan below this share of its target to date");
         spec.targets = t;
     }
     if (const toml::node* node = table.get("feedback")) {
@@ -123,7 +129,8 @@ void parse_monitoring_section(const Reader& reader, const toml::table& root, Run
         spec.feedback.champion_supply =
             non_negative(reader, feedback, where, "champion_supply", 1.0, "[access] supply units each champion trained adds");
         spec.feedback.hub_supply = non_negative(reader, feedback, where, "hub_supply", 1.0, "supply units each hub opened adds");
-        spec.feedback.device_supply = non_negative(reader, feedback, where, "device_supply", 1.0, "supply units each device lent adds");
+        spec.feedback.device_supply =
+            non_negative(reader, feedback, where, "device_supply", 1.0, "supply units each device lent adds");
     }
     config.monitoring = std::move(spec);
 }

@@ -166,8 +166,8 @@ void measure(RunState& state) {
     state.control.report(kStage, 0.0);
     std::optional<InteractionMatrix> all_costs;
     InteractionMatrix m = spec.travel_costs ? matrix_from_costs(state, partners, spec.catchment)
-                                                  : InteractionMatrix::from_points(origins.x, origins.y, partners.x, partners.y,
-                                                                                   spec.catchment, config.threads, state.control);
+                                            : InteractionMatrix::from_points(origins.x, origins.y, partners.x, partners.y,
+                                                                             spec.catchment, config.threads, state.control);
     if (spec.travel_costs) all_costs = matrix_from_costs(state, partners, std::numeric_limits<double>::infinity());
     state.control.check(kStage);
 

@@ -7,11 +7,12 @@
 // Every published count of the measures under disclosure control goes through primary and
 // secondary suppression, zones and areas as linked tables. Residents' postcodes never leave
 // this file: messages and tables give row numbers only.
+#include "furthest/monitoring.hpp"
+
 #include "core/dates.hpp"
 #include "core/ranking.hpp"
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
-#include "furthest/monitoring.hpp"
 #include "io/gdal_session.hpp"
 #include "io/number_parsing.hpp"
 #include "io/readers.hpp"
@@ -61,7 +62,7 @@ std::vector<TableInfo> tables(const RunConfig& config) {
          "per partnership area and period (and totals, and all areas): people helped, devices lent, champions trained, "
          "sessions and hubs opened, per 1,000 residents; suppressed counts blank",
          kStage},
-};
+    };
     if (config.monitoring->targets)
         out.push_back({"plan_progress",
                        "per area: its rollout wave, the wave's window, what the targets expected to date against what was done, "
@@ -182,7 +183,8 @@ constexpr std::array<CheckText, kChecks> kCheckText = {{
     {"date blank or unreadable", "left out; expected YYYY-MM-DD, YYYY-MM or DD/MM/YYYY"},
     {"date outside the period", "left out; the programme period is [monitoring] from .. to"},
     {"count blank or not a whole number >= 0", "left out"},
-    {"partner not among the run's partners", "left out: an id no [[partners]] table has, or a partner not active on [access] as_of"},
+    {"partner not among the run's partners",
+     "left out: an id no [[partners]] table has, or a partner not active on [access] as_of"},
     {"resident zone code unknown", "placed by postcode or the partner's catchment instead"},
     {"resident postcode does not place", "placed by the partner's catchment instead (malformed, unknown or without coordinates)"},
     {"resident lives outside the zones", "counted here, not in any zone (placed by postcode outside the study area)"},
@@ -207,11 +209,18 @@ struct Quality {
 
 int measure_of(const std::string& kind) {
     const std::string s = core::slug(kind);
-    static const std::map<std::string, int> known = {
-        {"person_helped", PeopleHelped},  {"people_helped", PeopleHelped},       {"persons_helped", PeopleHelped},
-        {"device_lent", DevicesLent},     {"devices_lent", DevicesLent},         {"device_loaned", DevicesLent},
-        {"champion_trained", ChampionsTrained}, {"champions_trained", ChampionsTrained}, {"session", Sessions},
-        {"sessions", Sessions},           {"hub_opened", HubsOpened},            {"hubs_opened", HubsOpened}};
+    static const std::map<std::string, int> known = {{"person_helped", PeopleHelped},
+                                                     {"people_helped", PeopleHelped},
+                                                     {"persons_helped", PeopleHelped},
+                                                     {"device_lent", DevicesLent},
+                                                     {"devices_lent", DevicesLent},
+                                                     {"device_loaned", DevicesLent},
+                                                     {"champion_trained", ChampionsTrained},
+                                                     {"champions_trained", ChampionsTrained},
+                                                     {"session", Sessions},
+                                                     {"sessions", Sessions},
+                                                     {"hub_opened", HubsOpened},
+                                                     {"hubs_opened", HubsOpened}};
     const auto it = known.find(s);
     return it == known.end() ? -1 : it->second;
 }
@@ -273,7 +282,8 @@ LogCounts read_log(RunState& state, const Periods& periods, Quality& quality) {
     const Column* count = spec.count.empty() ? nullptr : &io::require_column(log, role, spec.path, spec.count);
     const Column* zone = spec.zone.empty() ? nullptr : &io::require_column(log, role, spec.path, spec.zone);
     const Column* postcode = spec.postcode.empty() ? nullptr : &io::require_column(log, role, spec.path, spec.postcode);
-    if (log.rows() == 0) throw InputError(role + ": '" + spec.path.string() + "' has no rows; expected one row per event or month");
+    if (log.rows() == 0)
+        throw InputError(role + ": '" + spec.path.string() + "' has no rows; expected one row per event or month");
 
     std::unordered_map<std::string, Eigen::Index> partner_of, zone_of;
     for (Eigen::Index p = 0; p < np; ++p) partner_of.emplace(partners.id[static_cast<std::size_t>(p)], p);
@@ -451,9 +461,11 @@ nlohmann::ordered_json safe_count(double value, double threshold) {
     return std::round(value * 10.0) / 10.0;
 }
 
-// Shares published to whole percentage points, blank when the count behind them is suppressible.
+// Shares published to whole percentage points, blank when the count behind them is below the
+// threshold, or when the total is so small (under 100 x threshold) that a percentage point is
+// fewer people than the threshold.
 double published_share(double part, double whole, double threshold) {
-    if (!(whole > 0.0)) return kNaN;
+    if (!(whole >= 100.0 * threshold)) return kNaN;
     if (part > 0.0 && part < threshold) return kNaN;
     return std::round(100.0 * part / whole) / 100.0;
 }
@@ -480,9 +492,12 @@ void monitor(RunState& state) {
     bool any_outside = std::any_of(zone_area.begin(), zone_area.end(), [](Eigen::Index a) { return a < 0; });
     any_outside = any_outside || std::any_of(partners.area.begin(), partners.area.end(), [](Eigen::Index a) { return a < 0; });
     const std::size_t ng = na + (any_outside ? 1 : 0);
-    auto group_of = [&](Eigen::Index area) { return area >= 0 ? static_cast<std::int64_t>(area) : static_cast<std::int64_t>(na); };
+    auto group_of = [&](Eigen::Index area) {
+        return area >= 0 ? static_cast<std::int64_t>(area) : static_cast<std::int64_t>(na);
+    };
     std::vector<std::int64_t> zone_group(static_cast<std::size_t>(nz));
-    for (Eigen::Index z = 0; z < nz; ++z) zone_group[static_cast<std::size_t>(z)] = group_of(zone_area[static_cast<std::size_t>(z)]);
+    for (Eigen::Index z = 0; z < nz; ++z)
+        zone_group[static_cast<std::size_t>(z)] = group_of(zone_area[static_cast<std::size_t>(z)]);
 
     DisclosureOptions disclosure;
     disclosure.threshold = spec.threshold;
@@ -564,7 +579,8 @@ void monitor(RunState& state) {
         OutputCatalogue::add_column(table, Column::texts("what_was_done", std::move(done)));
         OutputCatalogue::add_column(table, Column::texts("example_rows", std::move(examples)));
         const std::string at = "activity log: '" + spec.path.string() + "'";
-        for (Check c : {KindUnknown, DateUnreadable, DateOutside, CountBad, PartnerUnknown, ZoneUnknown, PostcodeUnplaced, NotPlaced})
+        for (Check c :
+             {KindUnknown, DateUnreadable, DateOutside, CountBad, PartnerUnknown, ZoneUnknown, PostcodeUnplaced, NotPlaced})
             if (quality.rows[c] > 0) {
                 std::vector<std::string> ids;
                 for (const auto& r : quality.examples[c]) ids.push_back("row " + r);
@@ -592,7 +608,6 @@ void monitor(RunState& state) {
                 if (t < nt) bits = counts.placed_by[static_cast<std::size_t>(z * nt + t)];
                 else
                     for (Eigen::Index s = 0; s < nt; ++s) bits |= counts.placed_by[static_cast<std::size_t>(z * nt + s)];
-                placed.push_back(placed_words(bits));
                 std::string reasons;
                 for (int m = 0; m < kResidentMeasures; ++m) {
                     const Published& pub = zone_published[static_cast<std::size_t>(m)];
@@ -603,16 +618,21 @@ void monitor(RunState& state) {
                         reasons += (reasons.empty() ? "" : "; ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]) +
                                    ": " + status_words(pub.status(z, t));
                 }
+                // How a row's residents were placed says whether it has any: not given where a
+                // count is suppressed (a suppressed zero would show).
+                placed.push_back(reasons.empty() ? placed_words(bits) : std::string("(suppressed)"));
                 why.push_back(reasons);
             }
         OutputCatalogue::add_column(table, Column::texts("zone_id", std::move(zone_id)));
         OutputCatalogue::add_column(table, Column::texts("area_id", std::move(area_id), std::move(area_valid)));
         OutputCatalogue::add_column(table, Column::texts("period", std::move(period)));
         for (int m = 0; m < kResidentMeasures; ++m)
-            OutputCatalogue::add_column(table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], value[static_cast<std::size_t>(m)]));
+            OutputCatalogue::add_column(
+                table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], value[static_cast<std::size_t>(m)]));
         for (int m = 0; m < kResidentMeasures; ++m)
-            OutputCatalogue::add_column(table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
-                                                             rate[static_cast<std::size_t>(m)]));
+            OutputCatalogue::add_column(
+                table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
+                                     rate[static_cast<std::size_t>(m)]));
         OutputCatalogue::add_column(table, Column::texts("placed_by", std::move(placed)));
         OutputCatalogue::add_column(table, Column::texts("suppressed", std::move(why)));
     }
@@ -628,9 +648,9 @@ void monitor(RunState& state) {
                 rate[static_cast<std::size_t>(z)] = people(z) > 0 ? 1000.0 * pub.values(z, nt) / people(z) : kNaN;
             }
             OutputCatalogue::add_column(zone_table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], std::move(total)));
-            OutputCatalogue::add_column(zone_table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) +
-                                                                      "_per_1000_residents",
-                                                                  std::move(rate)));
+            OutputCatalogue::add_column(
+                zone_table,
+                Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents", std::move(rate)));
         }
     }
 
@@ -659,7 +679,8 @@ void monitor(RunState& state) {
                     const double v = pub.values(static_cast<Eigen::Index>(g), t);
                     value[static_cast<std::size_t>(m)].push_back(v);
                     if (m < kResidentMeasures)
-                        rate[static_cast<std::size_t>(m)].push_back(residents > 0 && !std::isnan(v) ? 1000.0 * v / residents : kNaN);
+                        rate[static_cast<std::size_t>(m)].push_back(residents > 0 && !std::isnan(v) ? 1000.0 * v / residents
+                                                                                                    : kNaN);
                     if (pub.status(static_cast<Eigen::Index>(g), t) != 0)
                         reasons += (reasons.empty() ? "" : "; ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]) +
                                    ": " + status_words(pub.status(static_cast<Eigen::Index>(g), t));
@@ -670,10 +691,12 @@ void monitor(RunState& state) {
         OutputCatalogue::add_column(table, Column::texts("scope", std::move(scope)));
         OutputCatalogue::add_column(table, Column::texts("period", std::move(period)));
         for (int m = 0; m < kMeasures; ++m)
-            OutputCatalogue::add_column(table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], value[static_cast<std::size_t>(m)]));
+            OutputCatalogue::add_column(
+                table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], value[static_cast<std::size_t>(m)]));
         for (int m = 0; m < kResidentMeasures; ++m)
-            OutputCatalogue::add_column(table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
-                                                             rate[static_cast<std::size_t>(m)]));
+            OutputCatalogue::add_column(
+                table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
+                                     rate[static_cast<std::size_t>(m)]));
         OutputCatalogue::add_column(table, Column::texts("suppressed", std::move(why)));
     }
 
@@ -770,12 +793,8 @@ void monitor(RunState& state) {
         nlohmann::ordered_json named = nlohmann::ordered_json::array();
         for (std::size_t w = 0; w < behind_in_wave.size(); ++w)
             for (const auto& name : behind_in_wave[w]) named.push_back({{"wave", w}, {"area", name}});
-        progress_json = {{"areas_on_track", on_track},
-                         {"areas_behind_plan", behind_count},
-                         {"areas_not_started", not_started},
-                         {"behind_plan", named},
-                         {"wave_months", target.wave_months},
-                         {"on_track_share", target.on_track}};
+        progress_json = {{"areas_on_track", on_track}, {"areas_behind_plan", behind_count}, {"areas_not_started", not_started},
+                         {"behind_plan", named},       {"wave_months", target.wave_months}, {"on_track_share", target.on_track}};
     }
 
     // Equity: the concentration index of each residents' measure by need, the top need decile's
@@ -832,15 +851,29 @@ void monitor(RunState& state) {
                 lower.push_back(spec.draws > 0 ? c.lower : kNaN);
                 upper.push_back(spec.draws > 0 ? c.upper : kNaN);
                 const GroupShares top = share_by_group(reach_r, people_r, decile, 10);
+                // The concentration curve at need-decile resolution, reach shares to whole
+                // percentage points (a zone-level curve would publish each zone's count).
+                nlohmann::ordered_json curve_people = {0.0}, curve_reach = {0.0};
+                double cum_people = 0.0, cum_reach = 0.0;
+                for (std::size_t g = 0; g < 10; ++g) {
+                    cum_people += top.population_share[g];
+                    cum_reach += top.reach[g];
+                    curve_people.push_back(std::round(1000.0 * cum_people) / 1000.0);
+                    curve_reach.push_back(std::round(100.0 * cum_reach / total) / 100.0);
+                }
                 top_people.push_back(top.population_share[0]);
                 top_reach.push_back(published_share(top.reach[0], total, spec.threshold));
                 top_ratio.push_back(std::isnan(top_reach.back()) ? kNaN : top.ratio[0]);
-                equity_json.push_back({{"measure", kMeasureNames[static_cast<std::size_t>(m)]},
-                                       {"concentration_index", c.index},
-                                       {"interval", {spec.draws > 0 ? c.lower : kNaN, spec.draws > 0 ? c.upper : kNaN}},
-                                       {"level", spec.level},
-                                       {"top_decile_people_share", top.population_share[0]},
-                                       {"top_decile_reach_share", top_reach.back()}});
+                equity_json.push_back(
+                    {{"measure", kMeasureNames[static_cast<std::size_t>(m)]},
+                     {"concentration_index", c.index},
+                     {"interval", {spec.draws > 0 ? c.lower : kNaN, spec.draws > 0 ? c.upper : kNaN}},
+                     {"level", spec.level},
+                     {"top_decile_people_share", top.population_share[0]},
+                     {"top_decile_reach_share", top_reach.back()},
+                     {"curve", total >= 100.0 * spec.threshold
+                                   ? nlohmann::ordered_json{{"population_share", curve_people}, {"reach_share", curve_reach}}
+                                   : nlohmann::ordered_json()}});
             } else {
                 for (auto* col : {&index, &lower, &upper, &top_people, &top_reach, &top_ratio}) col->push_back(kNaN);
             }
@@ -879,7 +912,8 @@ void monitor(RunState& state) {
                 for (auto* col : {&lower, &upper, &top_people, &top_reach, &top_ratio}) col->push_back(kNaN);
                 std::string names;
                 if (static_cast<std::size_t>(w) < behind_in_wave.size())
-                    for (const auto& name : behind_in_wave[static_cast<std::size_t>(w)]) names += (names.empty() ? "" : ", ") + name;
+                    for (const auto& name : behind_in_wave[static_cast<std::size_t>(w)])
+                        names += (names.empty() ? "" : ", ") + name;
                 behind_text.push_back(m == PeopleHelped ? names : std::string());
             }
         }
@@ -898,9 +932,10 @@ void monitor(RunState& state) {
         OutputCatalogue::add_column(table, Column::reals("top_decile_ratio", std::move(top_ratio)));
         OutputCatalogue::add_column(table, Column::texts("areas_behind_plan", std::move(behind_text)));
         if (ranked.size() < static_cast<std::size_t>(nz))
-            state.reports.warn("monitoring_unscored_zones",
-                               "monitoring: " + count_of(static_cast<std::size_t>(nz) - ranked.size(), "zone") +
-                                   " without a need score are left out of the equity figures (their reach is in the reach table)");
+            state.reports.warn(
+                "monitoring_unscored_zones",
+                "monitoring: " + count_of(static_cast<std::size_t>(nz) - ranked.size(), "zone") +
+                    " without a need score are left out of the equity figures (their reach is in the reach table)");
     }
 
     // Back into the plan: the support the programme added, access measured again, the gap and
@@ -915,8 +950,9 @@ void monitor(RunState& state) {
             added(p) = f.champion_supply * counts.partner[ChampionsTrained].row(p).sum() +
                        f.hub_supply * counts.partner[HubsOpened].row(p).sum();
         supply += added;
-        Eigen::VectorXd support_now = state.people ? Eigen::VectorXd(balanced_fca(access.matrix, people, supply, access.decay).access * 1000.0)
-                                                   : gravity(access.matrix, supply, access.decay);
+        Eigen::VectorXd support_now =
+            state.people ? Eigen::VectorXd(balanced_fca(access.matrix, people, supply, access.decay).access * 1000.0)
+                         : gravity(access.matrix, supply, access.decay);
         // Devices: supply in the resident's zone, per 1,000 residents as the access measure is.
         const Eigen::VectorXd devices = counts.zone[DevicesLent].rowwise().sum();
         for (Eigen::Index z = 0; z < nz; ++z)
@@ -940,8 +976,10 @@ void monitor(RunState& state) {
             if (!access.high_need_low_support[i] && hnls_now) ++joined_hnls;
         }
         Layer& zone_table = *zones.layer;
-        OutputCatalogue::add_column(zone_table, Column::reals("support_now", Column::Reals(support_now.data(), support_now.data() + nz)));
-        OutputCatalogue::add_column(zone_table, Column::reals("gap_score_now", Column::Reals(gap_now.data(), gap_now.data() + nz)));
+        OutputCatalogue::add_column(zone_table,
+                                    Column::reals("support_now", Column::Reals(support_now.data(), support_now.data() + nz)));
+        OutputCatalogue::add_column(zone_table,
+                                    Column::reals("gap_score_now", Column::Reals(gap_now.data(), gap_now.data() + nz)));
         OutputCatalogue::add_column(zone_table, Column::texts("gap_class_now", std::move(classes), std::move(class_valid)));
         feedback_json = {{"supply_added_at_partners", added.sum()},
                          {"partners_with_supply_added", (added.array() > 0).count()},
@@ -994,11 +1032,13 @@ void monitor(RunState& state) {
                 const std::string value_words = hnls_rule ? "people in high need and low support" : "the rule's value";
                 if (w0 == 0) why = "the pilot (wave 0)";
                 else if (started[a]) why = "started: its wave began by " + spec.to + ", so it is not re-planned";
-                else if (w1 == w0) why = "stays in wave " + std::to_string(w0) + "; " + value_words + " " + fixed(plan->area_value[a], 0) + " -> " + fixed(value_now[a], 0);
+                else if (w1 == w0)
+                    why = "stays in wave " + std::to_string(w0) + "; " + value_words + " " + fixed(plan->area_value[a], 0) +
+                          " -> " + fixed(value_now[a], 0);
                 else
-                    why = std::string(w1 < w0 ? "earlier" : "later") + ": wave " + std::to_string(w0) + " -> " + std::to_string(w1) + ", as " +
-                          value_words + " went " + fixed(plan->area_value[a], 0) + " -> " + fixed(value_now[a], 0) +
-                          (w1 < w0 ? " (support added elsewhere)" : " (support added here or nearby)");
+                    why = std::string(w1 < w0 ? "earlier" : "later") + ": wave " + std::to_string(w0) + " -> " +
+                          std::to_string(w1) + ", as " + value_words + " went " + fixed(plan->area_value[a], 0) + " -> " +
+                          fixed(value_now[a], 0) + (w1 < w0 ? " (support added elsewhere)" : " (support added here or nearby)");
                 if (!started[a] && active[a]) why += "; its partners have already logged activity";
                 if (w0 > 0 && !started[a] && w1 != w0) {
                     ++moved;
@@ -1023,14 +1063,23 @@ void monitor(RunState& state) {
 
     // The manifest: what was read and placed, what was suppressed and how, and the answers.
     nlohmann::ordered_json placed = nlohmann::ordered_json::object();
-    for (Check c : {PlacedByZone, PlacedByPostcode, PlacedByCatchment, PlacedInPartnerZone, NotPlaced, ResidentOutside})
-        placed[core::slug(kCheckText[c].name)] = {{"rows", quality.rows[c]}, {"count", safe_count(quality.units[c], spec.threshold)}};
+    for (const auto& [key, c] : std::vector<std::pair<const char*, Check>>{{"by_zone_code", PlacedByZone},
+                                                                           {"by_postcode", PlacedByPostcode},
+                                                                           {"by_partner_catchment", PlacedByCatchment},
+                                                                           {"in_partner_zone", PlacedInPartnerZone},
+                                                                           {"not_placed", NotPlaced},
+                                                                           {"outside_the_zones", ResidentOutside}})
+        placed[key] = {{"rows", quality.rows[c]}, {"count", safe_count(quality.units[c], spec.threshold)}};
     nlohmann::ordered_json section = {
         {"log", spec.path.filename().string()},
         {"rows_read", quality.rows[RowsRead]},
         {"rows_left_out", quality.rows[KindUnknown] + quality.rows[DateUnreadable] + quality.rows[DateOutside] +
                               quality.rows[CountBad] + quality.rows[PartnerUnknown]},
-        {"period", {{"from", spec.from}, {"to", spec.to}, {"by", spec.period == MonitoringPeriod::Quarter ? "quarter" : "month"}, {"periods", periods.labels}}},
+        {"period",
+         {{"from", spec.from},
+          {"to", spec.to},
+          {"by", spec.period == MonitoringPeriod::Quarter ? "quarter" : "month"},
+          {"periods", periods.labels}}},
         {"residents_placed", placed},
         {"disclosure",
          {{"threshold", spec.threshold},
@@ -1039,7 +1088,8 @@ void monitor(RunState& state) {
           {"method",
            "primary: counts 0 < c < threshold; secondary: cells protecting each suppressed cell from exact recovery through the "
            "published totals, zones and areas suppressed as linked tables until neither adds a cell; shares published to whole "
-           "percentage points and blank where the count behind them is below the threshold; residents' postcodes are never "
+           "percentage points, blank where the count behind them is below the threshold or the total is under 100 times the "
+           "threshold (the concentration curve too, by need decile); residents' postcodes are never "
            "written"},
           {"suppressed", suppression}}},
         {"equity", equity_json}};
@@ -1047,16 +1097,19 @@ void monitor(RunState& state) {
     if (!feedback_json.is_null()) section["feedback"] = feedback_json;
     state.facts.sections.emplace_back("monitoring", section.dump());
     state.facts.method.push_back(
-        "Monitoring counts the activity log per zone, area and " + std::string(spec.period == MonitoringPeriod::Quarter ? "quarter" : "month") +
-        " from " + spec.from + " to " + spec.to +
+        "Monitoring counts the activity log per zone, area and " +
+        std::string(spec.period == MonitoringPeriod::Quarter ? "quarter" : "month") + " from " + spec.from + " to " + spec.to +
         ": residents are placed by their zone code or postcode where the log gives one, else shared over the partner's "
         "catchment by residents and distance decay; champions, sessions and hubs count in the partner's area. The concentration "
         "index (Wagstaff, Paci and van Doorslaer) of reach over zones ranked by need is negative when reach goes to higher need, "
-        "with a " + fixed(100.0 * spec.level, 0) + "% bootstrap interval. Counts of " + [&] {
+        "with a " +
+        fixed(100.0 * spec.level, 0) + "% bootstrap interval. Counts of " +
+        [&] {
             std::string list;
             for (const auto& m : spec.suppress) list += (list.empty() ? "" : ", ") + m;
             return list;
-        }() + " below " + fixed(spec.threshold, 0) + " are suppressed, with secondary suppression so that no total reveals them.");
+        }() +
+        " below " + fixed(spec.threshold, 0) + " are suppressed, with secondary suppression so that no total reveals them.");
 }
 
 }  // namespace
