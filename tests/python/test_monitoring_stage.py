@@ -123,10 +123,7 @@ def _audit(result, measure: str) -> tuple[int, list[str]]:
     figures = []  # (name, coefficient row as {var: 1}, value or NaN)
     for row in reach.itertuples():
         z = zi[row.zone_id]
-        if row.period == "total":
-            cols = [z * nt + j for j in range(nt)]
-        else:
-            cols = [z * nt + ti[row.period]]
+        cols = [z * nt + j for j in range(nt)] if row.period == "total" else [z * nt + ti[row.period]]
         figures.append((f"reach {row.zone_id} {row.period}", cols, getattr(row, measure)))
     for row in area.itertuples():
         if row.scope == "all areas":
@@ -229,12 +226,6 @@ def test_same_inputs_same_outputs_with_any_thread_count(demo_copy_module):
         tables.append({name: r[name] for name in ("reach", "area_reach", "equity", "plan_progress", "replan")})
     for name in tables[0]:
         pd.testing.assert_frame_equal(tables[0][name], tables[1][name])
-
-
-def _small_log(tmp_path: Path, zones: pd.DataFrame, rows: list[dict]) -> Path:
-    path = tmp_path / "log.csv"
-    pd.DataFrame(rows).to_csv(path, index=False)
-    return path
 
 
 def test_postcodes_place_residents_and_never_leave_the_run(demo_copy_module, tmp_path):
