@@ -18,7 +18,8 @@ namespace furthest {
 namespace run_detail {
 
 extern const Stage read_zones_stage, build_areas_stage, join_indicators_stage, join_population_stage, score_stage,
-    locate_partners_stage, access_stage, hotspots_stage, roll_up_stage, rollout_stage, monitoring_stage, name_rows_stage, write_outputs_stage;
+    locate_partners_stage, access_stage, hotspots_stage, roll_up_stage, rollout_stage, monitoring_stage, name_rows_stage,
+    write_outputs_stage;
 
 const std::vector<Stage>& pipeline() {
     static const std::vector<Stage> stages = {

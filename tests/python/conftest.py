@@ -49,6 +49,8 @@ def demo_copy(demo_dir: Path, tmp_path: Path) -> tuple[Path, dict]:
     config = tomllib.loads((folder / "demo.toml").read_text())
     for section in (config["zones"], config["areas"], config["partners"], config["population"], *config["indicators"]):
         section["path"] = str(folder / section["path"])
+    if "monitoring" in config:
+        config["monitoring"]["path"] = str(folder / config["monitoring"]["path"])
     config["output"]["path"] = str(tmp_path / "out" / "demo.gpkg")
     return folder, config
 
@@ -60,6 +62,8 @@ def _full_demo_config(demo_dir: Path, folder: Path) -> dict:
     config = tomllib.loads((demo_dir / "demo.toml").read_text())
     for section in (config["zones"], config["areas"], config["population"], *config["indicators"]):
         section["path"] = str(demo_dir / section["path"])
+    if "monitoring" in config:
+        config["monitoring"]["path"] = str(demo_dir / config["monitoring"]["path"])
     partners = pd.read_csv(demo_dir / "partners.csv")
     hubs = partners["type"] == "digital_health_hub"
     partners[hubs].to_csv(folder / "hubs.csv", index=False)

@@ -84,6 +84,7 @@ class Case:
         config = tomllib.loads((DEMO / "demo.toml").read_text())
         for section in (config["zones"], config["areas"], config["partners"], config["population"], *config["indicators"]):
             section["path"] = str(self.inputs / section["path"])
+        config["monitoring"]["path"] = str(self.inputs / config["monitoring"]["path"])
         config["output"]["path"] = str(self.output)
         self.config = config
 

@@ -27,7 +27,7 @@ def absolute_paths(config: dict[str, Any], folder: Path) -> dict[str, Any]:
     """The config with its relative input paths made absolute against `folder` (as a TOML
     file's are), so the dict runs from any working folder."""
     config = copy.deepcopy(config)
-    sections = [config[name] for name in ("zones", "areas", "partners", "population") if name in config]
+    sections = [config[name] for name in ("zones", "areas", "partners", "population", "monitoring") if name in config]
     for section in sections + list(config.get("indicators", [])):
         path = section["path"]
         if "${" not in path and not Path(path).is_absolute():

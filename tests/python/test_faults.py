@@ -204,7 +204,7 @@ def test_sigkill_leaves_earlier_outputs_intact(synthetic: Synthetic, tmp_path: P
 def demo_config(tmp_path: Path, output: Path) -> Path:
     """The demo's config with absolute input paths (read in place) and `output`."""
     text = (DEMO / "demo.toml").read_text()
-    for name in ["zones.gpkg", "areas.geojson", "indicators.csv", "partners.csv"]:
+    for name in ["zones.gpkg", "areas.geojson", "indicators.csv", "partners.csv", "activity.csv"]:
         text = text.replace(f'"{name}"', json.dumps(str(DEMO / name)))
     text = text.replace('"out/furthton.gpkg"', json.dumps(str(output)))
     path = tmp_path / "demo.toml"

@@ -163,8 +163,10 @@ def test_presets_name_the_config_section_a_run_lacks(demo: furthest.RunResult, d
     with pytest.raises(ValueError, match=r"unknown map preset 'deprivation'; the presets are need, gap, waves, hubs"):
         demo.plot(preset="deprivation")
     _, config = demo_copy
-    del config["rollout"], config["hotspots"], config["access"]
+    del config["rollout"], config["hotspots"], config["access"], config["monitoring"]
     bare = furthest.run(config)
+    with pytest.raises(ValueError, match=r"the run made no reach columns; add \[monitoring\] to the config"):
+        bare.plot(preset="reach")
     with pytest.raises(ValueError, match=r"the run made no rollout table; add \[rollout\] to the config"):
         bare.plot(preset="waves")
     with pytest.raises(ValueError, match=r"the run made no gap_class column; add \[access\]"):
@@ -222,3 +224,49 @@ def test_hotspots_preset_keeps_not_significant_pale(demo: furthest.RunResult) ->
     assert handles["not significant"].get_facecolor()[:3] == pytest.approx((0xF0 / 255,) * 3)
     moran = maps.classify(demo.zones["hotspot_cluster"], "hotspot_cluster")
     assert moran.title == "Local Moran cluster" and "not significant" in moran.colours
+
+
+def test_reach_map_greys_and_hatches_suppressed_zones_never_classing_them(demo: furthest.RunResult) -> None:
+    ax = demo.plot(preset="reach")
+    labels = legend_labels(ax.get_legend())
+    threshold = demo.manifest["monitoring"]["disclosure"]["threshold"]
+    assert labels[-1] == f"suppressed (fewer than {threshold:g}, or protecting one)"
+    assert "no data" not in labels
+    hidden = demo.zones["people_helped"].isna().to_numpy()
+    assert hidden.any()  # the demo has zones whose total is suppressed
+    fills = zone_fill(ax)
+    assert {fills[i] for i in hidden.nonzero()[0]} == {maps.SUPPRESSED_COLOUR}
+    assert maps.SUPPRESSED_COLOUR not in {fills[i] for i in (~hidden).nonzero()[0]}
+    assert ax.collections[1].get_hatch() == maps.SUPPRESSED_HATCH and len(ax.collections[1].get_paths()) == hidden.sum()
+
+
+def test_reach_over_time_draws_only_published_counts(demo: furthest.RunResult) -> None:
+    from furthest import monitor_charts
+
+    figure = monitor_charts.reach_over_time(demo, "devices_lent")
+    programme = demo["area_reach"].query("scope == 'all areas' and period != 'total'")
+    bars = [patch.get_height() for patch in figure.axes[0].patches]
+    assert bars == programme["devices_lent"].dropna().tolist()
+    assert len(figure.axes) == 2  # by area wave beside the programme: the demo has a plan
+    areas = demo["area_reach"].query("scope == 'area' and period != 'total'")
+    notes = [text.get_text() for text in figure.axes[1].texts]
+    waves = demo["plan_progress"].set_index("area_id")["area_wave"]
+    blanks = (
+        areas.assign(wave=areas["area_id"].map(waves)).groupby(["wave", "period"])["devices_lent"].apply(lambda s: s.isna().any())
+    )
+    assert len(notes) == blanks.sum() and all(note.endswith(": suppressed") for note in notes)
+
+
+def test_lorenz_curve_titles_the_index_and_its_interval(demo: furthest.RunResult) -> None:
+    from furthest import monitor_charts
+
+    row = demo["equity"].query("scope == 'all zones' and measure == 'people_helped'").iloc[0]
+    ax = monitor_charts.lorenz_curve(demo, "people_helped").axes[0]
+    title = ax.get_title(loc="left")
+    assert f"concentration index {row['concentration_index']:+.2f}" in title
+    assert f"interval {row['concentration_lower']:+.2f} to {row['concentration_upper']:+.2f}" in title
+    curve = monitor_charts.published_curve(demo, "people_helped")
+    if curve is not None:  # the curve drawn is the one the run published, from (0, 0) to (1, 1)
+        line = ax.lines[1]
+        assert list(line.get_xdata()) == curve["population_share"].tolist()
+        assert curve.iloc[0].tolist() == [0.0, 0.0] and curve.iloc[-1].tolist() == [1.0, 1.0]

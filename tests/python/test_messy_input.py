@@ -119,7 +119,8 @@ def test_postcodes_with_and_without_the_space(case: Case, clean) -> None:
     directory.to_csv(case.inputs / "postcodes.csv", index=False)
     result = furthest.run(case.config)
     assert_same_run(result, clean)
-    assert not [w for w in result.warnings if "postcode" in w]
+    # (The demo's activity log has a flawed row of its own, whose warning names postcodes too.)
+    assert not [w for w in result.warnings if "postcode" in w and not w.code.startswith("activity_")]
 
 
 def test_normalise_postcode_from_python() -> None:
@@ -159,6 +160,7 @@ def test_axis_order_declared_by_the_crs(case: Case, clean, srs_format: str) -> N
     first = points.geometry.iloc[0]
     lat_first = f"{first.y:.6f}"[:7] in text.split("<gml:pos>")[1][:12]
     assert lat_first == (srs_format == "OGC_URN"), text[:2000]
+    case.config.pop("monitoring", None)  # the log matches partners by id
     case.config["partners"] = {"path": str(gml), "capacity": ["champions"]}
     result = furthest.run(case.config)
     assert (result.partners["zone_id"].to_numpy() == clean.partners["zone_id"].to_numpy()).all()

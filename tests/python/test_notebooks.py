@@ -11,13 +11,14 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
-# The planner's notebooks, one question each; the first runs on the embedded demo.
+# The planner's notebooks, one question each; the first and the sixth run on the embedded demo.
 EXPECTED = {
     "01_quickstart.ipynb",
     "02_leeds_needs.ipynb",
     "03_how_sure_are_we.ipynb",
     "04_who_supports_them.ipynb",
     "05_next_wave.ipynb",
+    "06_are_we_reaching_them.ipynb",
 }
 
 # Notebooks on the real open data say so in their first cell and need FURTHEST_DATA or ../shared/data.
@@ -27,7 +28,7 @@ REAL_DATA = {"02_leeds_needs.ipynb", "03_how_sure_are_we.ipynb", "04_who_support
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
-def test_the_notebooks_are_the_planners_five():
+def test_the_notebooks_are_the_planners_six():
     assert {p.name for p in NOTEBOOKS} == EXPECTED
     assert REAL_DATA <= EXPECTED
 

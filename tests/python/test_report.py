@@ -5,12 +5,14 @@ by a real browser (headless Chromium) with every image loaded and no console err
 from __future__ import annotations
 
 import base64
+import html
 import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 import pytest
 
 import furthest
@@ -63,7 +65,8 @@ def test_the_report_is_one_self_contained_file(full_report: Path) -> None:
             assert value is None or value.startswith(("data:image/png;base64,", "#")), value
     assert not re.search(r"url\(|@import|https?://", text)  # nothing fetched from CSS either
     images = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
-    assert len(images) == 6  # need, gap, waves, hubs, rank intervals, who the waves reach
+    # reach over time, concentration curve, reach map; need, gap, waves, hubs, rank intervals, who the waves reach
+    assert len(images) == 9
     for src in images:
         assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
     assert "@media print" in text and "break-before: page" in text
@@ -74,6 +77,7 @@ def test_the_answer_comes_first_then_the_method_and_inputs(full: furthest.RunRes
     page = Page(full_report.read_text(encoding="utf-8"))
     assert page.headings == [
         "The answer",
+        "Is it reaching the furthest first?",
         "Maps",
         "How sure is the ranking?",
         "Top neighbourhoods in each area",
@@ -118,13 +122,88 @@ def test_sections_a_run_lacks_name_the_config_section(demo_copy, tmp_path: Path)
     assert "This run has no uncertainty analysis: add [scoring.uncertainty]" in text
     assert "This run has no hub siting: add [rollout.hubs] to the config" in text
     assert "Which partnership areas next" in text and "Hollin Vale LCP" in text
-    del config["rollout"]
+    assert "Is it reaching the furthest first?" in text  # the demo as shipped has [monitoring]
+    del config["rollout"], config["monitoring"]
     config["output"]["path"] = str(tmp_path / "bare" / "bare.gpkg")
     bare = furthest.run(config)
     text = Path(bare.report(tmp_path / "bare.html")).read_text(encoding="utf-8")
     assert "This run has no rollout plan: add [rollout] to the config" in text
     assert "This run has no allocation: add [rollout.allocation] to the config" in text
-    assert len(re.findall(r"<img ", text)) == 2  # need and gap maps; no waves, hubs or rank intervals
+    assert len(re.findall(r"<img ", text)) == 2  # need and gap maps; no waves, hubs, rank intervals or reach
+    assert "Is it reaching the furthest first?" not in text
+
+
+def _reaching(full_report: Path) -> str:
+    """The HTML of the section "Is it reaching the furthest first?"."""
+    text = full_report.read_text(encoding="utf-8")
+    start = text.index("<section id='reaching'")
+    return text[start : text.index("</section>", start)]
+
+
+def _table_after(section: str, heading: str) -> list[list[str]]:
+    """The body rows (cell texts) of the first table after ``<h3>heading</h3>``."""
+    start = section.index(f"<h3>{heading}</h3>")
+    body = section[section.index("<tbody>", start) : section.index("</tbody>", start)]
+    return [
+        [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
+
+
+def test_reaching_answers_with_the_index_in_words_and_the_top_decile(full: furthest.RunResult, full_report: Path) -> None:
+    section = html.unescape(re.sub(r"<[^>]+>", " ", _reaching(full_report)))
+    equity = full["equity"].query("scope == 'all zones'").set_index("measure")
+    for measure, label in (("people_helped", "People helped"), ("devices_lent", "Devices lent")):
+        row = equity.loc[measure]
+        lower, upper = row["concentration_lower"], row["concentration_upper"]
+        words = "reach goes to higher need" if upper < 0 else "reach goes to lower need" if lower > 0 else "no clear lean"
+        assert (
+            f"{label}: concentration index {row['concentration_index']:+.2f} (90% interval {lower:+.2f} to {upper:+.2f}), "
+            f"so {words}." in section
+        )
+        residents = f"home to {100 * row['top_decile_residents_share']:.0f}% of residents"
+        if pd.isna(row["top_decile_reach_share"]):  # suppressed: said so, never a number
+            assert f"{residents}; their share of the {label.lower()} is suppressed" in section
+        else:
+            assert f"{residents} and received {100 * row['top_decile_reach_share']:.0f}% of the {label.lower()}" in section
+    threshold = full.manifest["monitoring"]["disclosure"]["threshold"]
+    assert f"fewer than {threshold:g}" in section and "never filled in or shown as 0" in section
+    assert "activity.csv" in section and "kind not recognised" in section  # the log's quality table
+
+
+def test_reaching_lists_the_areas_behind_plan_first_with_their_reason(full: furthest.RunResult, full_report: Path) -> None:
+    behind = {item["area"] for item in full.manifest["monitoring"]["plan_progress"]["behind_plan"]}
+    assert behind  # the demo's log is made so that two wave-1 areas fall behind
+    rows = _table_after(_reaching(full_report), "Progress against the plan")
+    status = [row[7] for row in rows]
+    assert status[: len(behind)] == ["behind plan"] * len(behind) and "behind plan" not in status[len(behind) :]
+    reasons = full["plan_progress"].set_index("area_name")["reason"]
+    assert {row[0] for row in rows[: len(behind)]} == behind
+    for row in rows[: len(behind)]:
+        assert row[8] == reasons[row[0]]
+
+
+def test_reaching_prints_suppressed_counts_as_suppressed_never_as_numbers(full: furthest.RunResult, full_report: Path) -> None:
+    section = _reaching(full_report)
+    assert "nan" not in re.sub(r"<[^>]+>", " ", section).lower().split()
+    totals = full["area_reach"].query("period == 'total' and scope == 'area'").set_index("area_name")
+    rows = {row[0]: row for row in _table_after(section, "Reach by area over the whole period")}
+    suppressed = 0
+    for name, area in totals.iterrows():
+        for measure, cell in (("people_helped", 1), ("devices_lent", 3)):
+            if pd.isna(area[measure]):
+                suppressed += 1
+                assert rows[name][cell] == "suppressed", (name, measure)
+            else:
+                assert rows[name][cell] == f"{round(area[measure]):,}", (name, measure)
+    assert suppressed  # the demo has areas whose total of devices lent is suppressed
+    assert sum(cell == "suppressed" for row in rows.values() for cell in row) == suppressed + sum(
+        pd.isna(a["people_helped"]) for _, a in totals.iterrows()
+    )  # the rate beside a suppressed count of people is suppressed too
+    progress = full["plan_progress"].set_index("area_name")
+    for row in _table_after(section, "Progress against the plan"):
+        done = progress.loc[row[0], "devices_lent"]
+        assert (row[5] == "suppressed") == pd.isna(done), row
 
 
 def test_text_from_inputs_is_escaped(demo_copy, tmp_path: Path, monkeypatch) -> None:
@@ -201,7 +280,7 @@ def test_the_report_renders_in_headless_chromium(full_report: Path, tmp_path: Pa
         images = driver.execute_script(
             "return Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])"
         )
-        assert len(images) == 6
+        assert len(images) == 9  # six as before, and reach over time, the concentration curve, the reach map
         for alt, complete, width, height in images:
             assert complete and width > 0 and height > 0, f"image {alt!r} did not load"
         severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

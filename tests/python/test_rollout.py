@@ -126,6 +126,7 @@ def test_a_minimum_the_budget_cannot_meet_is_refused(demo: dict) -> None:
 def test_leeds_plans_waves_hubs_and_tablets(shared_data: Path, tmp_path: Path) -> None:
     text = (Path(__file__).resolve().parents[2] / "examples" / "leeds_access.toml").read_text()
     config = tomllib.loads(text.replace("${FURTHEST_DATA}", str(shared_data)))
+    config["monitoring"]["path"] = str(Path(__file__).resolve().parents[2] / "examples" / config["monitoring"]["path"])
     config["output"]["path"] = str(tmp_path / "leeds.gpkg")
     result = furthest.run(config)
     waves = result["area_waves"].set_index("area_id")["area_wave"]

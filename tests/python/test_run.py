@@ -52,7 +52,7 @@ def test_demo_returns_geodataframes_and_writes_layers(tmp_path):
     manifest = json.loads((tmp_path / "furthton.manifest.json").read_text())
     assert manifest == result.manifest
     assert manifest["furthest_version"] == furthest.__version__
-    assert {entry["role"] for entry in manifest["inputs"]} == {"zones", "areas", "indicator table", "partners"}
+    assert {entry["role"] for entry in manifest["inputs"]} == {"zones", "areas", "indicator table", "partners", "activity log"}
     assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"])
 
 

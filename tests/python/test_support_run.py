@@ -24,6 +24,7 @@ LEEDS = REPO / "examples" / "leeds_access.toml"
 def leeds_config(shared_data: Path, output: Path, **run) -> dict:
     text = LEEDS.read_text().replace("${FURTHEST_DATA}", str(shared_data))
     config = tomllib.loads(text)
+    config["monitoring"]["path"] = str(LEEDS.parent / config["monitoring"]["path"])
     config["output"]["path"] = str(output)
     config.setdefault("run", {}).update(run)
     return config
@@ -277,7 +278,7 @@ def test_support_sections_are_checked_at_the_door(demo_copy, edit, message) -> N
 
 def test_hot_spots_of_need_without_access(demo_copy) -> None:
     _, config = demo_copy
-    del config["access"], config["rollout"]
+    del config["access"], config["rollout"], config["monitoring"]
     config["hotspots"] = {"variable": "score", "weights": "knn", "k": 6, "permutations": 199}
     result = furthest.run(config)
     assert "gap_score" not in result.zones

@@ -78,6 +78,7 @@ PRESETS: dict[str, dict[str, str]] = {
     "waves": {"column": "area_wave", "title": "Rollout: partnership areas in waves"},
     "hubs": {"column": "decile", "title": "Digital Health Hubs: existing, new by wave, over need"},
     "hotspots": {"column": "hotspot", "title": "Where the gap clusters: hot and cold spots (local Gi*)"},
+    "reach": {"column": "people_helped_per_1000_residents", "title": "Reach: people helped per 1,000 residents"},
 }
 
 # What a run needs to draw a preset, and the config section that adds it.
@@ -86,7 +87,19 @@ _PRESET_NEEDS = {
     "waves": ("area_wave", "rollout", "the run made no rollout table; add [rollout] to the config"),
     "hubs": ("sites", None, "the run made no sites table; add [rollout.hubs] to the config"),
     "hotspots": ("hotspot", "zones", "the run made no hotspot column; add [hotspots] to the config"),
+    "reach": ("people_helped_per_1000_residents", "zones", "the run made no reach columns; add [monitoring] to the config"),
 }
+
+# Rates of the monitoring stage, blank where their count is suppressed (disclosure control): the
+# count column each is read beside.
+_SUPPRESSIBLE = {
+    "people_helped": "people_helped",
+    "people_helped_per_1000_residents": "people_helped",
+    "devices_lent": "devices_lent",
+    "devices_lent_per_1000_residents": "devices_lent",
+}
+SUPPRESSED_COLOUR = "#bdbdbd"
+SUPPRESSED_HATCH = "////"
 
 _ROLLOUT_COLUMNS = ("area_wave", "zone_wave", "order")
 
@@ -200,6 +213,32 @@ def _numeric_classes(values: pd.Series, column: str, scheme: str, k: int) -> Cla
     labels.loc[present.index] = [names[i] for i in classifier.yb]
     title = f"{column}\n({classifier.name.lower()}, {n} classes)"
     return Classes(labels, _with_no_data(labels, colours), title)
+
+
+def suppressed_label(result: RunResult) -> str:
+    """The legend label of a zone whose count is suppressed, with the run's threshold."""
+    disclosure = (result.manifest.get("monitoring") or {}).get("disclosure") or {}
+    threshold = disclosure.get("threshold", 5)
+    return f"suppressed (fewer than {threshold:g}, or protecting one)"
+
+
+def mark_suppressed(result: RunResult, zones: pd.DataFrame, column: str, classes: Classes) -> tuple[Classes, pd.Series]:
+    """For a reach column of the monitoring stage, the classes with each zone whose count is
+    suppressed (blank in the run's output) labelled :func:`suppressed_label` in grey instead of
+    "no data", and which zones those are (a boolean Series on the zones' index). Other columns
+    come back unchanged, with no zone marked."""
+    count = _SUPPRESSIBLE.get(column)
+    if count is None or count not in zones.columns:
+        return classes, pd.Series(False, index=zones.index)
+    classes = Classes(classes.labels, classes.colours, classes.title.replace(column, column.replace("_", " ")))
+    hidden = zones[count].isna() & classes.labels.isna()
+    if not hidden.any():
+        return classes, hidden
+    label = suppressed_label(result)
+    labels = classes.labels.astype("object").where(~hidden, label)
+    colours = {k: v for k, v in classes.colours.items() if k != NO_DATA_LABEL}
+    colours[label] = SUPPRESSED_COLOUR
+    return Classes(labels, _with_no_data(labels, colours), classes.title), hidden
 
 
 def _number(value: float) -> str:
@@ -321,7 +360,9 @@ def plot(
     """Draw a choropleth of the run's zones and return the matplotlib Axes.
 
     ``preset`` is one of ``"need"`` (need deciles, the default), ``"gap"`` (gap classes),
-    ``"waves"`` (area waves of the rollout) and ``"hubs"`` (hub sites over need); ``column`` is
+    ``"waves"`` (area waves of the rollout), ``"hubs"`` (hub sites over need), ``"hotspots"`` and
+    ``"reach"`` (people helped per 1,000 residents, ``[monitoring]``; zones whose count is
+    suppressed for disclosure control are grey and hatched, never classed); ``column`` is
     any zones column (or ``area_wave``, ``zone_wave``, ``order`` of the rollout), and overrides
     the preset's colours. Deciles, gap classes and waves take the fixed colours of
     :data:`CLASS_COLOURS`; other numbers are classed with mapclassify (``scheme``, ``k``, named in
@@ -336,6 +377,7 @@ def plot(
     column, preset, default_title = _resolve(result, column, preset)
     zones = zone_frame(result)
     classes = classify(_values(result, zones, column), column, scheme=scheme, k=k)
+    classes, hidden = mark_suppressed(result, zones, column, classes)
     if ax is None:
         # A column on the right as wide as the longest legend label (constrained layout does not
         # make room for legends anchored outside an axes with an equal aspect).
@@ -346,6 +388,9 @@ def plot(
     hubs = preset == "hubs"
     fill_alpha = 0.55 if hubs else 1.0  # need stays legible under the hub symbols
     zones.plot(ax=ax, color=classes.row_colours().to_numpy(), edgecolor="white", linewidth=0.2, alpha=fill_alpha)
+    if hidden.any():
+        # Hatched as well as grey: a suppressed count is not a low one, whatever the palette.
+        zones[hidden.to_numpy()].plot(ax=ax, facecolor="none", edgecolor="#5a5a5a", hatch=SUPPRESSED_HATCH, linewidth=0)
     if areas and "areas" in result:
         area_shapes = result["areas"]
         area_shapes = area_shapes[area_shapes.geometry.notna() & ~area_shapes.geometry.is_empty]
@@ -359,10 +404,12 @@ def plot(
     ax.set_aspect("equal")
     ax.set_title(title if title is not None else default_title, loc="left", fontsize=13, fontweight="bold", pad=10)
     if legend:
+        suppressed = suppressed_label(result) if hidden.any() else None
         patches = [
-            Patch(facecolor=c, edgecolor="#555555", linewidth=0.4, alpha=fill_alpha, label=label)
+            Patch(facecolor=c, edgecolor="#555555", linewidth=0.4, alpha=fill_alpha, label=label,
+                  hatch=SUPPRESSED_HATCH if label == suppressed else None)
             for label, c in classes.colours.items()
-        ]
+        ]  # fmt: skip
         # The classes are the axes' legend (ax.get_legend()); the symbols a figure legend placed
         # beside the axes, because a second axes legend (add_artist) is left out of bbox_inches="tight".
         style = {"frameon": False, "fontsize": 8.5, "title_fontsize": 9.5, "alignment": "left"}
@@ -630,6 +677,7 @@ def explore(
     column, preset, title = _resolve(result, column, preset)
     zones = zone_frame(result)
     classes = classify(_values(result, zones, column), column, scheme=scheme, k=k)
+    classes, _ = mark_suppressed(result, zones, column, classes)
     shown = zones[["zone_label", "geometry"]].copy()
     shown["_colour"] = classes.row_colours().to_numpy()
     shown["_class"] = classes.labels.fillna(NO_DATA_LABEL).astype(str).to_numpy()

@@ -572,6 +572,281 @@ def _top_zones(facts: _Facts) -> str:
     return _section("zones", "Top neighbourhoods in each area", body)
 
 
+# ---- monitoring: is it reaching the furthest first? -------------------------------------------
+
+_STATUS_ORDER = {"behind plan": 0, "not started": 1, "started early": 2, "on track": 3}
+
+
+def _count(value: Any) -> str:
+    """A published count, or "suppressed" where disclosure control blanked it (never a number)."""
+    return "suppressed" if _missing(value) else _int(value)
+
+
+def _share(value: Any) -> str:
+    """A published share (whole percentage points), or "suppressed" where it was blanked."""
+    return "suppressed" if _missing(value) else _pct(value)
+
+
+def _reaching(facts: _Facts) -> str:
+    from furthest import monitor_charts
+
+    result = facts.result
+    monitoring = facts.manifest.get("monitoring") or {}
+    parts = [_reach_answer(facts), _disclosure_line(monitoring)]
+    parts.append(
+        _img(
+            _figure_png(monitor_charts.reach_over_time(result, "people_helped")),
+            "People helped over time",
+            "People helped per period for the whole programme (bars) and the running total; beside it the same by "
+            "area wave of the plan. A period whose count is suppressed is marked so and not drawn.",
+        )
+    )
+    parts.append(
+        _img(
+            _figure_png(monitor_charts.lorenz_curve(result, "people_helped")),
+            "Concentration curve of people helped over need",
+            "Zones ranked from most need (left) to least; a curve above the diagonal means reach goes to "
+            "higher need first. The index is 1 minus twice the area under the curve (negative: towards need).",
+        )
+    )
+    if "people_helped_per_1000_residents" in facts.zones.columns:
+        ax = maps.plot(result, preset="reach")
+        parts.append(
+            _img(
+                _figure_png(ax.figure),
+                maps.PRESETS["reach"]["title"],
+                "People helped per 1,000 residents over the whole period; grey hatched zones have a suppressed count.",
+            )
+        )
+    parts.append(_area_reach_table(facts))
+    parts.append(_plan_progress(facts))
+    parts.append(_wave_equity_rows(facts))
+    parts.append(_replan(facts, monitoring))
+    parts.append(_activity_quality(facts, monitoring))
+    return _section("reaching", "Is it reaching the furthest first?", "".join(parts))
+
+
+def _reach_answer(facts: _Facts) -> str:
+    from furthest import monitor_charts
+
+    sentences = []
+    for measure in ("people_helped", "devices_lent"):
+        try:
+            row = monitor_charts.equity_row(facts.result, measure)
+        except ValueError:
+            continue
+        label = monitor_charts.measure_label(measure)
+        index, lower, upper = (row.get(k) for k in ("concentration_index", "concentration_lower", "concentration_upper"))
+        if _missing(index):
+            sentences.append(f"For {label} the run could not measure a concentration index (no reach).")
+            continue
+        level = row.get("level", 0.9)
+        words = monitor_charts.lean(float(lower), float(upper)) if not (_missing(lower) or _missing(upper)) else "no interval"
+        interval = (
+            f" ({_pct(level)} interval {float(lower):+.2f} to {float(upper):+.2f})"
+            if not (_missing(lower) or _missing(upper))
+            else ""
+        )
+        sentence = f"{label[:1].upper()}{label[1:]}: concentration index {float(index):+.2f}{interval}, so {words}."
+        people, reach = row.get("top_decile_residents_share"), row.get("top_decile_reach_share")
+        if not _missing(people) and not _missing(reach):
+            sentence += (
+                f" The tenth of zones in most need are home to {_pct(people)} of residents and received "
+                f"{_pct(reach)} of the {label}."
+            )
+        elif not _missing(people):
+            sentence += (
+                f" The tenth of zones in most need are home to {_pct(people)} of residents; their share of the "
+                f"{label} is suppressed (a count behind it is below the threshold)."
+            )
+        sentences.append(sentence)
+    lead = (
+        "A concentration index below 0 means the reach goes to the zones in higher need first (zones "
+        "ranked from most need); 0 means in proportion to residents."
+    )
+    items = "".join(f"<li>{_esc(s)}</li>" for s in sentences)
+    return f"<ul class='answer'>{items}</ul><p class='note'>{_esc(lead)}</p>"
+
+
+def _disclosure_line(monitoring: Mapping[str, Any]) -> str:
+    disclosure = monitoring.get("disclosure") or {}
+    if not disclosure:
+        return ""
+    threshold = disclosure.get("threshold", 5)
+    measures = ", ".join(str(m).replace("_", " ") for m in disclosure.get("measures") or []) or "the counts of residents"
+    line = (
+        f"Disclosure control: counts of {measures} from 1 to {float(threshold) - 1:g} are suppressed (fewer than "
+        f"{float(threshold):g}), and further counts too where the totals would give a suppressed one away; zones and "
+        "areas are treated as linked tables, shares are published to whole percentage points, and residents' "
+        "postcodes are never written. A suppressed count shows as \u201csuppressed\u201d here: it is never filled in or shown as 0."
+    )
+    counts = []
+    for item in disclosure.get("suppressed") or []:
+        if isinstance(item, Mapping):
+            label = str(item.get("measure", "")).replace("_", " ")
+            below = int(item.get("zone_cells_below_threshold", 0)) + int(item.get("area_cells_below_threshold", 0))
+            protecting = int(item.get("zone_cells_protecting_others", 0)) + int(item.get("area_cells_protecting_others", 0))
+            counts.append(f"{label}: {below:,} cells below the threshold and {protecting:,} protecting them")
+    if counts:
+        line += " In this run, " + "; ".join(counts) + "."
+    return f"<p class='note'>{_esc(line)}</p>"
+
+
+def _area_reach_table(facts: _Facts) -> str:
+    if "area_reach" not in facts.result:
+        return ""
+    reach = facts.result["area_reach"]
+    totals = reach[reach["period"].astype(str) == "total"].copy()
+    totals["_order"] = totals["scope"].astype(str).map({"area": 0, "no area": 1, "all areas": 2}).fillna(3)
+    totals = totals.sort_values(["_order", "area_name"])
+
+    def name(row: Any) -> str:
+        scope = str(row["scope"])
+        return (
+            str(row["area_name"])
+            if scope == "area"
+            else {"no area": "Outside every area", "all areas": "All areas"}.get(scope, scope)
+        )
+
+    columns = [
+        _Column("Area", name),
+        _Column("People helped", lambda r: _count(r["people_helped"]), number=True),
+        _Column("per 1,000 residents", lambda r: "suppressed" if _missing(r["people_helped"]) else f"{float(r['people_helped_per_1000_residents']):.1f}", number=True),
+        _Column("Devices lent", lambda r: _count(r["devices_lent"]), number=True),
+        _Column("Champions trained", lambda r: _int(r.get("champions_trained")), number=True),
+        _Column("Sessions", lambda r: _int(r.get("sessions")), number=True),
+        _Column("Hubs opened", lambda r: _int(r.get("hubs_opened")), number=True),
+    ]  # fmt: skip
+    return "<h3>Reach by area over the whole period</h3>" + _table((r for _, r in totals.iterrows()), columns)
+
+
+def _plan_progress(facts: _Facts) -> str:
+    parts = ["<h3>Progress against the plan</h3>"]
+    if "plan_progress" not in facts.result:
+        return "".join(parts) + _missing_line("targets to judge progress by", "[monitoring.targets]")
+    progress = facts.result["plan_progress"].copy()
+    progress["_order"] = progress["status"].astype(str).map(_STATUS_ORDER).fillna(9)
+    progress = progress.sort_values(["_order", "area_wave", "area_name"])
+    behind = progress.loc[progress["status"].astype(str) == "behind plan", "area_name"].astype(str).tolist()
+    lead = (
+        f"Behind plan: {', '.join(behind)}." if behind else "No area is behind plan."
+    ) + " Each area's wave has a window; what is expected to date grows with the share of the window gone by."
+    parts.append(f"<p>{_esc(lead)}</p>")
+
+    def against(done: str, expected: str) -> Callable[[Any], str]:
+        def cell(row: Any) -> str:
+            value = _count(row[done]) if done in ("people_helped", "devices_lent") else _int(row[done])
+            target = row.get(expected)
+            return value if _missing(target) or float(target) == 0 else f"{value} of {_int(target)}"
+
+        return cell
+
+    columns = [
+        _Column("Area", lambda r: r["area_name"]),
+        _Column("Wave", lambda r: _int(r["area_wave"]), number=True),
+        _Column("Window", lambda r: r["wave_window"]),
+        _Column("Gone by", lambda r: _pct(r["share_of_wave_elapsed"]), number=True),
+        _Column("People helped (of expected)", against("people_helped", "people_helped_expected"), number=True),
+        _Column("Devices lent (of expected)", against("devices_lent", "devices_lent_expected"), number=True),
+        _Column("Champions trained (of expected)", against("champions_trained", "champions_trained_expected"), number=True),
+        _Column("Status", lambda r: r["status"]),
+        _Column("Why", lambda r: r["reason"], css="reason"),
+    ]
+    parts.append(_table((r for _, r in progress.iterrows()), columns))
+    return "".join(parts)
+
+
+def _wave_equity_rows(facts: _Facts) -> str:
+    if "equity" not in facts.result:
+        return ""
+    from furthest import monitor_charts
+
+    equity = facts.result["equity"]
+    rows = equity[equity["scope"].astype(str) != "all zones"]
+    if rows.empty:
+        return ""
+    columns = [
+        _Column("Area wave", lambda r: str(r["scope"]).removeprefix("area ")),
+        _Column("Zones", lambda r: _int(r["zones"]), number=True),
+        _Column("Share of residents", lambda r: _pct(r["residents_share"]), number=True),
+        _Column("Share of reach", lambda r: _share(r["reach_share"]), number=True),
+        _Column("Planned share to date", lambda r: _pct(r["planned_reach_share"]), number=True),
+        _Column("Concentration index", lambda r: "–" if _missing(r["concentration_index"]) else f"{float(r['concentration_index']):+.2f}", number=True),
+        _Column("Areas behind plan", lambda r: "" if _missing(r["areas_behind_plan"]) else r["areas_behind_plan"]),
+    ]  # fmt: skip
+    lead = (
+        "Each area wave's share of residents against its share of the reach so far and the share the plan "
+        "expected it to have by now; the index is within the wave (below 0: towards its zones in higher need)."
+    )
+    return (
+        "<h3>Reach by area wave</h3>"
+        + f"<p>{_esc(lead)}</p>"
+        + _table(
+            (r for _, r in rows.sort_values(["measure", "scope"]).iterrows()),
+            columns,
+            group=lambda r: monitor_charts.measure_label(str(r["measure"])).capitalize(),
+        )
+    )
+
+
+def _replan(facts: _Facts, monitoring: Mapping[str, Any]) -> str:
+    parts = ["<h3>What changed and why</h3>"]
+    feedback = monitoring.get("feedback") or {}
+    if feedback:
+        items = []
+        if feedback.get("supply_added_at_partners") is not None:
+            items.append(
+                f"The support the programme added ({float(feedback['supply_added_at_partners']):,.0f} units of capacity at "
+                f"{_int(feedback.get('partners_with_supply_added'))} partners) goes back into access."
+            )
+        if feedback.get("zones_changing_gap_class") is not None:
+            items.append(f"{_int(feedback['zones_changing_gap_class'])} zones change need-support class with it.")
+        if feedback.get("zones_leaving_high_need_low_support") is not None:
+            items.append(
+                f"{_int(feedback['zones_leaving_high_need_low_support'])} zones leave high need and low support; "
+                f"{_int(feedback.get('zones_joining_high_need_low_support'))} join it."
+            )
+        if feedback.get("areas_moving_wave") is not None:
+            moving = int(feedback["areas_moving_wave"])
+            line = "No area yet to start moves wave" if moving == 0 else f"{moving} area(s) yet to start move wave"
+            if feedback.get("areas_started") is not None:
+                line += f"; {_int(feedback['areas_started'])} have started and are not re-planned"
+            items.append(line + ".")
+        parts.append("<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>")
+    if "replan" in facts.result:
+        replan = facts.result["replan"].copy()
+        replan["_moved"] = (replan["area_wave"] != replan["area_wave_now"]).astype(int)
+        replan = replan.sort_values(["_moved", "area_wave_now", "area_name"], ascending=[False, True, True])
+        columns = [
+            _Column("Area", lambda r: r["area_name"]),
+            _Column("Wave planned", lambda r: _int(r["area_wave"]), number=True),
+            _Column("Wave now", lambda r: _int(r["area_wave_now"]), number=True),
+            _Column("Rule value planned", lambda r: _int(r["rule_value"]), number=True),
+            _Column("Rule value now", lambda r: _int(r["rule_value_now"]), number=True),
+            _Column("What changed", lambda r: r["change"], css="reason"),
+        ]
+        parts.append(_table((r for _, r in replan.iterrows()), columns))
+    elif not feedback:
+        parts.append(_missing_line("re-plan", "[access] and [rollout] with [monitoring]"))
+    return "".join(parts)
+
+
+def _activity_quality(facts: _Facts, monitoring: Mapping[str, Any]) -> str:
+    if "activity_quality" not in facts.result:
+        return ""
+    quality = facts.result["activity_quality"]
+    log = monitoring.get("log")
+    lead = f"What the run did with each row of the activity log{f' ({log})' if log else ''}."
+    columns = [
+        _Column("Check", lambda r: r["check"]),
+        _Column("Rows", lambda r: _int(r["rows"]), number=True),
+        _Column("Count", lambda r: _int(r["count"]), number=True),
+        _Column("What was done", lambda r: r["what_was_done"]),
+        _Column("Example rows", lambda r: "" if _missing(r["example_rows"]) else r["example_rows"], css="reason"),
+    ]
+    return "<h3>The activity log's quality</h3>" + f"<p>{_esc(lead)}</p>" + _table((r for _, r in quality.iterrows()), columns)
+
+
 def _method(facts: _Facts) -> str:
     manifest, parts = facts.manifest, []
     scoring = manifest.get("scoring") or {}
@@ -775,6 +1050,7 @@ def render_report(result: RunResult, *, written: _dt.date | None = None) -> str:
     with matplotlib.rc_context({"font.family": "DejaVu Sans", "svg.fonttype": "none"}):
         sections = [
             _answer(facts),
+            *([_reaching(facts)] if "equity" in result else []),
             _maps(facts),
             _intervals(facts),
             _top_zones(facts),
@@ -788,6 +1064,7 @@ def render_report(result: RunResult, *, written: _dt.date | None = None) -> str:
     attribution = maps.attribution(result)
     toc = [
         ("answer", "The answer"),
+        ("reaching", "Is it reaching the furthest first?"),
         ("maps", "Maps"),
         ("intervals", "How sure is the ranking?"),
         ("zones", "Top neighbourhoods in each area"),

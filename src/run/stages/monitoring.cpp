@@ -186,7 +186,7 @@ constexpr std::array<CheckText, kChecks> kCheckText = {{
     {"partner not among the run's partners",
      "left out: an id no [[partners]] table has, or a partner not active on [access] as_of"},
     {"resident zone code unknown", "placed by postcode or the partner's catchment instead"},
-    {"resident postcode does not place", "placed by the partner's catchment instead (malformed, unknown or without coordinates)"},
+    {"resident postcode does not place", "placed by the partner's catchment instead: malformed, unknown or without coordinates"},
     {"resident lives outside the zones", "counted here, not in any zone (placed by postcode outside the study area)"},
     {"residents placed by zone code", "counted in that zone"},
     {"residents placed by postcode", "counted in the zone holding the postcode; the postcode is not kept"},
@@ -246,14 +246,6 @@ Published as_published(const Eigen::MatrixXd& counts) {
 
 Published from_table(const SuppressedTable& t) { return {t.values, t.status}; }
 
-const char* status_words(std::int8_t status) {
-    switch (status) {
-        case 1: return "below the threshold";
-        case 2: return "suppressed to protect another cell";
-        case 3: return "suppressed in a linked table";
-        default: return "";
-    }
-}
 
 struct LogCounts {
     // Residents' measures: zones x periods; and per zone x period, how they were placed (bits).
@@ -465,6 +457,7 @@ nlohmann::ordered_json safe_count(double value, double threshold) {
 // threshold, or when the total is so small (under 100 x threshold) that a percentage point is
 // fewer people than the threshold.
 double published_share(double part, double whole, double threshold) {
+    if (whole > 0.0 && part == whole) return 1.0;
     if (!(whole >= 100.0 * threshold)) return kNaN;
     if (part > 0.0 && part < threshold) return kNaN;
     return std::round(100.0 * part / whole) / 100.0;
@@ -615,8 +608,7 @@ void monitor(RunState& state) {
                     value[static_cast<std::size_t>(m)].push_back(v);
                     rate[static_cast<std::size_t>(m)].push_back(people(z) > 0 && !std::isnan(v) ? 1000.0 * v / people(z) : kNaN);
                     if (pub.status(z, t) != 0)
-                        reasons += (reasons.empty() ? "" : "; ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]) +
-                                   ": " + status_words(pub.status(z, t));
+                        reasons += (reasons.empty() ? "" : ", ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]);
                 }
                 // How a row's residents were placed says whether it has any: not given where a
                 // count is suppressed (a suppressed zero would show).
@@ -682,8 +674,7 @@ void monitor(RunState& state) {
                         rate[static_cast<std::size_t>(m)].push_back(residents > 0 && !std::isnan(v) ? 1000.0 * v / residents
                                                                                                     : kNaN);
                     if (pub.status(static_cast<Eigen::Index>(g), t) != 0)
-                        reasons += (reasons.empty() ? "" : "; ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]) +
-                                   ": " + status_words(pub.status(static_cast<Eigen::Index>(g), t));
+                        reasons += (reasons.empty() ? "" : ", ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]);
                 }
                 why.push_back(reasons);
             }
@@ -734,9 +725,9 @@ void monitor(RunState& state) {
             const double residents = group_people(g);
             auto pub_total = [&](int m) { return group_published[static_cast<std::size_t>(m)].values(g, nt); };
             auto true_total = [&](int m) { return group_counts[static_cast<std::size_t>(m)].row(g).sum(); };
-            const double e_ph = target.people_helped_per_1000 * residents / 1000.0 * share;
-            const double e_dl = target.devices_lent_per_1000 * residents / 1000.0 * share;
-            const double e_ch = target.champions_per_area * share;
+            const double e_ph = std::round(target.people_helped_per_1000 * residents / 1000.0 * share);
+            const double e_dl = std::round(target.devices_lent_per_1000 * residents / 1000.0 * share);
+            const double e_ch = std::round(target.champions_per_area * share);
             expected_people[a] = e_ph;
             ph.push_back(pub_total(PeopleHelped));
             ph_expected.push_back(e_ph);
@@ -748,9 +739,13 @@ void monitor(RunState& state) {
             auto check = [&](int m, double expected, const char* words) {
                 if (std::isnan(expected) || expected <= 0.0) return;
                 const double done = true_total(m);
-                if (done < target.on_track * expected)
-                    short_of.push_back(std::string(words) + " at " + fixed(100.0 * done / expected, 0) + "% of the " +
-                                       fixed(expected, 0) + " expected to date");
+                if (done >= target.on_track * expected) return;
+                // The reason quotes the count as published: a suppressed one is not given away as a percentage.
+                const double shown = pub_total(m);
+                short_of.push_back(std::string(words) + " " +
+                                   (std::isnan(shown) ? std::string("suppressed (a small count)")
+                                                      : "at " + fixed(100.0 * shown / expected, 0) + "%") +
+                                   " of the " + fixed(expected, 0) + " expected to date");
             };
             check(PeopleHelped, e_ph, "people helped");
             check(DevicesLent, e_dl, "devices lent");
@@ -1037,8 +1032,12 @@ void monitor(RunState& state) {
                           " -> " + fixed(value_now[a], 0);
                 else
                     why = std::string(w1 < w0 ? "earlier" : "later") + ": wave " + std::to_string(w0) + " -> " +
-                          std::to_string(w1) + ", as " + value_words + " went " + fixed(plan->area_value[a], 0) + " -> " +
-                          fixed(value_now[a], 0) + (w1 < w0 ? " (support added elsewhere)" : " (support added here or nearby)");
+                          std::to_string(w1) + "; " + value_words + " " + fixed(plan->area_value[a], 0) + " -> " +
+                          fixed(value_now[a], 0) +
+                          (w1 < w0 ? (value_now[a] > plan->area_value[a] ? " (support grew faster elsewhere)"
+                                                                         : " (other areas fell further)")
+                                   : (value_now[a] < plan->area_value[a] ? " (support added here or nearby)"
+                                                                         : " (other areas now have more)"));
                 if (!started[a] && active[a]) why += "; its partners have already logged activity";
                 if (w0 > 0 && !started[a] && w1 != w0) {
                     ++moved;
@@ -1089,7 +1088,8 @@ void monitor(RunState& state) {
            "primary: counts 0 < c < threshold; secondary: cells protecting each suppressed cell from exact recovery through the "
            "published totals, zones and areas suppressed as linked tables until neither adds a cell; shares published to whole "
            "percentage points, blank where the count behind them is below the threshold or the total is under 100 times the "
-           "threshold (the concentration curve too, by need decile); residents' postcodes are never "
+           "threshold (the concentration curve too, by need decile); the tables say which counts are suppressed, not why (a count known "
+           "to be below the threshold is known to lie in 1 to threshold - 1); residents' postcodes are never "
            "written"},
           {"suppressed", suppression}}},
         {"equity", equity_json}};
