@@ -24,6 +24,9 @@ def test_demo_prints_where_the_layers_went(tmp_path):
     assert f"map layers: {out}" in done.stdout
     assert "reading zones" in done.stderr  # progress lines
     assert out.exists() and out.with_name("furthton.manifest.json").exists()
+    # The demo's programme log, answered in two lines: the lean of reach and who is behind plan.
+    assert "people_helped: concentration index -0." in done.stdout and "reach goes to higher need" in done.stdout
+    assert "behind plan: Southbank LCP, Hollin Vale LCP" in done.stdout
 
 
 def test_run_and_validate(tmp_path, demo_dir):

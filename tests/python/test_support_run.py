@@ -8,6 +8,7 @@ refusals at the door.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -284,3 +285,35 @@ def test_hot_spots_of_need_without_access(demo_copy) -> None:
     assert "gap_score" not in result.zones
     assert set(result.zones["hotspot"]) <= {"hot spot", "cold spot", "not significant"}
     assert result.zones.loc[result.zones["hotspot"] == "hot spot", "score"].mean() > result.zones["score"].mean()
+
+
+@pytest.mark.realdata
+def test_leeds_monitoring_places_residents_and_keeps_their_postcodes_in(leeds, shared_data: Path) -> None:
+    # The synthetic log (examples/make_leeds_activity.py): residents placed by real postcodes, by
+    # zone codes and over partner catchments; two flawed postcodes fall back to the catchment.
+    quality = leeds["activity_quality"].set_index("check")
+    assert quality.loc["residents placed by postcode", "rows"] > 2000
+    assert quality.loc["resident postcode does not place", "rows"] == 2
+    assert quality.loc["residents placed by the partner's catchment", "rows"] > 0
+    equity = leeds["equity"].set_index(["scope", "measure"])
+    assert equity.loc[("all zones", "people_helped"), "concentration_upper"] < 0
+    progress = leeds["plan_progress"].set_index("area_name")
+    assert progress.loc["MIDDLETON AND HUNSLET PCN", "status"] == "behind plan"
+    # Not one resident postcode of the log, in either spelling, in anything the run wrote.
+    log = pd.read_csv(REPO / "examples" / "leeds_activity.csv", dtype=str, keep_default_na=False)
+    # (Partners' own addresses are public and written with the partners: a resident may share one.)
+    public = set()
+    for name in ("leeds_libraries_2023.csv", "leeds_gp_practices_pcn_2020-09.csv"):
+        table = pd.read_csv(shared_data / "points" / name, dtype=str, keep_default_na=False)
+        for column in table.columns:
+            public.update(table[column])
+    postcodes = {p for p in log["resident_postcode"] if p} - public
+    assert len(postcodes) > 1000
+    folder = Path(leeds.output_path).parent
+    written = [p for p in folder.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".gpkg" for p in written)
+    spellings = sorted({q for p in postcodes for q in (p, p.replace(" ", ""))}, key=len, reverse=True)
+    pattern = re.compile("(?<![A-Z0-9])(" + "|".join(map(re.escape, spellings)) + ")(?![A-Z0-9])")
+    for path in written:
+        leaked = pattern.findall(path.read_bytes().decode("utf-8", errors="ignore"))
+        assert not leaked, (path.name, leaked[:3])

@@ -73,6 +73,27 @@ def _report(result, verb: str) -> None:
         label = f"{row[id_column]} {name}" if isinstance(name, str) and name else str(row[id_column])
         area = row["area_name"] if isinstance(row["area_name"], str) and row["area_name"] else "(in no area)"
         print(f"  {row['rank']:>4}  {label}  score {row['score']:+.3f}  area {area}")
+    _report_reach(result)
+
+
+def _report_reach(result) -> None:
+    """With [monitoring]: whether reach goes furthest first, and the areas behind plan."""
+    monitoring = result.manifest.get("monitoring") if isinstance(result.manifest, dict) else None
+    if not monitoring:
+        return
+    from furthest.monitor_charts import lean
+
+    print("is it reaching the furthest first?")
+    for entry in monitoring.get("equity") or []:
+        lower, upper = (math.nan if v is None else v for v in entry.get("interval") or [None, None])
+        level = round(100 * entry.get("level", 0.9))
+        print(
+            f"  {entry['measure']}: concentration index {entry['concentration_index']:+.3f} "
+            f"({level}% interval {lower:+.3f} to {upper:+.3f}): {lean(lower, upper)}"
+        )
+    behind = [item["area"] for item in (monitoring.get("plan_progress") or {}).get("behind_plan") or []]
+    if behind:
+        print(f"  behind plan: {', '.join(behind)}")
 
 
 def _default_report_path(result, config: Path) -> Path:

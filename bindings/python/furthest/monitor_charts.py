@@ -119,8 +119,8 @@ def reach_over_time(result: RunResult, measure: str = "people_helped", *, ax: An
             colour = _WAVE_COLOURS[min(max(wave, 0), 5)]
             second.plot(x, series.to_numpy(dtype=float), marker="o", linewidth=2, color=colour, label=f"area wave {wave}")
             for i in np.flatnonzero(series.isna().to_numpy()):
-                second.annotate(f"wave {wave}: {SUPPRESSED}", (x[i], 0), xytext=(0, 2 + 10 * stack[i]), textcoords="offset points",
-                                ha="center", va="bottom", fontsize=7, color="#3f3f3f")  # fmt: skip
+                second.annotate(f"wave {wave}: {SUPPRESSED}", (x[i], 0), xytext=(-4 + 9 * stack[i], 3), textcoords="offset points",
+                                ha="center", va="bottom", rotation=90, fontsize=7, color="#3f3f3f")  # fmt: skip
                 stack[i] += 1
         second.set_xticks(x, ticks, fontsize=8)
         second.set_ylim(bottom=0)

@@ -58,6 +58,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 td.hash { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 11px; word-break: break-all; }
 tr.group th { background: #fff; border-bottom: 2px solid #999; padding-top: 10px; font-size: 14px; }
 td.reason { font-size: 12px; color: #333; }
+td.wide { min-width: 16em; }
+td.name { min-width: 8em; }
+td.window { white-space: nowrap; }
 td { overflow-wrap: anywhere; }
 td.num { overflow-wrap: normal; }
 figure { margin: 12px 0 20px; }
@@ -657,7 +660,8 @@ def _reach_answer(facts: _Facts) -> str:
         elif not _missing(people):
             sentence += (
                 f" The tenth of zones in most need are home to {_pct(people)} of residents; their share of the "
-                f"{label} is suppressed (a count behind it is below the threshold)."
+                f"{label} is not published (a count behind it is below the threshold, or the total is too small "
+                "for a percentage point to hide one)."
             )
         sentences.append(sentence)
     lead = (
@@ -742,16 +746,20 @@ def _plan_progress(facts: _Facts) -> str:
         return cell
 
     columns = [
-        _Column("Area", lambda r: r["area_name"]),
+        _Column("Area", lambda r: r["area_name"], css="name"),
         _Column("Wave", lambda r: _int(r["area_wave"]), number=True),
-        _Column("Window", lambda r: r["wave_window"]),
+        _Column("Window", lambda r: r["wave_window"], css="window"),
         _Column("Gone by", lambda r: _pct(r["share_of_wave_elapsed"]), number=True),
-        _Column("People helped (of expected)", against("people_helped", "people_helped_expected"), number=True),
-        _Column("Devices lent (of expected)", against("devices_lent", "devices_lent_expected"), number=True),
-        _Column("Champions trained (of expected)", against("champions_trained", "champions_trained_expected"), number=True),
-        _Column("Status", lambda r: r["status"]),
-        _Column("Why", lambda r: r["reason"], css="reason"),
     ]
+    # A measure without a target is shown as done, once; with one, as done of expected.
+    for header, done, expected in (
+        ("People helped", "people_helped", "people_helped_expected"),
+        ("Devices lent", "devices_lent", "devices_lent_expected"),
+        ("Champions trained", "champions_trained", "champions_trained_expected"),
+    ):
+        targeted = progress[expected].notna().any() if expected in progress else False
+        columns.append(_Column(f"{header} (of expected)" if targeted else header, against(done, expected), number=True))
+    columns += [_Column("Status", lambda r: r["status"]), _Column("Why", lambda r: r["reason"], css="reason wide")]
     parts.append(_table((r for _, r in progress.iterrows()), columns))
     return "".join(parts)
 
