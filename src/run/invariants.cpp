@@ -1,11 +1,13 @@
 #include "run/invariants.hpp"
 
+#include "core/dates.hpp"
 #include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "io/gdal_session.hpp"
 #include "io/writers.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace furthest::run_detail {
 namespace {
@@ -67,6 +69,7 @@ std::vector<InputPath> input_paths(const RunConfig& config) {
     if (config.access && config.access->travel_costs)
         paths.push_back({"[access.travel_costs] path", "travel costs", config.access->travel_costs->path});
     if (config.postcodes) paths.push_back({"[postcodes] path", "postcodes", config.postcodes->path});
+    if (config.monitoring) paths.push_back({"[monitoring] path", "activity log", config.monitoring->path});
     if (!config.config_path.empty()) paths.push_back({kConfigFile, "config", config.config_path});
     return paths;
 }
@@ -79,7 +82,57 @@ std::vector<std::filesystem::path> output_paths(const RunConfig& config, const s
     return outputs;
 }
 
+namespace {
+
+// [monitoring] as a C++ caller may have edited it after parsing: the parser's rules again.
+void check_monitoring(const RunConfig& config) {
+    if (!config.monitoring) return;
+    const MonitoringSpec& spec = *config.monitoring;
+    const std::string at = "[monitoring] ";
+    if (!config.population) refuse_config(config, at + "counts reach per 1,000 residents: it needs [population]");
+    if (config.partners.empty()) refuse_config(config, at + "counts what partners did: it needs [[partners]]");
+    for (const auto& partners : config.partners)
+        if (partners.id.empty())
+            refuse_config(config,
+                          at + "matches the log's partners by id, and partners '" + partners.name + "' has no 'id' column");
+    if (spec.path.empty() || spec.partner.empty() || spec.date.empty() || spec.kind.empty())
+        refuse_config(config, at + "needs 'path' and the 'partner', 'date' and 'kind' columns");
+    if (!spec.postcode.empty() && !config.postcodes)
+        refuse_config(config, at + "places residents by postcode: it needs a [postcodes] directory");
+    const auto from = core::day_number(spec.from, core::DateEnd::First);
+    const auto to = core::day_number(spec.to, core::DateEnd::First);
+    if (!from || !to || spec.from.size() != 10 || spec.to.size() != 10)
+        refuse_config(config, at + "'from' ('" + spec.from + "') and 'to' ('" + spec.to + "') must be dates written YYYY-MM-DD");
+    if (*to < *from) refuse_config(config, at + "'to' (" + spec.to + ") is before 'from' (" + spec.from + ")");
+    if (!(spec.threshold >= 1.0) || !std::isfinite(spec.threshold))
+        refuse_config(config, at + "'threshold' must be a number >= 1");
+    if (spec.draws < 0 || spec.draws > 100000) refuse_config(config, at + "'draws' must be a whole number from 0 to 100000");
+    if (!(spec.level > 0.0 && spec.level < 1.0)) refuse_config(config, at + "'level' must lie in (0, 1)");
+    static const std::vector<std::string> measures = {"people_helped", "devices_lent", "champions_trained", "sessions",
+                                                      "hubs_opened"};
+    for (const auto& measure : spec.suppress)
+        if (std::find(measures.begin(), measures.end(), measure) == measures.end())
+            refuse_config(config, at + "'suppress' names '" + measure + "'; expected some of " + core::join_names(measures));
+    if (spec.targets) {
+        const MonitoringTargets& t = *spec.targets;
+        if (!config.rollout)
+            refuse_config(config, "[monitoring.targets] measures areas against their rollout wave: it needs [rollout]");
+        if (!(t.wave_months >= 1.0 && t.wave_months <= 120.0))
+            refuse_config(config, "[monitoring.targets] 'wave_months' must be a number of months from 1 to 120");
+        if (!(t.on_track > 0.0 && t.on_track <= 1.0)) refuse_config(config, "[monitoring.targets] 'on_track' must lie in (0, 1]");
+        for (double target : {t.people_helped_per_1000, t.devices_lent_per_1000, t.champions_per_area})
+            if (!std::isnan(target) && !(target >= 0.0 && std::isfinite(target)))
+                refuse_config(config, "[monitoring.targets] targets must be numbers >= 0 (or NaN for none)");
+    }
+    for (double supply : {spec.feedback.champion_supply, spec.feedback.hub_supply, spec.feedback.device_supply})
+        if (!(supply >= 0.0) || !std::isfinite(supply))
+            refuse_config(config, "[monitoring.feedback] supplies must be numbers >= 0");
+}
+
+}  // namespace
+
 void check_invariants(const RunConfig& config, const std::vector<std::string>& tables) {
+    check_monitoring(config);
     if (config.output.path.empty()) refuse_config(config, "[output] path is empty; expected a GeoPackage path ending in .gpkg");
     if (config.output.path.extension() != ".gpkg")
         refuse_config(config,

@@ -355,3 +355,42 @@ TEST(Run, GeoPackageCarriesQgisStylesForItsLayers) {
     EXPECT_NE(qml_of["rollout/zone wave"].find("attr=\"zone_wave\""), std::string::npos);
     EXPECT_NE(qml_of["area_waves/area wave"].find("\"84,39,143,255\""), std::string::npos);  // wave 1 #54278f
 }
+
+TEST(Run, MonitoringCountsTheDemoLogUnderDisclosureControl) {
+    const auto dir = fixtures::scratch("monitoring");
+    const RunResult result = validate(demo_config(dir / "m.gpkg"));
+    const Layer& reach = result.table("reach");
+    EXPECT_EQ(reach.rows(), result.table("zones").rows() * 5);  // four quarters and the total, per zone
+    for (const char* measure : {"people_helped", "devices_lent"}) {
+        std::size_t hidden = 0;
+        for (double v : std::get<Column::Reals>(reach.at(measure).values)) {
+            EXPECT_FALSE(v > 0.0 && v < 5.0) << measure << " " << v;  // no count below the threshold is published
+            hidden += std::isnan(v) ? 1 : 0;
+        }
+        EXPECT_GT(hidden, 0u) << measure;
+    }
+    // The first equity row is all zones' people helped: the demo's programme favours need.
+    const Layer& equity = result.table("equity");
+    EXPECT_EQ(io_key(equity.at("scope"), 0), "all zones");
+    EXPECT_LT(std::get<Column::Reals>(equity.at("concentration_index").values)[0], 0.0);
+    EXPECT_NE(result.manifest_json.find("\"monitoring\""), std::string::npos);
+}
+
+TEST(Run, MonitoringEditedInCppIsCheckedAtTheDoor) {
+    const auto dir = fixtures::scratch("monitoring_door");
+    auto refused = [&](auto&& edit, const std::string& words) {
+        RunConfig config = demo_config(dir / "x.gpkg");
+        edit(config);
+        try {
+            validate(config);
+            ADD_FAILURE() << "not refused: " << words;
+        } catch (const ConfigError& error) {
+            EXPECT_NE(std::string(error.what()).find(words), std::string::npos) << error.what();
+        }
+    };
+    refused([](RunConfig& c) { c.monitoring->threshold = 0.0; }, "'threshold' must be a number >= 1");
+    refused([](RunConfig& c) { c.monitoring->to = "2024-01-01"; }, "is before 'from'");
+    refused([](RunConfig& c) { c.monitoring->suppress = {"people"}; }, "'suppress' names 'people'");
+    refused([](RunConfig& c) { c.rollout.reset(); }, "[monitoring.targets] measures areas against their rollout wave");
+    refused([](RunConfig& c) { c.monitoring->path = "/vsicurl/https://example.org/log.csv"; }, "network path");
+}
