@@ -58,9 +58,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 td.hash { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 11px; word-break: break-all; }
 tr.group th { background: #fff; border-bottom: 2px solid #999; padding-top: 10px; font-size: 14px; }
 td.reason { font-size: 12px; color: #333; }
-td.wide { min-width: 16em; }
-td.name { min-width: 8em; }
-td.window { white-space: nowrap; }
+td.wide { min-width: 14em; }
+td.name { min-width: 7em; overflow-wrap: normal; }
 td { overflow-wrap: anywhere; }
 td.num { overflow-wrap: normal; }
 figure { margin: 12px 0 20px; }
@@ -748,8 +747,7 @@ def _plan_progress(facts: _Facts) -> str:
     columns = [
         _Column("Area", lambda r: r["area_name"], css="name"),
         _Column("Wave", lambda r: _int(r["area_wave"]), number=True),
-        _Column("Window", lambda r: r["wave_window"], css="window"),
-        _Column("Gone by", lambda r: _pct(r["share_of_wave_elapsed"]), number=True),
+        _Column("Window (gone by)", lambda r: f"{r['wave_window']} ({_pct(r['share_of_wave_elapsed'])})"),
     ]
     # A measure without a target is shown as done, once; with one, as done of expected.
     for header, done, expected in (
@@ -758,8 +756,8 @@ def _plan_progress(facts: _Facts) -> str:
         ("Champions trained", "champions_trained", "champions_trained_expected"),
     ):
         targeted = progress[expected].notna().any() if expected in progress else False
-        columns.append(_Column(f"{header} (of expected)" if targeted else header, against(done, expected), number=True))
-    columns += [_Column("Status", lambda r: r["status"]), _Column("Why", lambda r: r["reason"], css="reason wide")]
+        columns.append(_Column(f"{header} / expected" if targeted else header, against(done, expected), number=True))
+    columns.append(_Column("Status and why", lambda r: f"{r['status']}: {r['reason']}", css="reason wide"))
     parts.append(_table((r for _, r in progress.iterrows()), columns))
     return "".join(parts)
 
