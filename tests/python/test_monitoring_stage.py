@@ -355,3 +355,22 @@ def test_a_log_column_that_is_missing_is_named(demo_copy_module):
     with pytest.raises(furthest.InputError) as error:
         furthest.validate(config)
     assert "activity" in str(error.value) and "activity.csv" in str(error.value)
+
+
+def test_counts_to_date_come_from_published_counts_only(demo):
+    # Cumulative counts would add relations around suppressed cells; these are the running sums
+    # of the published ones, blank from the first suppressed period on, so they reveal nothing new.
+    result, _ = demo
+    for table, key in (("reach", "zone_id"), ("area_reach", "scope")):
+        frame = result[table]
+        groups = frame.groupby([key, "area_id"], dropna=False, sort=False) if table == "area_reach" else frame.groupby(key)
+        checked = 0
+        for _, rows in groups:
+            periods = rows[rows.period != "total"]
+            for measure in ("people_helped", "devices_lent"):
+                expected = periods[measure].cumsum(skipna=False)
+                pd.testing.assert_series_equal(periods[f"{measure}_to_date"], expected, check_names=False)
+                total = rows[rows.period == "total"]
+                assert total[f"{measure}_to_date"].equals(total[measure])
+                checked += 1
+        assert checked > 0

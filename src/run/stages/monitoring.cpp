@@ -55,12 +55,12 @@ std::vector<TableInfo> tables(const RunConfig& config) {
          "counts that are not whole numbers), residents placed by zone code, postcode or partner catchment; row numbers only",
          kStage},
         {"reach",
-         "per zone and period (and the zone's total): people helped and devices lent, per 1,000 residents, how they were "
-         "placed; counts under disclosure control are blank where suppressed",
+         "per zone and period (and the zone's total): people helped and devices lent, to date, per 1,000 residents, how "
+         "they were placed; counts under disclosure control are blank where suppressed",
          kStage},
         {"area_reach",
          "per partnership area and period (and totals, and all areas): people helped, devices lent, champions trained, "
-         "sessions and hubs opened, per 1,000 residents; suppressed counts blank",
+         "sessions and hubs opened, to date, per 1,000 residents; suppressed counts blank",
          kStage},
     };
     if (config.monitoring->targets)
@@ -245,6 +245,16 @@ Published as_published(const Eigen::MatrixXd& counts) {
 }
 
 Published from_table(const SuppressedTable& t) { return {t.values, t.status}; }
+
+// The count to date (cumulative) at a row and period, from published counts only: blank from the
+// first suppressed period on, so it adds nothing to what the table already gives. The total's is
+// the total.
+double to_date(const Published& pub, Eigen::Index row, Eigen::Index period, Eigen::Index periods) {
+    if (period >= periods) return pub.values(row, periods);
+    double sum = 0.0;
+    for (Eigen::Index t = 0; t <= period; ++t) sum += pub.values(row, t);  // NaN stays NaN
+    return sum;
+}
 
 
 struct LogCounts {
@@ -589,7 +599,7 @@ void monitor(RunState& state) {
         Layer& table = state.outputs.add(info(config, "reach"));
         Column::Texts zone_id, area_id, period, placed, why;
         std::vector<bool> area_valid;
-        std::array<Column::Reals, kResidentMeasures> value, rate;
+        std::array<Column::Reals, kResidentMeasures> value, rate, so_far;
         for (Eigen::Index z = 0; z < nz; ++z)
             for (Eigen::Index t = 0; t <= nt; ++t) {
                 zone_id.push_back(zones.ids[static_cast<std::size_t>(z)]);
@@ -606,6 +616,7 @@ void monitor(RunState& state) {
                     const Published& pub = zone_published[static_cast<std::size_t>(m)];
                     const double v = pub.values(z, t);
                     value[static_cast<std::size_t>(m)].push_back(v);
+                    so_far[static_cast<std::size_t>(m)].push_back(to_date(pub, z, t, nt));
                     rate[static_cast<std::size_t>(m)].push_back(people(z) > 0 && !std::isnan(v) ? 1000.0 * v / people(z) : kNaN);
                     if (pub.status(z, t) != 0)
                         reasons += (reasons.empty() ? "" : ", ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]);
@@ -621,6 +632,9 @@ void monitor(RunState& state) {
         for (int m = 0; m < kResidentMeasures; ++m)
             OutputCatalogue::add_column(
                 table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], value[static_cast<std::size_t>(m)]));
+        for (int m = 0; m < kResidentMeasures; ++m)
+            OutputCatalogue::add_column(table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_to_date",
+                                                             so_far[static_cast<std::size_t>(m)]));
         for (int m = 0; m < kResidentMeasures; ++m)
             OutputCatalogue::add_column(
                 table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
@@ -655,7 +669,7 @@ void monitor(RunState& state) {
         Layer& table = state.outputs.add(info(config, "area_reach"));
         Column::Texts area_id, scope, period, why;
         std::vector<bool> area_valid;
-        std::array<Column::Reals, kMeasures> value;
+        std::array<Column::Reals, kMeasures> value, so_far;
         std::array<Column::Reals, kResidentMeasures> rate;
         for (std::size_t g = 0; g <= ng; ++g)
             for (Eigen::Index t = 0; t <= nt; ++t) {
@@ -670,6 +684,7 @@ void monitor(RunState& state) {
                     const Published& pub = group_published[static_cast<std::size_t>(m)];
                     const double v = pub.values(static_cast<Eigen::Index>(g), t);
                     value[static_cast<std::size_t>(m)].push_back(v);
+                    so_far[static_cast<std::size_t>(m)].push_back(to_date(pub, static_cast<Eigen::Index>(g), t, nt));
                     if (m < kResidentMeasures)
                         rate[static_cast<std::size_t>(m)].push_back(residents > 0 && !std::isnan(v) ? 1000.0 * v / residents
                                                                                                     : kNaN);
@@ -684,6 +699,9 @@ void monitor(RunState& state) {
         for (int m = 0; m < kMeasures; ++m)
             OutputCatalogue::add_column(
                 table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], value[static_cast<std::size_t>(m)]));
+        for (int m = 0; m < kMeasures; ++m)
+            OutputCatalogue::add_column(table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_to_date",
+                                                             so_far[static_cast<std::size_t>(m)]));
         for (int m = 0; m < kResidentMeasures; ++m)
             OutputCatalogue::add_column(
                 table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
