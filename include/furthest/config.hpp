@@ -256,6 +256,9 @@ struct MonitoringSpec {
     std::string count;     ///< optional column: whole numbers >= 0; absent: 1 per row
     std::string postcode;  ///< optional column: the resident's postcode (needs [postcodes]); never written out
     std::string zone;      ///< optional column: the resident's zone code
+    /// Optional column of the [population] table counting the people the programme serves first
+    /// (e.g. people aged 65+): reach is also given per 1,000 of them.
+    std::string in_need;
     std::string from;      ///< first day of the programme period (a date as above)
     std::string to;        ///< last day
     MonitoringPeriod period = MonitoringPeriod::Month;

@@ -374,3 +374,20 @@ def test_counts_to_date_come_from_published_counts_only(demo):
                 assert total[f"{measure}_to_date"].equals(total[measure])
                 checked += 1
         assert checked > 0
+
+
+def test_reach_per_1000_people_in_need(demo_copy_module):
+    # `in_need` names a [population] column counting the people served first; here the residents
+    # themselves, so both rates must agree wherever a count is published.
+    _, base = demo_copy_module
+    config = json.loads(json.dumps(base))
+    config["monitoring"]["in_need"] = "population"
+    result = furthest.validate(config)
+    zones = result.zones
+    assert (zones.people_in_need == zones.population).all()
+    for table in (result.zones, result["reach"], result["area_reach"]):
+        for measure in ("people_helped", "devices_lent"):
+            pd.testing.assert_series_equal(
+                table[f"{measure}_per_1000_in_need"], table[f"{measure}_per_1000_residents"], check_names=False
+            )
+    assert zones.people_helped_per_1000_in_need.notna().any()

@@ -299,6 +299,11 @@ def test_leeds_monitoring_places_residents_and_keeps_their_postcodes_in(leeds, s
     assert equity.loc[("all zones", "people_helped"), "concentration_upper"] < 0
     progress = leeds["plan_progress"].set_index("area_name")
     assert progress.loc["MIDDLETON AND HUNSLET PCN", "status"] == "behind plan"
+    # Reach per 1,000 residents aged 65+ ([monitoring] in_need), from the published counts.
+    zones = leeds.zones
+    expected = 1000 * zones["people_helped"] / zones["people_in_need"]
+    pd.testing.assert_series_equal(zones["people_helped_per_1000_in_need"], expected, check_names=False)
+    assert zones["people_in_need"].sum() > 100_000
     # Not one resident postcode of the log, in either spelling, in anything the run wrote.
     log = pd.read_csv(REPO / "examples" / "leeds_activity.csv", dtype=str, keep_default_na=False)
     # (Partners' own addresses are public and written with the partners: a resident may share one.)

@@ -28,9 +28,9 @@ void parse_monitoring_section(const Reader& reader, const toml::table& root, Run
     if (!root.get("monitoring")) return;
     const std::string section = "[monitoring]";
     const auto& table = reader.section(root, "monitoring", false);
-    reader.check_keys(table, section, {"path",     "layer", "encoding", "partner", "date",    "kind",      "count",
-                                       "postcode", "zone",  "from",     "to",      "period",  "threshold", "zeros",
-                                       "suppress", "draws", "seed",     "level",   "targets", "feedback"});
+    reader.check_keys(table, section, {"path",     "layer",    "encoding", "partner", "date",  "kind",    "count",
+                                       "postcode", "zone",     "in_need",  "from",    "to",    "period",  "threshold",
+                                       "zeros",    "suppress", "draws",    "seed",    "level", "targets", "feedback"});
     if (config.partners.empty())
         reader.fail(section +
                     " counts what partners did: it needs [[partners]] (with an 'id' column the log's partner ids match)");
@@ -49,6 +49,8 @@ void parse_monitoring_section(const Reader& reader, const toml::table& root, Run
     spec.count = reader.text(table, section, "count", false, "the column holding how many (1 per row when absent)");
     spec.postcode = reader.text(table, section, "postcode", false, "the column holding the resident's postcode");
     spec.zone = reader.text(table, section, "zone", false, "the column holding the resident's zone code");
+    spec.in_need = reader.text(table, section, "in_need", false,
+                               "a column of the [population] table counting the people in need, e.g. \"aged_65_plus\"");
     if (!spec.postcode.empty() && !config.postcodes)
         reader.fail(section + " places residents by postcode (postcode = '" + spec.postcode +
                     "'): it needs a [postcodes] directory");

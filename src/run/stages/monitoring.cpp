@@ -91,6 +91,9 @@ std::vector<std::string> zone_columns(const RunConfig& config) {
     if (!config.monitoring) return {};
     std::vector<std::string> names = {"people_helped", "devices_lent", "people_helped_per_1000_residents",
                                       "devices_lent_per_1000_residents"};
+    if (!config.monitoring->in_need.empty())
+        for (const char* name : {"people_in_need", "people_helped_per_1000_in_need", "devices_lent_per_1000_in_need"})
+            names.emplace_back(name);
     if (config.access) {
         names.emplace_back("support_now");
         names.emplace_back("gap_score_now");
@@ -489,6 +492,18 @@ void monitor(RunState& state) {
     state.control.report(kStage, 0.0);
     Quality quality;
     const LogCounts counts = read_log(state, periods, quality);
+    // People in need per zone ([monitoring] in_need, a [population] table column), for rates per
+    // 1,000 of them beside the rates per 1,000 residents.
+    const bool by_need = !spec.in_need.empty();
+    Eigen::VectorXd in_need = Eigen::VectorXd::Constant(nz, kNaN);
+    if (by_need) {
+        IndicatorSpec need_spec = config.population->count;
+        need_spec.column = spec.in_need;
+        need_spec.name = "people in need";
+        in_need = join_indicator(need_spec, zones, state.tables, config, state.working_crs, state.facts, state.reports);
+        state.facts.indicator_notes.pop_back();
+    }
+    auto per_1000 = [](double count, double of) { return of > 0.0 && !std::isnan(count) ? 1000.0 * count / of : kNaN; };
 
     // Groups for the linked tables: the areas, then one for zones (and partners) in none.
     const std::vector<Eigen::Index> zone_area = areas.zone_to_area.main_target();
@@ -599,7 +614,7 @@ void monitor(RunState& state) {
         Layer& table = state.outputs.add(info(config, "reach"));
         Column::Texts zone_id, area_id, period, placed, why;
         std::vector<bool> area_valid;
-        std::array<Column::Reals, kResidentMeasures> value, rate, so_far;
+        std::array<Column::Reals, kResidentMeasures> value, rate, so_far, need_rate;
         for (Eigen::Index z = 0; z < nz; ++z)
             for (Eigen::Index t = 0; t <= nt; ++t) {
                 zone_id.push_back(zones.ids[static_cast<std::size_t>(z)]);
@@ -617,6 +632,7 @@ void monitor(RunState& state) {
                     const double v = pub.values(z, t);
                     value[static_cast<std::size_t>(m)].push_back(v);
                     so_far[static_cast<std::size_t>(m)].push_back(to_date(pub, z, t, nt));
+                    need_rate[static_cast<std::size_t>(m)].push_back(per_1000(v, in_need(z)));
                     rate[static_cast<std::size_t>(m)].push_back(people(z) > 0 && !std::isnan(v) ? 1000.0 * v / people(z) : kNaN);
                     if (pub.status(z, t) != 0)
                         reasons += (reasons.empty() ? "" : ", ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]);
@@ -639,6 +655,11 @@ void monitor(RunState& state) {
             OutputCatalogue::add_column(
                 table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
                                      rate[static_cast<std::size_t>(m)]));
+        if (by_need)
+            for (int m = 0; m < kResidentMeasures; ++m)
+                OutputCatalogue::add_column(
+                    table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_in_need",
+                                         need_rate[static_cast<std::size_t>(m)]));
         OutputCatalogue::add_column(table, Column::texts("placed_by", std::move(placed)));
         OutputCatalogue::add_column(table, Column::texts("suppressed", std::move(why)));
     }
@@ -658,11 +679,28 @@ void monitor(RunState& state) {
                 zone_table,
                 Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents", std::move(rate)));
         }
+        if (by_need) {
+            OutputCatalogue::add_column(zone_table,
+                                        Column::reals("people_in_need", Column::Reals(in_need.data(), in_need.data() + nz)));
+            for (int m = 0; m < kResidentMeasures; ++m) {
+                Column::Reals rate(static_cast<std::size_t>(nz));
+                for (Eigen::Index z = 0; z < nz; ++z)
+                    rate[static_cast<std::size_t>(z)] =
+                        per_1000(zone_published[static_cast<std::size_t>(m)].values(z, nt), in_need(z));
+                OutputCatalogue::add_column(
+                    zone_table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_in_need",
+                                              std::move(rate)));
+            }
+        }
     }
 
     // Residents per group, for the area rates.
     Eigen::VectorXd group_people = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(ng));
-    for (Eigen::Index z = 0; z < nz; ++z) group_people(zone_group[static_cast<std::size_t>(z)]) += people(z);
+    Eigen::VectorXd group_need = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(ng));  // NaN when a zone's is blank
+    for (Eigen::Index z = 0; z < nz; ++z) {
+        group_people(zone_group[static_cast<std::size_t>(z)]) += people(z);
+        group_need(zone_group[static_cast<std::size_t>(z)]) += in_need(z);
+    }
 
     // The area_reach table: areas (then zones in none), each period then the total; then all areas.
     {
@@ -670,7 +708,7 @@ void monitor(RunState& state) {
         Column::Texts area_id, scope, period, why;
         std::vector<bool> area_valid;
         std::array<Column::Reals, kMeasures> value, so_far;
-        std::array<Column::Reals, kResidentMeasures> rate;
+        std::array<Column::Reals, kResidentMeasures> rate, need_rate;
         for (std::size_t g = 0; g <= ng; ++g)
             for (Eigen::Index t = 0; t <= nt; ++t) {
                 const bool all = g == ng;
@@ -679,15 +717,17 @@ void monitor(RunState& state) {
                 scope.push_back(all ? "all areas" : g < na ? "area" : "no area");
                 period.push_back(t < nt ? periods.labels[static_cast<std::size_t>(t)] : "total");
                 const double residents = all ? group_people.sum() : group_people(static_cast<Eigen::Index>(g));
+                const double needing = all ? group_need.sum() : group_need(static_cast<Eigen::Index>(g));
                 std::string reasons;
                 for (int m = 0; m < kMeasures; ++m) {
                     const Published& pub = group_published[static_cast<std::size_t>(m)];
                     const double v = pub.values(static_cast<Eigen::Index>(g), t);
                     value[static_cast<std::size_t>(m)].push_back(v);
                     so_far[static_cast<std::size_t>(m)].push_back(to_date(pub, static_cast<Eigen::Index>(g), t, nt));
-                    if (m < kResidentMeasures)
-                        rate[static_cast<std::size_t>(m)].push_back(residents > 0 && !std::isnan(v) ? 1000.0 * v / residents
-                                                                                                    : kNaN);
+                    if (m < kResidentMeasures) {
+                        rate[static_cast<std::size_t>(m)].push_back(per_1000(v, residents));
+                        need_rate[static_cast<std::size_t>(m)].push_back(per_1000(v, needing));
+                    }
                     if (pub.status(static_cast<Eigen::Index>(g), t) != 0)
                         reasons += (reasons.empty() ? "" : ", ") + std::string(kMeasureNames[static_cast<std::size_t>(m)]);
                 }
@@ -706,6 +746,11 @@ void monitor(RunState& state) {
             OutputCatalogue::add_column(
                 table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
                                      rate[static_cast<std::size_t>(m)]));
+        if (by_need)
+            for (int m = 0; m < kResidentMeasures; ++m)
+                OutputCatalogue::add_column(
+                    table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_in_need",
+                                         need_rate[static_cast<std::size_t>(m)]));
         OutputCatalogue::add_column(table, Column::texts("suppressed", std::move(why)));
     }
 
