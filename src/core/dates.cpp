@@ -45,14 +45,17 @@ std::optional<long> day_number(std::string_view text, DateEnd end) {
         year = digits(text, 6, 4);
         if (day == 0 || month == 0) return std::nullopt;
     } else {
+        // YYYY-MM-DD; or YYYY/MM/DD, which is how GDAL writes a spreadsheet's (or GeoPackage's)
+        // date cell as text. One separator throughout.
         year = digits(text, 0, 4);
+        const char separator = text.size() >= 7 ? text[4] : '-';
         if (text.size() >= 7) {
-            if (text[4] != '-') return std::nullopt;
+            if (separator != '-' && separator != '/') return std::nullopt;
             month = static_cast<int>(digits(text, 5, 2));
             if (month == 0) return std::nullopt;
         }
         if (text.size() == 10) {
-            if (text[7] != '-') return std::nullopt;
+            if (text[7] != separator) return std::nullopt;
             day = static_cast<int>(digits(text, 8, 2));
             if (day == 0) return std::nullopt;
         } else if (text.size() != 4 && text.size() != 7) {

@@ -203,8 +203,9 @@ PartnersRead read_partners(RunState& state) {
                 if (text.empty()) continue;
                 out[row] = core::day_number(text, end);
                 if (!out[row])
-                    throw InputError(at + " row " + std::to_string(row + 1) + ", column '" + name + "': '" + text +
-                                     "' is not a date; expected YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY (or a blank)");
+                    throw InputError(
+                        at + " row " + std::to_string(row + 1) + ", column '" + name + "': '" + text +
+                        "' is not a date; expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY/MM/DD or DD/MM/YYYY (or a blank)");
             }
             return out;
         };

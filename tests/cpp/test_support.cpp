@@ -33,8 +33,10 @@ TEST(Dates, WholeDatesPartialDatesAndSpreadsheetForms) {
     EXPECT_EQ(day("31/12/2020"), day("2020-12-31"));
     EXPECT_EQ(day(" 2023-07-01 00:00:00"), day("2023-07-01"));
     EXPECT_EQ(day("2023-07-01T09:30"), day("2023-07-01"));
+    EXPECT_EQ(day("2025/04/01 00:00:00"), day("2025-04-01"));  // an XLSX date cell as GDAL gives it
+    EXPECT_EQ(day("2025/04"), day("2025-04"));
     for (const char* bad : {"", "2023-02-29", "2023-13-01", "2023-00-10", "2023-1-5", "00/05/2023", "20230701", "soon",
-                            "2023-07-01x", "12/31/2020"})
+                            "2023-07-01x", "12/31/2020", "2025/04-01", "2025-04/01", "2025.04.01"})
         EXPECT_FALSE(core::day_number(bad, core::DateEnd::First).has_value()) << bad;
 }
 

@@ -391,3 +391,21 @@ def test_reach_per_1000_people_in_need(demo_copy_module):
                 table[f"{measure}_per_1000_in_need"], table[f"{measure}_per_1000_residents"], check_names=False
             )
     assert zones.people_helped_per_1000_in_need.notna().any()
+
+
+def test_a_spreadsheet_log_with_date_cells_reads_as_its_csv(demo_copy_module, tmp_path):
+    # Programmes keep logs in Excel: real date cells (GDAL gives them as "2025/04/01 00:00:00").
+    folder, base = demo_copy_module
+    log = pd.read_csv(folder / "activity.csv", dtype={"count": "Int64"})
+    log["date"] = pd.to_datetime(log["date"])
+    log.iloc[:400].to_excel(tmp_path / "activity.xlsx", index=False)
+    log.iloc[:400].assign(date=log["date"].dt.strftime("%Y-%m-%d")).to_csv(tmp_path / "activity.csv", index=False)
+    tables = {}
+    for name in ("activity.xlsx", "activity.csv"):
+        config = json.loads(json.dumps(base))
+        config["monitoring"]["path"] = str(tmp_path / name)
+        tables[name] = furthest.validate(config)
+    quality = tables["activity.xlsx"]["activity_quality"].set_index("check")
+    assert "date blank or unreadable" not in quality.index
+    for table in ("activity_quality", "reach", "area_reach"):
+        pd.testing.assert_frame_equal(tables["activity.xlsx"][table], tables["activity.csv"][table])

@@ -183,7 +183,7 @@ struct CheckText {
 constexpr std::array<CheckText, kChecks> kCheckText = {{
     {"rows read", "every row of the log"},
     {"kind not recognised", "left out; expected Person helped, Device lent, Champion trained, Session or Hub opened"},
-    {"date blank or unreadable", "left out; expected YYYY-MM-DD, YYYY-MM or DD/MM/YYYY"},
+    {"date blank or unreadable", "left out; expected YYYY-MM-DD, YYYY/MM/DD, YYYY-MM or DD/MM/YYYY (or a spreadsheet date)"},
     {"date outside the period", "left out; the programme period is [monitoring] from .. to"},
     {"count blank or not a whole number >= 0", "left out"},
     {"partner not among the run's partners",
