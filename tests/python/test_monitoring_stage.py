@@ -409,3 +409,20 @@ def test_a_spreadsheet_log_with_date_cells_reads_as_its_csv(demo_copy_module, tm
     assert "date blank or unreadable" not in quality.index
     for table in ("activity_quality", "reach", "area_reach"):
         pd.testing.assert_frame_equal(tables["activity.xlsx"][table], tables["activity.csv"][table])
+
+
+def test_a_handful_of_people_publishes_no_index_that_would_place_them(demo_copy_module, tmp_path):
+    # Over one person the concentration index is 2 r - 1, r the rank of that person's zone: it
+    # would say where they live. Below 10 x threshold people no index is given.
+    folder, base = demo_copy_module
+    config = json.loads(json.dumps(base))
+    partner = pd.read_csv(folder / "partners.csv").partner_id.iloc[0]
+    zone = furthest.validate(config).zones.zone_code.iloc[7]
+    rows = [{"partner_id": partner, "date": "2025-05-01", "kind": "Person helped", "count": 1, "resident_zone": zone}]
+    pd.DataFrame(rows).to_csv(tmp_path / "log.csv", index=False)
+    config["monitoring"]["path"] = str(tmp_path / "log.csv")
+    result = furthest.validate(config)
+    assert result["equity"].concentration_index.isna().all()
+    assert result["reach"].people_helped.dropna().isin([0]).all()  # the one person's count is suppressed
+    entry = _manifest(result)["monitoring"]["equity"]
+    assert all(e["measure"] != "people_helped" for e in entry)

@@ -640,7 +640,10 @@ def _reach_answer(facts: _Facts) -> str:
         label = monitor_charts.measure_label(measure)
         index, lower, upper = (row.get(k) for k in ("concentration_index", "concentration_lower", "concentration_upper"))
         if _missing(index):
-            sentences.append(f"For {label} the run could not measure a concentration index (no reach).")
+            sentences.append(
+                f"For {label} no concentration index is given: there is too little reach yet (under ten times the "
+                "disclosure threshold) for an index that would not say where the few people live."
+            )
             continue
         level = row.get("level", 0.9)
         words = monitor_charts.lean(float(lower), float(upper)) if not (_missing(lower) or _missing(upper)) else "no interval"

@@ -35,6 +35,8 @@ namespace {
 
 constexpr const char* kStage = "monitoring reach";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// The concentration index is published over at least this many times the threshold's people.
+constexpr double kIndexFloor = 10.0;
 
 // The measures, in one vocabulary for the config, the tables and the manifest. The first two
 // count residents (placed in zones); the others count what partners did (placed in their area).
@@ -897,7 +899,9 @@ void monitor(RunState& state) {
             };
             // All zones.
             row("all zones", static_cast<std::int64_t>(ranked.size()), total_people, total, kNaN);
-            if (total > 0.0) {
+            // The index over a handful of people would say where they live (over one person, it
+            // is that person's zone's rank): given from 10 x threshold people on.
+            if (total >= kIndexFloor * spec.threshold) {
                 ReachByNeed input{reach_r, people_r, rank_r, {}};
                 ConcentrationOptions options;
                 options.draws = spec.draws;
@@ -959,7 +963,7 @@ void monitor(RunState& state) {
                 const bool planned = m == PeopleHelped && total_expected > 0.0;
                 row("area wave " + std::to_string(w), n, res, part,
                     planned ? std::round(100.0 * expected / total_expected) / 100.0 : kNaN);
-                if (part > 0.0) {
+                if (part >= kIndexFloor * spec.threshold) {
                     ReachByNeed input{wave_reach, wave_people, wave_rank, {}};
                     ConcentrationOptions options;
                     options.draws = 0;
@@ -1151,7 +1155,8 @@ void monitor(RunState& state) {
            "primary: counts 0 < c < threshold; secondary: cells protecting each suppressed cell from exact recovery through the "
            "published totals, zones and areas suppressed as linked tables until neither adds a cell; shares published to whole "
            "percentage points, blank where the count behind them is below the threshold or the total is under 100 times the "
-           "threshold (the concentration curve too, by need decile); the tables say which counts are suppressed, not why (a count known "
+           "threshold (the concentration curve too, by need decile); the concentration index only over at least 10 times the threshold's "
+           "people; the tables say which counts are suppressed, not why (a count known "
            "to be below the threshold is known to lie in 1 to threshold - 1); residents' postcodes are never "
            "written"},
           {"suppressed", suppression}}},
