@@ -758,7 +758,6 @@ void monitor(RunState& state) {
 
     // Plan against actual: each area's wave window and what its targets expected to date.
     const RolloutSet* plan = state.rollout ? &*state.rollout : nullptr;
-    std::vector<std::string> behind;  // per wave: "wave k: A, B"
     std::vector<std::vector<std::string>> behind_in_wave;
     std::vector<double> expected_people(na, kNaN);
     nlohmann::ordered_json progress_json;
