@@ -126,7 +126,7 @@ YearMonth year_month(long days) {
     return {yoe + era * 400 + (month <= 2), month};
 }
 std::string month_label(long months) {  // months since year 0
-    char text[16];
+    char text[32];  // room for any long year, so the compiler sees no truncation
     std::snprintf(text, sizeof text, "%04ld-%02d", months / 12, static_cast<int>(months % 12) + 1);
     return text;
 }
