@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 
 namespace furthest::core {
 
@@ -61,6 +63,20 @@ std::string clip(std::string_view value, std::size_t limit) {
     // Step back over continuation bytes (10xxxxxx) so a multi-byte character stays whole.
     while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
     return std::string(value.substr(0, cut)) + "... (" + std::to_string(value.size()) + " bytes in all)";
+}
+
+std::string fixed(double value, int decimals) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
+}
+
+std::string plain_number(double value) {
+    if (std::isnan(value)) return "NaN";
+    std::string s = std::to_string(value);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
 }
 
 }  // namespace furthest::core

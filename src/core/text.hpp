@@ -24,4 +24,10 @@ std::string slug(std::string_view text);
 /// than inside one, with "... (N bytes in all)" after a cut (a 10 MB cell is not echoed whole).
 std::string clip(std::string_view value, std::size_t limit = 200);
 
+/// A number with `decimals` places, as a reason or a message quotes it ("12.5", "0.33").
+std::string fixed(double value, int decimals);
+
+/// A number as a message names a bad value: no trailing zeros ("-4", "0.25", "NaN", "inf").
+std::string plain_number(double value);
+
 }  // namespace furthest::core

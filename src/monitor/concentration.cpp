@@ -9,6 +9,7 @@
 // on the thread count.
 #include "core/parallel.hpp"
 #include "core/random_streams.hpp"
+#include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/monitoring.hpp"
 
@@ -29,13 +30,6 @@ std::string zone_name(std::span<const std::string> ids, std::size_t i) {
     return ids.empty() ? "at position " + std::to_string(i) : "'" + ids[i] + "'";
 }
 
-std::string number(double v) {
-    if (std::isnan(v)) return "NaN";
-    std::string s = std::to_string(v);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
-}
 
 /// Uniform on [0, bound) without bias (Lemire 2019, multiply and reject), from the 64-bit stream
 /// the standard defines exactly (std::mt19937_64), so draws are the same on every platform.
@@ -76,15 +70,15 @@ void validate(const ReachByNeed& z, const char* who, bool need_reach) {
         const double r = z.reach[i], p = z.population[i], k = z.need_rank[i];
         const std::string zone = "zone " + zone_name(z.zone_ids, i);
         if (!std::isfinite(r) || r < 0.0)
-            throw InputError(std::string(who) + ": " + zone + " has reach " + number(r) + "; expected a number >= 0");
+            throw InputError(std::string(who) + ": " + zone + " has reach " + core::plain_number(r) + "; expected a number >= 0");
         if (!std::isfinite(p) || p < 0.0)
-            throw InputError(std::string(who) + ": " + zone + " has population " + number(p) +
+            throw InputError(std::string(who) + ": " + zone + " has population " + core::plain_number(p) +
                              "; expected a number >= 0 (residents)");
         if (!std::isfinite(k))
-            throw InputError(std::string(who) + ": " + zone + " has need rank " + number(k) +
+            throw InputError(std::string(who) + ": " + zone + " has need rank " + core::plain_number(k) +
                              "; rank every zone (1 = most need) or leave the zone out");
         if (r > 0.0 && p == 0.0)
-            throw InputError(std::string(who) + ": " + zone + " has reach " + number(r) +
+            throw InputError(std::string(who) + ": " + zone + " has reach " + core::plain_number(r) +
                              " but population 0, so reach per person is undefined; give its residents or "
                              "count its reach in the zones its people live in");
         reach += r;
@@ -163,7 +157,8 @@ ConcentrationResult concentration_index(const ReachByNeed& z, const Concentratio
     if (options.draws < 0)
         throw InputError("concentration index: draws is " + std::to_string(options.draws) + "; expected 0 or more");
     if (!(options.level > 0.0 && options.level < 1.0))
-        throw InputError("concentration index: level is " + number(options.level) + "; expected a number between 0 and 1");
+        throw InputError("concentration index: level is " + core::plain_number(options.level) +
+                         "; expected a number between 0 and 1");
     const std::size_t n = z.reach.size();
     const NeedOrder order = need_order(z.need_rank);
 
@@ -255,9 +250,9 @@ GroupShares share_by_group(std::span<const double> reach, std::span<const double
         const double r = reach[i], p = population[i];
         const std::string zone = "zone at position " + std::to_string(i);
         if (!std::isfinite(r) || r < 0.0)
-            throw InputError("share by group: " + zone + " has reach " + number(r) + "; expected a number >= 0");
+            throw InputError("share by group: " + zone + " has reach " + core::plain_number(r) + "; expected a number >= 0");
         if (!std::isfinite(p) || p < 0.0)
-            throw InputError("share by group: " + zone + " has population " + number(p) + "; expected a number >= 0");
+            throw InputError("share by group: " + zone + " has population " + core::plain_number(p) + "; expected a number >= 0");
         if (group[i] < -1 || group[i] >= groups)
             throw InputError("share by group: " + zone + " has group " + std::to_string(group[i]) +
                              "; expected -1 (none) or 0.." + std::to_string(groups - 1));

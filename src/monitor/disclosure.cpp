@@ -28,6 +28,7 @@
 // the rounds (check, protect) end, usually after one. Bridges take a fast path (from the smaller
 // side of the bridge), so a zone x month table of 33,755 rows takes a fraction of a second. This
 // is the shortest-path heuristic of the network-flow family (Castro 2006), not an optimal pattern.
+#include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/monitoring.hpp"
 
@@ -52,20 +53,57 @@ constexpr auto kPrimary = static_cast<std::int8_t>(CellStatus::Primary);
 constexpr auto kSecondary = static_cast<std::int8_t>(CellStatus::Secondary);
 constexpr auto kLinked = static_cast<std::int8_t>(CellStatus::Linked);
 
-std::string number(double v) {
-    if (std::isnan(v)) return "NaN";
-    std::string s = std::to_string(v);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
-}
 
 struct Cell {
     Eigen::Index row;
     Eigen::Index column;
+    bool operator==(const Cell&) const = default;
 };
 
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+// Tarjan's bridge finding, iterative, on an undirected multigraph of `vertices`: `incident(v)`
+// lists the edges at v (any edge type, compared with ==; `none` is no edge), `usable(e)` says
+// whether e belongs to the graph, `other(v, e)` is e's other end. Calls `on_bridge(e)` for each
+// edge on no cycle. One table's cells and the linked tables' figures both use it.
+template <class E, class Incident, class Usable, class Other, class OnBridge>
+void for_each_bridge(std::size_t vertices, E none, Incident incident, Usable usable, Other other, OnBridge on_bridge) {
+    std::vector<std::size_t> order(vertices, kNone), low(vertices, 0);
+    struct Walk {
+        std::size_t vertex;
+        E parent;
+        std::size_t next;
+    };
+    std::vector<Walk> walk;
+    std::size_t clock = 0;
+    for (std::size_t root = 0; root < vertices; ++root) {
+        if (order[root] != kNone) continue;
+        order[root] = low[root] = clock++;
+        walk.push_back({root, none, 0});
+        while (!walk.empty()) {
+            Walk& f = walk.back();
+            const auto& edges = incident(f.vertex);
+            if (f.next < edges.size()) {
+                const E e = edges[f.next++];
+                if (e == f.parent || !usable(e)) continue;  // only the edge walked in: a parallel one is a cycle
+                const std::size_t w = other(f.vertex, e);
+                if (order[w] == kNone) {
+                    order[w] = low[w] = clock++;
+                    walk.push_back({w, e, 0});
+                } else {
+                    low[f.vertex] = std::min(low[f.vertex], order[w]);
+                }
+                continue;
+            }
+            const Walk done = f;
+            walk.pop_back();
+            if (walk.empty()) continue;
+            const std::size_t parent = walk.back().vertex;
+            low[parent] = std::min(low[parent], low[done.vertex]);
+            if (low[done.vertex] > order[parent]) on_bridge(done.parent);
+        }
+    }
+}
 
 // A step of the cheapest-path searches: reach vertex `to` from `from` at `distance`; `cursor` is
 // the position in from's by_cost_ list to resume from (kNone for a start). Ties go to the lower
@@ -225,44 +263,11 @@ std::vector<Cell> Pattern::pinned() {
     // 2. Without the stuck zeros (they are known to be 0), a cell is pinned exactly when it is a
     //    bridge: every other cell can then be lifted off 0 at once, and a cycle of positive
     //    counts moves freely. Tarjan's bridge finding, iterative.
-    std::vector<std::size_t> order(vertices_, kNone);
-    std::fill(low.begin(), low.end(), 0);
     std::vector<bool> bridge_row_major(static_cast<std::size_t>(rows_ * columns_), false);
-    struct Walk {
-        std::size_t vertex;
-        Cell parent;
-        std::size_t next;
-    };
-    std::vector<Walk> walk;
-    clock = 0;
-    for (std::size_t root = 0; root < vertices_; ++root) {
-        if (order[root] != kNone) continue;
-        order[root] = low[root] = clock++;
-        walk.push_back({root, Cell{-1, -1}, 0});
-        while (!walk.empty()) {
-            Walk& f = walk.back();
-            const auto& cells = adjacent_[f.vertex];
-            if (f.next < cells.size()) {
-                const Cell c = cells[f.next++];
-                if ((c.row == f.parent.row && c.column == f.parent.column) || stuck(c.row, c.column)) continue;
-                const std::size_t w = other_end(f.vertex, c);
-                if (order[w] == kNone) {
-                    order[w] = low[w] = clock++;
-                    walk.push_back({w, c, 0});
-                } else {
-                    low[f.vertex] = std::min(low[f.vertex], order[w]);
-                }
-                continue;
-            }
-            const Walk done = f;
-            walk.pop_back();
-            if (walk.empty()) continue;
-            const std::size_t parent = walk.back().vertex;
-            low[parent] = std::min(low[parent], low[done.vertex]);
-            if (low[done.vertex] > order[parent])
-                bridge_row_major[static_cast<std::size_t>(done.parent.row * columns_ + done.parent.column)] = true;
-        }
-    }
+    for_each_bridge(
+        vertices_, Cell{-1, -1}, [&](std::size_t v) -> const auto& { return adjacent_[v]; },
+        [&](Cell c) { return !stuck(c.row, c.column); }, [&](std::size_t v, Cell c) { return other_end(v, c); },
+        [&](Cell c) { bridge_row_major[static_cast<std::size_t>(c.row * columns_ + c.column)] = true; });
     // The parts of the pattern without the stuck zeros, for the fast bridge closing.
     stuck_.assign(static_cast<std::size_t>(rows_ * columns_), false);
     std::iota(part_.begin(), part_.end(), std::size_t{0});
@@ -473,39 +478,12 @@ public:
     }
     /// Suppressed edges on no cycle of suppressed edges, by id (Tarjan, iterative).
     std::vector<std::size_t> bridges() const {
-        const std::size_t vertices = incident_.size();
-        std::vector<std::size_t> order(vertices, kNone), low(vertices, 0), out;
-        struct Frame {
-            std::size_t vertex, parent, next;
-        };
-        std::vector<Frame> walk;
-        std::size_t clock = 0;
-        for (std::size_t root = 0; root < vertices; ++root) {
-            if (order[root] != kNone) continue;
-            order[root] = low[root] = clock++;
-            walk.push_back({root, kNone, 0});
-            while (!walk.empty()) {
-                Frame& f = walk.back();
-                if (f.next < incident_[f.vertex].size()) {
-                    const std::size_t e = incident_[f.vertex][f.next++];
-                    if (!edges_[e].suppressed || e == f.parent) continue;
-                    const std::size_t w = edges_[e].a == f.vertex ? edges_[e].b : edges_[e].a;
-                    if (order[w] == kNone) {
-                        order[w] = low[w] = clock++;
-                        walk.push_back({w, e, 0});
-                    } else {
-                        low[f.vertex] = std::min(low[f.vertex], order[w]);
-                    }
-                    continue;
-                }
-                const Frame done = f;
-                walk.pop_back();
-                if (walk.empty()) continue;
-                const std::size_t parent = walk.back().vertex;
-                low[parent] = std::min(low[parent], low[done.vertex]);
-                if (low[done.vertex] > order[parent]) out.push_back(done.parent);
-            }
-        }
+        std::vector<std::size_t> out;
+        for_each_bridge(
+            incident_.size(), kNone, [&](std::size_t v) -> const auto& { return incident_[v]; },
+            [&](std::size_t e) { return edges_[e].suppressed; },
+            [&](std::size_t v, std::size_t e) { return edges_[e].a == v ? edges_[e].b : edges_[e].a; },
+            [&](std::size_t e) { out.push_back(e); });
         std::sort(out.begin(), out.end());
         return out;
     }
@@ -574,13 +552,14 @@ void tally(SuppressedTable& t, Eigen::Index inner_rows, Eigen::Index inner_colum
 
 SuppressedTable suppress_counts(const Eigen::MatrixXd& counts, const DisclosureOptions& options, const CellMask* forced) {
     if (!(options.threshold > 0.0) || !std::isfinite(options.threshold))
-        throw InputError("suppress counts: threshold is " + number(options.threshold) + "; expected a positive number");
+        throw InputError("suppress counts: threshold is " + core::plain_number(options.threshold) +
+                         "; expected a positive number");
     const Eigen::Index rows = counts.rows(), columns = counts.cols();
     for (Eigen::Index i = 0; i < rows; ++i)
         for (Eigen::Index j = 0; j < columns; ++j)
             if (!std::isfinite(counts(i, j)) || counts(i, j) < 0.0)
                 throw InputError("suppress counts: the count in row " + std::to_string(i) + ", column " + std::to_string(j) +
-                                 " is " + number(counts(i, j)) + "; expected a number >= 0");
+                                 " is " + core::plain_number(counts(i, j)) + "; expected a number >= 0");
 
     SuppressedTable out;
     out.margins = options.margins;
@@ -647,7 +626,7 @@ NestedTables suppress_nested(const Eigen::MatrixXd& zone_counts, std::span<const
         for (Eigen::Index p = 0; p < periods; ++p)
             if (!std::isfinite(zone_counts(z, p)) || zone_counts(z, p) < 0.0)
                 throw InputError("suppress nested: the count of zone " + std::to_string(z) + ", period " + std::to_string(p) +
-                                 " is " + number(zone_counts(z, p)) + "; expected a number >= 0");
+                                 " is " + core::plain_number(zone_counts(z, p)) + "; expected a number >= 0");
     }
 
     // Each area's zones, in input order, and its counts.

@@ -82,57 +82,67 @@ std::vector<std::filesystem::path> output_paths(const RunConfig& config, const s
     return outputs;
 }
 
-namespace {
-
-// [monitoring] as a C++ caller may have edited it after parsing: the parser's rules again.
-void check_monitoring(const RunConfig& config) {
-    if (!config.monitoring) return;
+std::string monitoring_problem(const RunConfig& config) {
+    if (!config.monitoring) return {};
     const MonitoringSpec& spec = *config.monitoring;
-    const std::string at = "[monitoring] ";
-    if (!config.population) refuse_config(config, at + "counts reach per 1,000 residents: it needs [population]");
-    if (config.partners.empty()) refuse_config(config, at + "counts what partners did: it needs [[partners]]");
+    const std::string section = "[monitoring]";
+    if (config.partners.empty())
+        return section + " counts what partners did: it needs [[partners]] (with an 'id' column the log's partner ids match)";
+    if (!config.population) return section + " counts reach per 1,000 residents: it needs [population]";
     for (const auto& partners : config.partners)
         if (partners.id.empty())
-            refuse_config(config,
-                          at + "matches the log's partners by id, and partners '" + partners.name + "' has no 'id' column");
+            return section + " matches the log's partners by id, and " + partners_section(config, partners) +
+                   " has no 'id' column; give it one";
     if (spec.path.empty() || spec.partner.empty() || spec.date.empty() || spec.kind.empty())
-        refuse_config(config, at + "needs 'path' and the 'partner', 'date' and 'kind' columns");
+        return section + " needs 'path' and the 'partner', 'date' and 'kind' columns";
     if (!spec.postcode.empty() && !config.postcodes)
-        refuse_config(config, at + "places residents by postcode: it needs a [postcodes] directory");
-    const auto from = core::day_number(spec.from, core::DateEnd::First);
-    const auto to = core::day_number(spec.to, core::DateEnd::First);
-    if (!from || !to || spec.from.size() != 10 || spec.to.size() != 10)
-        refuse_config(config, at + "'from' ('" + spec.from + "') and 'to' ('" + spec.to + "') must be dates written YYYY-MM-DD");
-    if (*to < *from) refuse_config(config, at + "'to' (" + spec.to + ") is before 'from' (" + spec.from + ")");
+        return section + " places residents by postcode (postcode = '" + spec.postcode + "'): it needs a [postcodes] directory";
+    for (const auto& [key, date] : {std::pair<const char*, const std::string&>{"from", spec.from}, {"to", spec.to}})
+        if (date.size() != 10 || !core::day_number(date, core::DateEnd::First))
+            return "'" + std::string(key) + "' in " + section + " is '" + date + "'; expected a date written YYYY-MM-DD";
+    if (*core::day_number(spec.to, core::DateEnd::First) < *core::day_number(spec.from, core::DateEnd::First))
+        return section + " 'to' (" + spec.to + ") is before 'from' (" + spec.from + ")";
     if (!(spec.threshold >= 1.0) || !std::isfinite(spec.threshold))
-        refuse_config(config, at + "'threshold' must be a number >= 1");
-    if (spec.draws < 0 || spec.draws > 100000) refuse_config(config, at + "'draws' must be a whole number from 0 to 100000");
-    if (!(spec.level > 0.0 && spec.level < 1.0)) refuse_config(config, at + "'level' must lie in (0, 1)");
+        return "'threshold' in " + section + " must be a number >= 1 (counts below it are suppressed; 5 in health statistics)";
     static const std::vector<std::string> measures = {"people_helped", "devices_lent", "champions_trained", "sessions",
                                                       "hubs_opened"};
     for (const auto& measure : spec.suppress)
         if (std::find(measures.begin(), measures.end(), measure) == measures.end())
-            refuse_config(config, at + "'suppress' names '" + measure + "'; expected some of " + core::join_names(measures));
+            return "'suppress' in " + section + " names '" + measure + "'" + core::did_you_mean(measure, measures) +
+                   "; expected some of " + core::join_names(measures);
+    if (spec.draws < 0 || spec.draws > 100000)
+        return "'draws' in " + section + " must be a whole number from 0 to 100000 (bootstrap draws)";
+    if (!(spec.level > 0.0 && spec.level < 1.0)) return "'level' in " + section + " must lie in (0, 1), e.g. 0.9";
     if (spec.targets) {
         const MonitoringTargets& t = *spec.targets;
-        if (!config.rollout)
-            refuse_config(config, "[monitoring.targets] measures areas against their rollout wave: it needs [rollout]");
+        const std::string where = "[monitoring.targets]";
+        if (!config.rollout) return where + " measures areas against their rollout wave: it needs [rollout]";
         if (!(t.wave_months >= 1.0 && t.wave_months <= 120.0))
-            refuse_config(config, "[monitoring.targets] 'wave_months' must be a number of months from 1 to 120");
-        if (!(t.on_track > 0.0 && t.on_track <= 1.0)) refuse_config(config, "[monitoring.targets] 'on_track' must lie in (0, 1]");
-        for (double target : {t.people_helped_per_1000, t.devices_lent_per_1000, t.champions_per_area})
+            return "'wave_months' in " + where + " must be a number of months from 1 to 120";
+        for (const auto& [key, target] : {std::pair<const char*, double>{"people_helped_per_1000", t.people_helped_per_1000},
+                                          {"devices_lent_per_1000", t.devices_lent_per_1000},
+                                          {"champions_per_area", t.champions_per_area}})
             if (!std::isnan(target) && !(target >= 0.0 && std::isfinite(target)))
-                refuse_config(config, "[monitoring.targets] targets must be numbers >= 0 (or NaN for none)");
+                return "'" + std::string(key) + "' in " + where + " must be a number >= 0";
+        if (std::isnan(t.people_helped_per_1000) && std::isnan(t.devices_lent_per_1000) && std::isnan(t.champions_per_area))
+            return where +
+                   " sets no target; expected one or more of people_helped_per_1000, devices_lent_per_1000, "
+                   "champions_per_area";
+        if (!(t.on_track > 0.0 && t.on_track <= 1.0))
+            return "'on_track' in " + where +
+                   " must lie in (0, 1]: an area is behind plan below this share of its target to date";
     }
-    for (double supply : {spec.feedback.champion_supply, spec.feedback.hub_supply, spec.feedback.device_supply})
+    const MonitoringFeedback& f = spec.feedback;
+    for (const auto& [key, supply] : {std::pair<const char*, double>{"champion_supply", f.champion_supply},
+                                      {"hub_supply", f.hub_supply},
+                                      {"device_supply", f.device_supply}})
         if (!(supply >= 0.0) || !std::isfinite(supply))
-            refuse_config(config, "[monitoring.feedback] supplies must be numbers >= 0");
+            return "'" + std::string(key) + "' in [monitoring.feedback] must be a number >= 0 ([access] supply units it adds)";
+    return {};
 }
 
-}  // namespace
-
 void check_invariants(const RunConfig& config, const std::vector<std::string>& tables) {
-    check_monitoring(config);
+    if (const std::string problem = monitoring_problem(config); !problem.empty()) refuse_config(config, problem);
     if (config.output.path.empty()) refuse_config(config, "[output] path is empty; expected a GeoPackage path ending in .gpkg");
     if (config.output.path.extension() != ".gpkg")
         refuse_config(config,

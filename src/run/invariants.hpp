@@ -32,7 +32,12 @@ std::vector<InputPath> input_paths(const RunConfig& config);
 /// and the spreadsheet copies [output] asks for.
 std::vector<std::filesystem::path> output_paths(const RunConfig& config, const std::vector<std::string>& tables);
 
-/// ConfigError unless: the output is a GeoPackage; no output overwrites an input (through
+/// What is wrong with [monitoring] (its sections' needs, dates, threshold, measures, targets and
+/// supplies), as a message; empty when nothing is. The parser and the door both ask it, so a
+/// config edited in C++ is held to the parser's rules.
+std::string monitoring_problem(const RunConfig& config);
+
+/// ConfigError unless: [monitoring] has no problem; the output is a GeoPackage; no output overwrites an input (through
 /// symbolic links and '..' too); inputs and outputs lie inside [run] allowed_folders when it is
 /// set; threads are 0..1024. InputError (as the readers word it) for a network path without
 /// [run] allow_network.

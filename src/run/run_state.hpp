@@ -65,6 +65,17 @@ struct PartnerSet {
     Eigen::MatrixXd capacity;           ///< partners x capacity_names; NaN blank or not listed
 };
 
+/// The need-support gap (src/run/stages/access.cpp): per zone, need percentile minus support
+/// percentile among the run's zones; its class by terciles of each ("high need, low support");
+/// and whether the zone is in high need (top third) and low support (bottom third).
+struct NeedSupportGap {
+    Eigen::VectorXd score;
+    Column::Texts classes;
+    std::vector<bool> valid;  ///< per zone: a class (need and support both known)
+    std::vector<bool> high_need_low_support;
+};
+NeedSupportGap need_support_gap(const Eigen::VectorXd& need_score, const Eigen::VectorXd& support);
+
 /// People per zone ([population]) and where they are.
 struct PeopleSet {
     Eigen::VectorXd count;              ///< per zone
@@ -90,6 +101,10 @@ struct AccessSet {
     Eigen::VectorXd supply;             ///< per partner
     Decay decay;
 };
+
+/// The support measure as the access stage defines it, for another supply per partner: BFCA
+/// access per 1,000 people with [population] (`people`), else gravity access.
+Eigen::VectorXd support_with(const AccessSet& access, const Eigen::VectorXd* people, const Eigen::VectorXd& supply);
 
 /// The rollout's plan, kept for monitoring: planned against actual, and the next waves re-planned
 /// on the support that exists now.

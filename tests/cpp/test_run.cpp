@@ -388,9 +388,9 @@ TEST(Run, MonitoringEditedInCppIsCheckedAtTheDoor) {
             EXPECT_NE(std::string(error.what()).find(words), std::string::npos) << error.what();
         }
     };
-    refused([](RunConfig& c) { c.monitoring->threshold = 0.0; }, "'threshold' must be a number >= 1");
+    refused([](RunConfig& c) { c.monitoring->threshold = 0.0; }, "'threshold' in [monitoring] must be a number >= 1");
     refused([](RunConfig& c) { c.monitoring->to = "2024-01-01"; }, "is before 'from'");
-    refused([](RunConfig& c) { c.monitoring->suppress = {"people"}; }, "'suppress' names 'people'");
+    refused([](RunConfig& c) { c.monitoring->suppress = {"people"}; }, "'suppress' in [monitoring] names 'people'");
     refused([](RunConfig& c) { c.rollout.reset(); }, "[monitoring.targets] measures areas against their rollout wave");
     refused([](RunConfig& c) { c.monitoring->path = "/vsicurl/https://example.org/log.csv"; }, "network path");
 }

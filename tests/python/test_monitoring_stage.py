@@ -228,6 +228,12 @@ def test_same_inputs_same_outputs_with_any_thread_count(demo_copy_module):
         pd.testing.assert_frame_equal(tables[0][name], tables[1][name])
 
 
+def _log_section(path: Path, **keys) -> dict:
+    """A [monitoring] section for a small log written by a test (no targets, no bootstrap)."""
+    section = {"path": str(path), "partner": "partner_id", "date": "date", "kind": "kind", "count": "count"}
+    return {**section, "from": "2025-04-01", "to": "2026-03-31", "draws": 0, **keys}
+
+
 def test_postcodes_place_residents_and_never_leave_the_run(demo_copy_module, tmp_path):
     folder, base = demo_copy_module
     config = json.loads(json.dumps(base))
@@ -248,18 +254,7 @@ def test_postcodes_place_residents_and_never_leave_the_run(demo_copy_module, tmp
     ]
     pd.DataFrame(log).to_csv(tmp_path / "log.csv", index=False)
     config["postcodes"] = {"path": str(tmp_path / "postcodes.csv"), "postcode": "pcd", "x": "x", "y": "y", "crs": "EPSG:27700"}
-    config["monitoring"] = {
-        "path": str(tmp_path / "log.csv"),
-        "partner": "partner_id",
-        "date": "date",
-        "kind": "kind",
-        "count": "count",
-        "postcode": "resident_postcode",
-        "from": "2025-04-01",
-        "to": "2026-03-31",
-        "period": "quarter",
-        "draws": 0,
-    }
+    config["monitoring"] = _log_section(tmp_path / "log.csv", postcode="resident_postcode", period="quarter")
     config["output"] = {"path": str(tmp_path / "out" / "run.gpkg"), "tables": ["csv", "xlsx"]}
     result = furthest.run(config)
     quality = result["activity_quality"].set_index("check")
@@ -294,17 +289,7 @@ def test_concentration_index_matches_the_formula(demo_copy_module, tmp_path):
         if c > 0
     ]
     pd.DataFrame(rows).to_csv(tmp_path / "log.csv", index=False)
-    config["monitoring"] = {
-        "path": str(tmp_path / "log.csv"),
-        "partner": "partner_id",
-        "date": "date",
-        "kind": "kind",
-        "count": "count",
-        "zone": "resident_zone",
-        "from": "2025-04-01",
-        "to": "2025-06-30",
-        "draws": 0,
-    }
+    config["monitoring"] = _log_section(tmp_path / "log.csv", zone="resident_zone", to="2025-06-30")
     result = furthest.validate(config)
     index = result["equity"].set_index(["scope", "measure"]).loc[("all zones", "people_helped"), "concentration_index"]
     # Wagstaff's C = 2 * sum(reach_i / R * r_i) - 1, r_i the population-weighted fractional rank

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from furthest.maps import wave_colour
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -25,7 +27,6 @@ __all__ = ["equity_row", "lean", "lorenz_curve", "measure_label", "periods", "pu
 MEASURES = {"people_helped": "people helped", "devices_lent": "devices lent"}
 SUPPRESSED = "suppressed"
 _TOTAL = "total"
-_WAVE_COLOURS = {0: "#bdbdbd", 1: "#54278f", 2: "#756bb1", 3: "#9e9ac8", 4: "#cbc9e2", 5: "#f2f0f7"}
 
 
 def measure_label(measure: str) -> str:
@@ -116,7 +117,7 @@ def reach_over_time(result: RunResult, measure: str = "people_helped", *, ax: An
         second = axes[1]
         stack = [0] * len(order)  # "suppressed" notes at one period stack upwards
         for wave, series in sorted(waves.items()):
-            colour = _WAVE_COLOURS[min(max(wave, 0), 5)]
+            colour = wave_colour(wave)
             second.plot(x, series.to_numpy(dtype=float), marker="o", linewidth=2, color=colour, label=f"area wave {wave}")
             for i in np.flatnonzero(series.isna().to_numpy()):
                 second.annotate(f"wave {wave}: {SUPPRESSED}", (x[i], 0), xytext=(-4 + 9 * stack[i], 3), textcoords="offset points",

@@ -157,7 +157,6 @@ void measure(RunState& state) {
     const ScoringResult& scored = need(state.scores, "scores");
     PartnerSet& partners = need(state.partners, "partners");
     const ZoneOrigins& origins = zone_origins(state);
-    const std::size_t n = zones.ids.size();
     const Decay decay = decay_of(spec);
     Layer& zone_table = *zones.layer;
 
@@ -234,21 +233,9 @@ void measure(RunState& state) {
         access.support_column = "access_gravity";
     }
 
-    // The gap: how much higher a zone stands on need than on support, both as percentiles among
-    // the run's zones; classes by terciles of each.
-    const Eigen::VectorXd need_pct = core::percentiles(scored.score);
-    const Eigen::VectorXd support_pct = core::percentiles(access.support);
-    access.gap_score = need_pct - support_pct;
-    Column::Texts classes(n);
-    std::vector<bool> class_valid(n, false);
-    access.high_need_low_support.assign(n, false);
-    for (std::size_t z = 0; z < n; ++z) {
-        const auto i = static_cast<Eigen::Index>(z);
-        if (!std::isfinite(access.gap_score(i))) continue;
-        classes[z] = std::string(tercile(need_pct(i))) + " need, " + tercile(support_pct(i)) + " support";
-        class_valid[z] = true;
-        access.high_need_low_support[z] = need_pct(i) > 2.0 / 3.0 && support_pct(i) <= 1.0 / 3.0;
-    }
+    NeedSupportGap gap = need_support_gap(scored.score, access.support);
+    access.gap_score = gap.score;
+    access.high_need_low_support = gap.high_need_low_support;
     // Per partner: the people of its catchment weighted by how far need outruns support there,
     // each zone's share split evenly among the partners that reach it (for allocations).
     if (state.people) {
@@ -263,7 +250,7 @@ void measure(RunState& state) {
         }
     }
     OutputCatalogue::add_column(zone_table, reals_of("gap_score", access.gap_score));
-    OutputCatalogue::add_column(zone_table, Column::texts("gap_class", std::move(classes), std::move(class_valid)));
+    OutputCatalogue::add_column(zone_table, Column::texts("gap_class", std::move(gap.classes), std::move(gap.valid)));
     section["support_measure"] = access.support_column;
     section["zones_high_need_low_support"] =
         std::count(access.high_need_low_support.begin(), access.high_need_low_support.end(), true);
@@ -287,6 +274,32 @@ void measure(RunState& state) {
 }
 
 }  // namespace
+
+NeedSupportGap need_support_gap(const Eigen::VectorXd& need_score, const Eigen::VectorXd& support) {
+    // How much higher a zone stands on need than on support, both as percentiles among the run's
+    // zones; classes by terciles of each.
+    const Eigen::VectorXd need_pct = core::percentiles(need_score);
+    const Eigen::VectorXd support_pct = core::percentiles(support);
+    const auto n = static_cast<std::size_t>(need_score.size());
+    NeedSupportGap gap;
+    gap.score = need_pct - support_pct;
+    gap.classes.assign(n, std::string());
+    gap.valid.assign(n, false);
+    gap.high_need_low_support.assign(n, false);
+    for (std::size_t z = 0; z < n; ++z) {
+        const auto i = static_cast<Eigen::Index>(z);
+        if (!std::isfinite(gap.score(i))) continue;
+        gap.classes[z] = std::string(tercile(need_pct(i))) + " need, " + tercile(support_pct(i)) + " support";
+        gap.valid[z] = true;
+        gap.high_need_low_support[z] = need_pct(i) > 2.0 / 3.0 && support_pct(i) <= 1.0 / 3.0;
+    }
+    return gap;
+}
+
+Eigen::VectorXd support_with(const AccessSet& access, const Eigen::VectorXd* people, const Eigen::VectorXd& supply) {
+    if (people != nullptr) return balanced_fca(access.matrix, *people, supply, access.decay).access * 1000.0;
+    return gravity(access.matrix, supply, access.decay);
+}
 
 extern const Stage access_stage{kStage, applies, no_tables, zone_columns, measure};
 

@@ -104,11 +104,7 @@ std::vector<std::string> zone_columns(const RunConfig& config) {
     return names;
 }
 
-std::string fixed(double value, int decimals) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    return text;
-}
+using core::fixed;
 
 // Calendar from a day number (days since 1970-01-01; H. Hinnant's civil_from_days).
 struct YearMonth {
@@ -143,7 +139,21 @@ struct Periods {
         return static_cast<int>((ym.year * 12 + ym.month - 1 - first_month) / months_per_period);
     }
     std::size_t size() const { return labels.size(); }
+    /// Months from `from` to `to`, the last month counted in full.
+    double months() const {
+        const YearMonth last = year_month(to_day);
+        return static_cast<double>(last.year * 12 + last.month - 1 - first_month + 1);
+    }
 };
+
+// An area wave's window in months from `from` ([monitoring.targets]): the pilot (wave 0) and
+// wave 1 start at once, wave k after k - 1 waves of `wave_months`.
+struct WaveWindow {
+    double start, end;
+};
+WaveWindow wave_window(int wave, double wave_months) {
+    return {wave <= 1 ? 0.0 : (wave - 1) * wave_months, std::max(1, wave) * wave_months};
+}
 
 Periods make_periods(const MonitoringSpec& spec) {
     Periods p;
@@ -454,6 +464,24 @@ LogCounts read_log(RunState& state, const Periods& periods, Quality& quality) {
     return counts;
 }
 
+// The per-measure columns of `reach` and `area_reach`, in one order: the counts, the counts to
+// date, per 1,000 residents and, with [monitoring] in_need, per 1,000 in need (rates only for the
+// residents' measures).
+template <std::size_t N>
+void add_measure_columns(Layer& table, std::array<Column::Reals, N>& count, std::array<Column::Reals, N>& to_date_,
+                         std::array<Column::Reals, kResidentMeasures>& per_residents,
+                         std::array<Column::Reals, kResidentMeasures>& per_in_need, bool by_need) {
+    auto add = [&](std::size_t m, const char* suffix, Column::Reals& values) {
+        OutputCatalogue::add_column(table, Column::reals(std::string(kMeasureNames[m]) + suffix, std::move(values)));
+    };
+    for (std::size_t m = 0; m < N; ++m) add(m, "", count[m]);
+    for (std::size_t m = 0; m < N; ++m) add(m, "_to_date", to_date_[m]);
+    constexpr auto residents = static_cast<std::size_t>(kResidentMeasures);
+    for (std::size_t m = 0; m < residents; ++m) add(m, "_per_1000_residents", per_residents[m]);
+    if (by_need)
+        for (std::size_t m = 0; m < residents; ++m) add(m, "_per_1000_in_need", per_in_need[m]);
+}
+
 std::string placed_words(std::uint8_t bits) {
     static const std::array<const char*, 4> words = {"zone code", "postcode", "partner catchment", "partner's zone"};
     std::string out;
@@ -647,21 +675,7 @@ void monitor(RunState& state) {
         OutputCatalogue::add_column(table, Column::texts("zone_id", std::move(zone_id)));
         OutputCatalogue::add_column(table, Column::texts("area_id", std::move(area_id), std::move(area_valid)));
         OutputCatalogue::add_column(table, Column::texts("period", std::move(period)));
-        for (int m = 0; m < kResidentMeasures; ++m)
-            OutputCatalogue::add_column(
-                table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], value[static_cast<std::size_t>(m)]));
-        for (int m = 0; m < kResidentMeasures; ++m)
-            OutputCatalogue::add_column(table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_to_date",
-                                                             so_far[static_cast<std::size_t>(m)]));
-        for (int m = 0; m < kResidentMeasures; ++m)
-            OutputCatalogue::add_column(
-                table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
-                                     rate[static_cast<std::size_t>(m)]));
-        if (by_need)
-            for (int m = 0; m < kResidentMeasures; ++m)
-                OutputCatalogue::add_column(
-                    table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_in_need",
-                                         need_rate[static_cast<std::size_t>(m)]));
+        add_measure_columns(table, value, so_far, rate, need_rate, by_need);
         OutputCatalogue::add_column(table, Column::texts("placed_by", std::move(placed)));
         OutputCatalogue::add_column(table, Column::texts("suppressed", std::move(why)));
     }
@@ -738,21 +752,7 @@ void monitor(RunState& state) {
         OutputCatalogue::add_column(table, Column::texts("area_id", std::move(area_id), std::move(area_valid)));
         OutputCatalogue::add_column(table, Column::texts("scope", std::move(scope)));
         OutputCatalogue::add_column(table, Column::texts("period", std::move(period)));
-        for (int m = 0; m < kMeasures; ++m)
-            OutputCatalogue::add_column(
-                table, Column::reals(kMeasureNames[static_cast<std::size_t>(m)], value[static_cast<std::size_t>(m)]));
-        for (int m = 0; m < kMeasures; ++m)
-            OutputCatalogue::add_column(table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_to_date",
-                                                             so_far[static_cast<std::size_t>(m)]));
-        for (int m = 0; m < kResidentMeasures; ++m)
-            OutputCatalogue::add_column(
-                table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_residents",
-                                     rate[static_cast<std::size_t>(m)]));
-        if (by_need)
-            for (int m = 0; m < kResidentMeasures; ++m)
-                OutputCatalogue::add_column(
-                    table, Column::reals(std::string(kMeasureNames[static_cast<std::size_t>(m)]) + "_per_1000_in_need",
-                                         need_rate[static_cast<std::size_t>(m)]));
+        add_measure_columns(table, value, so_far, rate, need_rate, by_need);
         OutputCatalogue::add_column(table, Column::texts("suppressed", std::move(why)));
     }
 
@@ -767,9 +767,7 @@ void monitor(RunState& state) {
         Column::Texts area_id, window, status, reason;
         Column::Integers wave;
         Column::Reals elapsed, ph, ph_expected, dl, dl_expected, ch, ch_expected;
-        // Months from `from` to `to`, counting the last month in full.
-        const YearMonth last = year_month(periods.to_day);
-        const double months_done = static_cast<double>(last.year * 12 + last.month - 1 - periods.first_month + 1);
+        const double months_done = periods.months();
         int max_wave = 0;
         for (int w : plan->plan.area_wave) max_wave = std::max(max_wave, w);
         behind_in_wave.assign(static_cast<std::size_t>(max_wave + 1), {});
@@ -777,8 +775,7 @@ void monitor(RunState& state) {
         for (std::size_t a = 0; a < na; ++a) {
             const int w = plan->plan.area_wave[a];
             if (w < 0) continue;
-            const double start = w <= 1 ? 0.0 : (w - 1) * target.wave_months;
-            const double end = std::max(1, w) * target.wave_months;
+            const auto [start, end] = wave_window(w, target.wave_months);
             const double share = std::clamp((months_done - start) / (end - start), 0.0, 1.0);
             area_id.push_back(areas.ids[a]);
             wave.push_back(w);
@@ -1011,37 +1008,27 @@ void monitor(RunState& state) {
             added(p) = f.champion_supply * counts.partner[ChampionsTrained].row(p).sum() +
                        f.hub_supply * counts.partner[HubsOpened].row(p).sum();
         supply += added;
-        Eigen::VectorXd support_now =
-            state.people ? Eigen::VectorXd(balanced_fca(access.matrix, people, supply, access.decay).access * 1000.0)
-                         : gravity(access.matrix, supply, access.decay);
+        Eigen::VectorXd support_now = support_with(access, state.people ? &people : nullptr, supply);
         // Devices: supply in the resident's zone, per 1,000 residents as the access measure is.
         const Eigen::VectorXd devices = counts.zone[DevicesLent].rowwise().sum();
         for (Eigen::Index z = 0; z < nz; ++z)
             if (people(z) > 0) support_now(z) += 1000.0 * f.device_supply * devices(z) / people(z);
-        const Eigen::VectorXd need_pct = core::percentiles(scored.score);
-        const Eigen::VectorXd gap_now = need_pct - core::percentiles(support_now);
-        const Eigen::VectorXd support_pct_now = core::percentiles(support_now);
-        Column::Texts classes(static_cast<std::size_t>(nz));
-        std::vector<bool> class_valid(static_cast<std::size_t>(nz), false);
+        NeedSupportGap gap_now = need_support_gap(scored.score, support_now);
         const Column* before = zones.layer->find("gap_class");
         long long changed = 0, left_hnls = 0, joined_hnls = 0;
-        auto tercile = [](double p) { return p > 2.0 / 3.0 ? "high" : p > 1.0 / 3.0 ? "medium" : "low"; };
-        for (Eigen::Index z = 0; z < nz; ++z) {
-            if (!std::isfinite(gap_now(z))) continue;
-            const auto i = static_cast<std::size_t>(z);
-            classes[i] = std::string(tercile(need_pct(z))) + " need, " + tercile(support_pct_now(z)) + " support";
-            class_valid[i] = true;
-            if (before != nullptr && before->is_valid(i) && io::key_text(*before, i) != classes[i]) ++changed;
-            const bool hnls_now = need_pct(z) > 2.0 / 3.0 && support_pct_now(z) <= 1.0 / 3.0;
-            if (access.high_need_low_support[i] && !hnls_now) ++left_hnls;
-            if (!access.high_need_low_support[i] && hnls_now) ++joined_hnls;
+        for (std::size_t i = 0; i < static_cast<std::size_t>(nz); ++i) {
+            if (gap_now.valid[i] && before != nullptr && before->is_valid(i) && io::key_text(*before, i) != gap_now.classes[i])
+                ++changed;
+            left_hnls += access.high_need_low_support[i] && !gap_now.high_need_low_support[i];
+            joined_hnls += !access.high_need_low_support[i] && gap_now.high_need_low_support[i];
         }
         Layer& zone_table = *zones.layer;
         OutputCatalogue::add_column(zone_table,
                                     Column::reals("support_now", Column::Reals(support_now.data(), support_now.data() + nz)));
+        OutputCatalogue::add_column(
+            zone_table, Column::reals("gap_score_now", Column::Reals(gap_now.score.data(), gap_now.score.data() + nz)));
         OutputCatalogue::add_column(zone_table,
-                                    Column::reals("gap_score_now", Column::Reals(gap_now.data(), gap_now.data() + nz)));
-        OutputCatalogue::add_column(zone_table, Column::texts("gap_class_now", std::move(classes), std::move(class_valid)));
+                                    Column::texts("gap_class_now", std::move(gap_now.classes), std::move(gap_now.valid)));
         feedback_json = {{"supply_added_at_partners", added.sum()},
                          {"partners_with_supply_added", (added.array() > 0).count()},
                          {"devices_as_supply", f.device_supply},
@@ -1052,13 +1039,11 @@ void monitor(RunState& state) {
         if (plan != nullptr) {
             // An area has started when its wave's window has begun by `to` ([monitoring.targets]
             // wave_months; without targets, waves 0 and 1 have); the waves after are re-planned.
-            const YearMonth last = year_month(periods.to_day);
-            const double months_done = static_cast<double>(last.year * 12 + last.month - 1 - periods.first_month + 1);
             std::vector<bool> started(na, false), active(na, false);
             for (std::size_t a = 0; a < na; ++a) {
                 const int w = plan->plan.area_wave[a];
                 if (w < 0) continue;
-                started[a] = spec.targets ? (w <= 1 || (w - 1) * spec.targets->wave_months < months_done) : w <= 1;
+                started[a] = spec.targets ? wave_window(w, spec.targets->wave_months).start < periods.months() : w <= 1;
             }
             for (std::size_t p = 0; p < partners.area.size(); ++p)
                 if (partners.area[p] >= 0)

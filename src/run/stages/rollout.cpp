@@ -5,6 +5,7 @@
 #include "furthest/rollout.hpp"
 
 #include "core/ranking.hpp"
+#include "core/text.hpp"
 #include "furthest/errors.hpp"
 #include "furthest/location.hpp"
 #include "run/run_state.hpp"
@@ -52,11 +53,7 @@ std::vector<TableInfo> tables(const RunConfig& config) {
     return out;
 }
 
-std::string fixed(double value, int decimals) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    return text;
-}
+using core::fixed;
 
 std::string ordinal(long long n) {
     const long long tens = n % 100;
