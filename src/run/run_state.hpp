@@ -113,7 +113,8 @@ struct RolloutSet {
     std::vector<Eigen::Index> main_area;  ///< per zone: the area its plan places it in (-1: none)
     std::vector<double> area_value;       ///< per area: the rule's value the plan ranked by
     /// The same rule on `support` (per zone, as AccessSet::support), with the areas `started`
-    /// fixed in wave 0 beside the pilot; fills `area_value` with the rule's new values.
+    /// fixed in wave 0 beside the pilot; fills `area_value` with the rule's new values. Set only
+    /// when the config has [monitoring], the one stage that asks.
     std::function<WavePlan(const Eigen::VectorXd& support, const std::vector<bool>& started, std::vector<double>& area_value)>
         replan;
 };

@@ -1036,7 +1036,7 @@ void monitor(RunState& state) {
                          {"zones_leaving_high_need_low_support", left_hnls},
                          {"zones_joining_high_need_low_support", joined_hnls}};
 
-        if (plan != nullptr) {
+        if (plan != nullptr && plan->replan) {
             // An area has started when its wave's window has begun by `to` ([monitoring.targets]
             // wave_months; without targets, waves 0 and 1 have); the waves after are re-planned.
             std::vector<bool> started(na, false), active(na, false);

@@ -636,15 +636,17 @@ void plan_rollout(RunState& state) {
     kept_plan.plan = plan;
     kept_plan.main_area = in.main_area;
     kept_plan.area_value = value;
-    kept_plan.replan = [in, spec, need_pct, by_gap, decile = scored.decile, p_top_n, crosswalk = areas.zone_to_area,
-                        score = scored.score](const Eigen::VectorXd& support, const std::vector<bool>& started,
-                                              std::vector<double>& area_value) mutable {
-        const Eigen::VectorXd support_now = core::percentiles(support);
-        for (std::size_t a = 0; a < started.size() && a < in.problem.area_done.size(); ++a)
-            if (started[a]) in.problem.area_done[a] = true;
-        area_value = area_values(spec, in, need_pct, support_now, decile, p_top_n, crosswalk);
-        return make_plan(in, by_gap ? Eigen::VectorXd(need_pct - support_now) : score, area_value);
-    };
+    // Only monitoring asks; the spec, scores and crosswalk live as long as the run's state.
+    if (config.monitoring)
+        kept_plan.replan = [in, rollout = &spec, need_pct, by_gap, scores = &scored, p_top_n, crosswalk = &areas.zone_to_area](
+                               const Eigen::VectorXd& support, const std::vector<bool>& started,
+                               std::vector<double>& area_value) mutable {
+            const Eigen::VectorXd support_now = core::percentiles(support);
+            for (std::size_t a = 0; a < started.size() && a < in.problem.area_done.size(); ++a)
+                if (started[a]) in.problem.area_done[a] = true;
+            area_value = area_values(*rollout, in, need_pct, support_now, scores->decile, p_top_n, *crosswalk);
+            return make_plan(in, by_gap ? Eigen::VectorXd(need_pct - support_now) : scores->score, area_value);
+        };
     state.rollout = std::move(kept_plan);
     state.facts.method.push_back(
         "The rollout orders partnership areas into waves of " + std::to_string(spec.areas_per_wave) + " by " +
